@@ -1,0 +1,582 @@
+"""Every rule of SPEC §8, one function each, returning located issues.
+
+`check_workspace` runs them all; `check_worker` runs those about one worker file, which
+`assess --json` also reports as the worker's warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from portfolio.assess import training_hours
+from portfolio.issues import Issue, error, sort_issues, warning
+from portfolio.match import prorata, vocabulary
+from portfolio.model.loaded import Workspace
+from portfolio.model.referentiel import Referentiel
+from portfolio.model.workspace import Placement, Worker
+
+COMPANY_CAP_HOURS = 480
+COMPANY_CAP_MONTHS = 24
+
+
+def fr_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def fr_hours(hours: float) -> str:
+    text = f"{hours:.2f}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',')} h"
+
+
+def _duplicates(ids: Iterable[str]) -> list[tuple[int, str]]:
+    """(index, id) of every id already seen earlier in the list."""
+    seen: set[str] = set()
+    found = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            found.append((index, ident))
+        seen.add(ident)
+    return found
+
+
+# --- référentiels -------------------------------------------------------------------------------
+
+
+def check_referentiel(ws: Workspace, ref: Referentiel) -> list[Issue]:
+    def at(*loc: Any) -> Any:
+        return ws.locate("referentiel", ref.id, *loc)
+
+    issues = [
+        error(
+            at("blocks", i, "id"),
+            "duplicate-id",
+            f"le bloc « {ident} » est défini deux fois : renommez l'un des deux",
+        )
+        for i, ident in _duplicates(b.id for b in ref.blocks)
+    ]
+    for b, block in enumerate(ref.blocks):
+        issues += [
+            error(
+                at("blocks", b, "competencies", i, "id"),
+                "duplicate-id",
+                f"la compétence « {ident} » est définie deux fois dans le bloc « {block.id} » : "
+                "renommez l'une des deux",
+            )
+            for i, ident in _duplicates(c.id for c in block.competencies)
+        ]
+    issues += [
+        error(
+            at("tasks", i, "id"),
+            "duplicate-id",
+            f"la tâche « {ident} » est définie deux fois : renommez l'une des deux",
+        )
+        for i, ident in _duplicates(t.id for t in ref.tasks)
+    ]
+    local = {f"{b.id}.{c.id}" for b, c in ref.competencies()}
+    evidenced: set[str] = set()
+    for t, task in enumerate(ref.tasks):
+        for e, target in enumerate(task.evidences):
+            if target in local:
+                evidenced.add(target)
+            else:
+                issues.append(
+                    error(
+                        at("tasks", t, "evidences", e),
+                        "unknown-competency",
+                        f"la tâche « {task.id} » renvoie à la compétence inconnue "
+                        f"« {target} » : écrivez bloc.compétence, parmi "
+                        f"{_sample(sorted(local))}",
+                    )
+                )
+    for b, block in enumerate(ref.blocks):
+        for c, comp in enumerate(block.competencies):
+            min_hours, observation = ref.rule(comp)
+            if f"{block.id}.{comp.id}" not in evidenced and not (observation and min_hours == 0):
+                issues.append(
+                    error(
+                        at("blocks", b, "competencies", c, "id"),
+                        "unreachable",
+                        f"la compétence « {block.id}.{comp.id} » ne peut être prouvée "
+                        "par aucune tâche : ajoutez-la aux « evidences » d'une tâche, "
+                        "ou réglez evidence: {min_hours: 0, observation: true}",
+                    )
+                )
+    return issues
+
+
+def _sample(ids: list[str], size: int = 6) -> str:
+    shown = ", ".join(ids[:size])
+    return shown + (", …" if len(ids) > size else "")
+
+
+# --- workspace settings and catalogues ----------------------------------------------------------
+
+
+def check_settings(ws: Workspace) -> list[Issue]:
+    if ws.settings is None:
+        return []
+
+    def at(*loc: Any, key: bool = False) -> Any:
+        return ws.locate("workspace", "workspace", *loc, key=key)
+
+    issues = [
+        error(
+            at("associations", i, "id"),
+            "duplicate-id",
+            f"l'association « {ident} » est définie deux fois : renommez l'une des deux",
+        )
+        for i, ident in _duplicates(a.id for a in ws.settings.associations)
+    ]
+    settings = ws.settings.settings
+    low, high = settings.training_ratio
+    if not 0 <= low <= high:
+        issues.append(
+            error(
+                at("settings", "training_ratio"),
+                "ratio",
+                "training_ratio doit être [minimum, maximum] avec 0 ≤ minimum ≤ "
+                "maximum, par exemple [0.10, 0.20]",
+            )
+        )
+    if settings.training_budget_hours <= 0:
+        issues.append(
+            error(
+                at("settings", "training_budget_hours"),
+                "hours",
+                "training_budget_hours doit être un nombre d'heures positif",
+            )
+        )
+    if settings.programme_target_hours is not None and settings.programme_target_hours <= 0:
+        issues.append(
+            error(
+                at("settings", "programme_target_hours"),
+                "hours",
+                "programme_target_hours doit être un nombre d'heures positif",
+            )
+        )
+    period = settings.period
+    if period is not None and period.end < period.start:
+        issues.append(
+            _end_before_start(
+                at("settings", "period", "end"), "la période", period.start, period.end
+            )
+        )
+    return issues
+
+
+def _end_before_start(where: Any, what: str, start: dt.date, end: dt.date) -> Issue:
+    return error(
+        where,
+        "end-before-start",
+        f"{what} se termine le {fr_date(end)}, avant son début le {fr_date(start)} : "
+        "corrigez l'une des deux dates",
+    )
+
+
+def check_catalogs(ws: Workspace) -> list[Issue]:
+    issues: list[Issue] = []
+    seen_modules: dict[str, str] = {}
+    for catalog in ws.catalogs:
+        body = catalog.body.id
+
+        def at(*loc: Any, body: str = body) -> Any:
+            return ws.locate("catalog", body, *loc)
+
+        for m, module in enumerate(catalog.modules):
+            if not module.id.startswith(f"{body}."):
+                issues.append(
+                    error(
+                        at("modules", m, "id"),
+                        "module-id",
+                        f"l'identifiant du module « {module.id} » doit commencer par "
+                        f"celui de l'organisme suivi d'un point, par exemple "
+                        f"« {body}.{module.id.split('.')[-1]} »",
+                    )
+                )
+            if module.id in seen_modules:
+                issues.append(
+                    error(
+                        at("modules", m, "id"),
+                        "duplicate-id",
+                        f"le module « {module.id} » est déjà défini dans "
+                        f"{seen_modules[module.id]} : renommez l'un des deux",
+                    )
+                )
+            seen_modules.setdefault(module.id, at().path)
+            if module.hours <= 0:
+                issues.append(
+                    _not_positive(at("modules", m, "hours"), "la durée du module", module.hours)
+                )
+            if module.group and module.group.min > module.group.max:
+                issues.append(
+                    error(
+                        at("modules", m, "group"),
+                        "group",
+                        f"le groupe du module « {module.id} » a un minimum "
+                        f"({module.group.min}) plus grand que son maximum "
+                        f"({module.group.max}) : corrigez-les",
+                    )
+                )
+            for c, comp in enumerate(module.competencies):
+                if comp not in ws.competency_index and not _refers_to_broken(ws, comp):
+                    issues.append(
+                        _unknown_competency(ws, at("modules", m, "competencies", c), comp)
+                    )
+    return issues
+
+
+def _not_positive(where: Any, what: str, hours: float) -> Issue:
+    return error(
+        where,
+        "hours",
+        f"{what} vaut {fr_hours(hours)} : un nombre d'heures doit être plus grand que 0",
+    )
+
+
+def _refers_to_broken(ws: Workspace, full_id: str) -> bool:
+    return ws.is_broken("referentiel", full_id.split(".", 1)[0])
+
+
+def _unknown_competency(ws: Workspace, where: Any, comp: str) -> Issue:
+    prefix = comp.split(".", 1)[0]
+    ref = ws.referentiels.get(prefix)
+    if ref is None:
+        hint = (
+            f"le référentiel « {prefix} » n'existe pas (référentiels connus : "
+            f"{', '.join(sorted(ws.referentiels))})"
+        )
+    else:
+        hint = f"compétences de « {prefix} » : {_sample(sorted(ref.competency_ids()))}"
+    return error(
+        where,
+        "unknown-competency",
+        f"compétence inconnue « {comp} » : écrivez référentiel.bloc.compétence ; {hint}",
+    )
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+WorkerCheck = Callable[[Workspace, str, Worker, dt.date], list[Issue]]
+
+
+def check_identity(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    issues = []
+    at = _worker_at(ws, stem)
+    if worker.id != stem:
+        issues.append(
+            error(
+                at("id"),
+                "worker-id",
+                f"l'identifiant « {worker.id} » doit être égal au nom du fichier "
+                f"« {stem} » : renommez le fichier en {worker.id}.yaml ou corrigez "
+                "l'identifiant",
+            )
+        )
+    known = {a.id for a in ws.settings.associations} if ws.settings else set()
+    if ws.settings and worker.association not in known:
+        issues.append(
+            error(
+                at("association"),
+                "unknown-association",
+                f"association inconnue « {worker.association} » : choisissez parmi "
+                f"{', '.join(sorted(known))} (voir workspace.yaml)",
+            )
+        )
+    for t, target in enumerate(worker.targets):
+        if target not in ws.referentiels and not ws.is_broken("referentiel", target):
+            issues.append(
+                error(
+                    at("targets", t),
+                    "unknown-target",
+                    f"référentiel visé inconnu « {target} » : choisissez parmi "
+                    f"{', '.join(sorted(ws.referentiels))}",
+                )
+            )
+    if worker.consent is None or not worker.consent.given:
+        issues.append(
+            warning(
+                at("consent") if worker.consent else at("id"),
+                "consent",
+                "pas de consentement enregistré au traitement des données : "
+                "recueillez-le et ajoutez consent: {given: true, date: AAAA-MM-JJ}",
+            )
+        )
+    if worker.pass_iae and worker.pass_iae.end < worker.pass_iae.start:
+        issues.append(
+            _end_before_start(
+                at("pass_iae", "end"), "le PASS IAE", worker.pass_iae.start, worker.pass_iae.end
+            )
+        )
+    return issues
+
+
+def _worker_at(ws: Workspace, stem: str) -> Callable[..., Any]:
+    def at(*loc: Any, key: bool = False) -> Any:
+        return ws.locate("worker", stem, *loc, key=key)
+
+    return at
+
+
+def check_placements(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    at = _worker_at(ws, stem)
+    issues = [
+        error(
+            at("placements", i, "id"),
+            "duplicate-id",
+            f"la mise à disposition « {ident} » est définie deux fois : renommez l'une des deux",
+        )
+        for i, ident in _duplicates(p.id for p in worker.placements)
+    ]
+    for p, placement in enumerate(worker.placements):
+        what = f"la mise à disposition « {placement.id} »"
+        if placement.end < placement.start:
+            issues.append(
+                _end_before_start(at("placements", p, "end"), what, placement.start, placement.end)
+            )
+        if placement.hours <= 0:
+            issues.append(_not_positive(at("placements", p, "hours"), f"{what}", placement.hours))
+        explicit = 0.0
+        for e, entry in enumerate(placement.tasks):
+            if entry.hours is not None:
+                explicit += entry.hours
+                if entry.hours <= 0:
+                    issues.append(
+                        _not_positive(
+                            at("placements", p, "tasks", e, "hours"),
+                            f"la tâche « {entry.task} »",
+                            entry.hours,
+                        )
+                    )
+        if explicit > placement.hours > 0:
+            issues.append(
+                error(
+                    at("placements", p, "tasks"),
+                    "task-hours",
+                    f"les heures des tâches de {what} ({fr_hours(explicit)}) dépassent "
+                    f"ses heures ({fr_hours(placement.hours)}) : corrigez les heures "
+                    "des tâches ou de la mise à disposition",
+                )
+            )
+        pass_iae = worker.pass_iae
+        if pass_iae and (placement.start < pass_iae.start or placement.end > pass_iae.end):
+            issues.append(
+                warning(
+                    at("placements", p, "start"),
+                    "pass-iae",
+                    f"{what} ({fr_date(placement.start)} – "
+                    f"{fr_date(placement.end)}) sort de la période du PASS IAE "
+                    f"({fr_date(pass_iae.start)} – {fr_date(pass_iae.end)}) : une "
+                    "AI ne peut pas proposer de mission sans PASS IAE valide ; "
+                    "vérifiez les dates ou faites prolonger le PASS",
+                )
+            )
+    return issues + _overlaps(at, worker.placements)
+
+
+def _same_client(a: Placement, b: Placement) -> bool:
+    return (a.client.kind, a.client.name.casefold().strip()) == (
+        b.client.kind,
+        b.client.name.casefold().strip(),
+    )
+
+
+def _overlaps(at: Callable[..., Any], placements: list[Placement]) -> list[Issue]:
+    issues = []
+    for j, later in enumerate(placements):
+        for earlier in placements[:j]:
+            if (
+                _same_client(earlier, later)
+                and later.start <= earlier.end
+                and earlier.start <= later.end
+            ):
+                issues.append(
+                    error(
+                        at("placements", j, "start"),
+                        "overlap",
+                        f"la mise à disposition « {later.id} » chevauche « "
+                        f"{earlier.id} » chez le même client {later.client.name} "
+                        f"(du {fr_date(earlier.start)} au {fr_date(earlier.end)}) : "
+                        "fusionnez-les ou corrigez les dates",
+                    )
+                )
+                break
+    return issues
+
+
+def check_task_entries(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """SPEC §5.2: an entry that resolves to no task is a warning with suggestions."""
+    at = _worker_at(ws, stem)
+    vocab = vocabulary(ws.assessed_referentiels(worker))
+    issues = []
+    for p, placement in enumerate(worker.placements):
+        for e, entry in enumerate(placement.tasks):
+            if vocab.resolve(entry.task):
+                continue
+            suggestions = vocab.suggest(entry.task)
+            hint = (
+                f"tâches proches : {' ; '.join(suggestions)}"
+                if suggestions
+                else "écrivez un identifiant de tâche (voir « portfolio referentiels ID »)"
+            )
+            issues.append(
+                warning(
+                    at("placements", p, "tasks", e),
+                    "unresolved-task",
+                    f"tâche « {entry.task} » non reconnue dans « {placement.id} » : "
+                    f"ses heures ne prouvent aucune compétence ; {hint}",
+                )
+            )
+    return issues
+
+
+def check_references(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    at = _worker_at(ws, stem)
+    issues = []
+    placements = {p.id for p in worker.placements}
+    for o, obs in enumerate(worker.observations):
+        if obs.competency not in ws.competency_index and not _refers_to_broken(ws, obs.competency):
+            issues.append(
+                _unknown_competency(ws, at("observations", o, "competency"), obs.competency)
+            )
+        if obs.placement is not None and obs.placement not in placements:
+            issues.append(
+                error(
+                    at("observations", o, "placement"),
+                    "unknown-placement",
+                    f"mise à disposition inconnue « {obs.placement} » : choisissez "
+                    f"parmi {', '.join(sorted(placements)) or '(aucune)'}",
+                )
+            )
+    for t, training in enumerate(worker.trainings):
+        if training.module not in ws.module_index:
+            issues.append(
+                error(
+                    at("trainings", t, "module"),
+                    "unknown-module",
+                    f"module inconnu « {training.module} » : écrivez l'identifiant "
+                    "d'un module des catalogues (dossier catalog/), par exemple "
+                    f"{_sample(sorted(ws.module_index), 3)}",
+                )
+            )
+        if training.end is not None and training.end < training.start:
+            issues.append(
+                _end_before_start(
+                    at("trainings", t, "end"),
+                    f"la formation « {training.module} »",
+                    training.start,
+                    training.end,
+                )
+            )
+        if training.hours <= 0:
+            issues.append(
+                _not_positive(
+                    at("trainings", t, "hours"),
+                    f"la formation « {training.module} »",
+                    training.hours,
+                )
+            )
+    return issues
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def check_company_cap(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """Code du travail L5132-9: at most 480 h with companies over 24 months from the first."""
+    company = sorted(
+        (
+            (p.start, i, p)
+            for i, p in enumerate(worker.placements)
+            if p.client.kind == "entreprise" and p.end >= p.start
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
+    if not company:
+        return []
+    window_start = company[0][0]
+    window_end = _add_months(window_start, COMPANY_CAP_MONTHS) - dt.timedelta(days=1)
+    total = 0.0
+    for _, index, placement in company:
+        if placement.start > window_end:
+            break
+        total += placement.hours * prorata(placement.start, placement.end, window_end)
+        if total > COMPANY_CAP_HOURS:
+            return [
+                warning(
+                    _worker_at(ws, stem)("placements", index, "hours"),
+                    "company-cap",
+                    f"plus de {COMPANY_CAP_HOURS} h de mise à disposition en entreprise "
+                    f"en {COMPANY_CAP_MONTHS} mois ({fr_hours(total)} entre le "
+                    f"{fr_date(window_start)} et le {fr_date(window_end)}) : l'article "
+                    "L5132-9 du Code du travail plafonne ces heures ; orientez vers des "
+                    "particuliers, collectivités ou associations, ou vérifiez qu'une "
+                    "dérogation préfectorale existe",
+                )
+            ]
+    return []
+
+
+def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """The wanted band of training hours / work hours (workspace.yaml `training_ratio`)."""
+    if ws.settings is None:
+        return []
+    low, high = ws.settings.settings.training_ratio
+    work = sum(
+        p.hours * prorata(p.start, p.end, as_of)
+        for p in worker.placements
+        if p.end >= p.start and p.hours > 0
+    )
+    training = training_hours(worker, {k: m for k, (m, _) in ws.module_index.items()}, as_of)
+    if work == 0 and training == 0:
+        return []
+    ratio = training / work if work else float("inf")
+    if low <= ratio <= high:
+        return []
+    shown = "∞" if work == 0 else f"{ratio:.0%}"
+    advice = (
+        "proposez des modules de formation (« portfolio plan »)"
+        if ratio < low
+        else "vérifiez les heures de formation ou augmentez les mises à disposition"
+    )
+    return [
+        warning(
+            _worker_at(ws, stem)("id"),
+            "training-ratio",
+            f"formation {fr_hours(training)} pour {fr_hours(work)} de travail, soit "
+            f"{shown}, hors de la fourchette voulue ({low:.0%} à {high:.0%}) : {advice}",
+        )
+    ]
+
+
+WORKER_CHECKS: tuple[WorkerCheck, ...] = (
+    check_identity,
+    check_placements,
+    check_task_entries,
+    check_references,
+    check_company_cap,
+    check_training_ratio,
+)
+
+
+def check_worker(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    return [issue for rule in WORKER_CHECKS for issue in rule(ws, stem, worker, as_of)]
+
+
+def check_workspace(ws: Workspace, as_of: dt.date) -> list[Issue]:
+    """Every rule of SPEC §8 over a loaded workspace (load issues are added by the caller)."""
+    issues = check_settings(ws) + check_catalogs(ws)
+    for ref in ws.referentiels.values():
+        issues += check_referentiel(ws, ref)
+    for stem, worker in ws.workers.items():
+        issues += check_worker(ws, stem, worker, as_of)
+    return sort_issues(issues)

@@ -1,0 +1,120 @@
+"""Options and helpers shared by every command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
+from portfolio.load import load_workspace
+from portfolio.model.loaded import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PANEL_WORKSPACE = "Espace de travail"
+PANEL_ASSESS = "Évaluation et formation"
+PANEL_DOCUMENTS = "Documents"
+PANEL_RECORD = "Saisie sans éditer le YAML"
+PANEL_PRIVACY = "Données personnelles"
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"« {value} » n'est pas une date : écrivez AAAA-MM-JJ, par exemple 2003-06-30"
+        ) from exc
+
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="PORTFOLIO_WORKSPACE",
+        help="Dossier de l'espace de travail (sinon $PORTFOLIO_WORKSPACE, sinon le dossier "
+        "courant).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        help="Date d'évaluation AAAA-MM-JJ (par défaut aujourd'hui) : seuls les faits datés de "
+        "ce jour ou avant comptent.",
+        parser=_parse_date,
+        metavar="DATE",
+        show_default=False,
+    ),
+]
+
+
+def as_of_or_today(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+def friendly_errors(func: F) -> F:
+    """Turn a `PortfolioError` into a French message on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PortfolioError as exc:
+            stderr.print(f"[bold red]Erreur :[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_issues(issues: list[Issue], console: Console = stderr) -> None:
+    for issue in sort_issues(issues):
+        style = "red" if issue.is_error else "yellow"
+        console.print(issue.render(), style=style, markup=False, soft_wrap=True)
+
+
+def open_workspace(path: Path, *, strict: bool = True) -> tuple[Workspace, list[Issue]]:
+    """Load a workspace for a command that needs valid data.
+
+    With `strict`, load errors (invalid files) stop the command with exit 1 after listing them,
+    since documents built on half a workspace would be wrong without anyone noticing.
+    """
+    ws, issues = load_workspace(path)
+    if strict and has_errors(issues):
+        print_issues([i for i in issues if i.is_error])
+        raise PortfolioError(
+            "l'espace de travail contient des erreurs (ci-dessus) : corrigez-les, puis relancez "
+            "(« portfolio check » les liste toutes)"
+        )
+    return ws, issues
+
+
+def find_worker(ws: Workspace, worker_id: str) -> Any:
+    worker = ws.workers.get(worker_id)
+    if worker is None:
+        known = ", ".join(sorted(ws.workers)[:8]) or "aucun"
+        raise PortfolioError(
+            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
+            f"ou n'est pas valide (salariés connus : {known}…)",
+            exit_code=1,
+        )
+    return worker
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,41 @@
+"""The Typer application and the list of command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from portfolio import __version__
+from portfolio.cli import workspace_cmds
+
+app = typer.Typer(
+    name="portfolio",
+    help="Construire les portfolios de pré-validation des acquis (VAE) des salariés en parcours "
+    "d'insertion : vérifier les données, évaluer les compétences, proposer des formations et "
+    "imprimer les dossiers.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+workspace_cmds.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vae-portfolio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Afficher la version."
+    ),
+) -> None:
+    """Portfolios de pré-validation des acquis (VAE)."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,35 @@
+"""Shared building blocks of the input models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+Track = Literal[
+    "emplois-familiaux",
+    "agents-administratifs",
+    "entretien-nettoyage",
+    "restauration-collective",
+    "espaces-verts",
+    "batiment",
+    "transversal",
+]
+TRACKS: tuple[str, ...] = Track.__args__  # type: ignore[attr-defined]
+
+Axis = Literal["technique", "savoir-etre", "general"]
+
+
+class InputModel(BaseModel):
+    """Base of every hand-written file's model.
+
+    `extra="forbid"` turns a misspelt key into a located error instead of silently ignoring it;
+    numbers are accepted where text is expected so that `code: 123` is not an error.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)

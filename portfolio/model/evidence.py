@@ -1,0 +1,112 @@
+"""Results of matching, assessment and planning (SPEC §5–§7, JSON shapes of §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["acquise", "en-cours", "a-acquerir"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ResolvedEntry(Result):
+    """One task entry of a placement and what it resolved to (SPEC §5.1–§5.3)."""
+
+    placement: str
+    index: int
+    text: str
+    hours: float
+    tasks: tuple[str, ...]
+    suggestions: tuple[str, ...] = ()
+
+
+class PlacementEvidence(Result):
+    kind: Literal["placement"] = "placement"
+    ref: str
+    task: str
+    hours: float
+
+
+class TrainingEvidence(Result):
+    kind: Literal["training"] = "training"
+    ref: str
+    hours: float
+    result: str
+    date: dt.date
+
+
+class ObservationEvidence(Result):
+    kind: Literal["observation"] = "observation"
+    ref: str | None
+    by: str
+    role: str
+    level: int
+    date: dt.date
+
+
+Evidence = PlacementEvidence | TrainingEvidence | ObservationEvidence
+
+
+class WorkerEvidence(Result):
+    """What a worker's placements evidence at a date, before any status is decided."""
+
+    worker: str
+    as_of: dt.date
+    work_hours: float
+    placement_hours: dict[str, float]
+    entries: tuple[ResolvedEntry, ...]
+    by_competency: dict[str, tuple[PlacementEvidence, ...]]
+
+
+class CompetencyStatus(Result):
+    id: str
+    status: Status
+    work_hours: float
+    training_hours: float
+    level: int | None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class BlockStatus(Result):
+    id: str
+    presentable: bool
+    acquired: int
+    total: int
+    competencies: list[CompetencyStatus]
+
+
+class ReferentielStatus(Result):
+    id: str
+    blocks: list[BlockStatus]
+
+
+class Assessment(Result):
+    worker: str
+    as_of: dt.date
+    referentiels: list[ReferentielStatus]
+    warnings: list[str] = Field(default_factory=list)
+
+    def competency(self, full_id: str) -> CompetencyStatus | None:
+        for ref in self.referentiels:
+            for block in ref.blocks:
+                for comp in block.competencies:
+                    if comp.id == full_id:
+                        return comp
+        return None
+
+
+class Plan(Result):
+    """`plan --json` (SPEC §9)."""
+
+    worker: str
+    budget: float
+    modules: list[str]
+    hours: float
+    covers: list[str]
+    uncovered: list[str]
+    no_module: list[str]

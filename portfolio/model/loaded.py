@@ -1,0 +1,73 @@
+"""The loaded workspace: every valid file as a model, with the positions of what it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from portfolio.issues import Location
+from portfolio.model.referentiel import Block, Competency, Referentiel, Task
+from portfolio.model.workspace import Catalog, Module, Worker, WorkspaceSettings
+from portfolio.yamlsource import SourceMap
+
+
+@dataclass(frozen=True)
+class CompetencyRef:
+    """A competency with the référentiel and block it belongs to."""
+
+    referentiel: Referentiel
+    block: Block
+    competency: Competency
+
+    @property
+    def id(self) -> str:
+        return self.referentiel.full_id(self.block, self.competency)
+
+
+@dataclass
+class Workspace:
+    root: Path
+    settings: WorkspaceSettings | None
+    referentiels: dict[str, Referentiel] = field(default_factory=dict)
+    catalogs: list[Catalog] = field(default_factory=list)
+    workers: dict[str, Worker] = field(default_factory=dict)
+    sources: dict[tuple[str, str], SourceMap] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of files that exist but could not be loaded: references to them are not
+    reported again as unknown ids."""
+
+    def locate(self, kind: str, ident: str, *loc: str | int, key: bool = False) -> Location:
+        source = self.sources.get((kind, ident))
+        if source is None:
+            return Location(f"{kind}:{ident}")
+        return source.locate(*loc, key=key)
+
+    @cached_property
+    def competency_index(self) -> dict[str, CompetencyRef]:
+        return {
+            ref.full_id(block, comp): CompetencyRef(ref, block, comp)
+            for ref in self.referentiels.values()
+            for block, comp in ref.competencies()
+        }
+
+    @cached_property
+    def module_index(self) -> dict[str, tuple[Module, Catalog]]:
+        return {m.id: (m, cat) for cat in self.catalogs for m in cat.modules}
+
+    @cached_property
+    def task_index(self) -> dict[str, tuple[Referentiel, Task]]:
+        refs = self.referentiels.values()
+        return {f"{ref.id}.{t.id}": (ref, t) for ref in refs for t in ref.tasks}
+
+    @property
+    def transversal_ids(self) -> list[str]:
+        return sorted(r.id for r in self.referentiels.values() if r.track == "transversal")
+
+    def assessed_referentiels(self, worker: Worker) -> list[Referentiel]:
+        """The worker's targets plus every transversal référentiel (SPEC §4, §5.1), by id."""
+        ids = {t for t in worker.targets if t in self.referentiels} | set(self.transversal_ids)
+        return [self.referentiels[i] for i in sorted(ids)]
+
+    def is_broken(self, kind: str, ident: str) -> bool:
+        return (kind, ident) in self.broken

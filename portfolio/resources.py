@@ -1,0 +1,31 @@
+"""Where the bundled référentiels, templates and demo workspace live.
+
+In a wheel they are copied into `portfolio/_data/`; in a source checkout (editable install, tests)
+they sit at the repository root. Both layouts are looked up in that order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """Path of a bundled folder: `referentiels`, `templates` or `demo`."""
+    inside = _PACKAGE / "_data" / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / name
+
+
+def referentiels_dir() -> Path:
+    return bundled("referentiels")
+
+
+def templates_dir() -> Path:
+    return bundled("templates")
+
+
+def demo_dir() -> Path:
+    return bundled("demo")
