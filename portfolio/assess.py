@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from portfolio.match import match_worker
 from portfolio.model.evidence import (
@@ -18,46 +19,69 @@ from portfolio.model.evidence import (
     TrainingEvidence,
     WorkerEvidence,
 )
-from portfolio.model.referentiel import Referentiel
-from portfolio.model.workspace import Module, Worker
+from portfolio.model.referentiel import Block, Referentiel
+from portfolio.model.workspace import Module, Training, Worker
 
 ACQUIRED_LEVEL = 3
 """SPEC §6: the level an observation must reach, and the level an `acquis` training counts as."""
 
+HOURS_TOLERANCE = 1e-9
+"""Split and pro-rated hours are floats: 3 × 10 h must reach a 30 h threshold."""
 
-def _round(value: float) -> float:
-    return round(value + 0.0, 2)
+DatedEvidence = TrainingEvidence | ObservationEvidence
 
 
-def counted_trainings(worker: Worker, modules: Mapping[str, Module], as_of: dt.date):
-    """Trainings that count at `as_of` (SPEC §5.4: by their end date, all hours or none)."""
+def round_hours(value: float) -> float:
+    """SPEC §9: numbers are floats rounded to 2 decimals (and never -0.0)."""
+    return round(value, 2) + 0.0
+
+
+def counted_trainings(
+    worker: Worker, modules: Mapping[str, Module], as_of: dt.date
+) -> list[Training]:
+    """Trainings that count at `as_of`: by their end date (defaulting to the start), all their
+    hours or none (SPEC §5.4)."""
     return [t for t in worker.trainings if t.end_date <= as_of and t.module in modules]
 
 
 def training_hours(worker: Worker, modules: Mapping[str, Module], as_of: dt.date) -> float:
+    """A worker's attended training hours at `as_of`, all modules together."""
     return sum(t.hours for t in counted_trainings(worker, modules, as_of))
 
 
-def _dated_trail(
-    competency: str, worker: Worker, modules: Mapping[str, Module], as_of: dt.date
-) -> list[TrainingEvidence | ObservationEvidence]:
-    trainings = [
-        TrainingEvidence(ref=t.module, hours=_round(t.hours), result=t.result, date=t.end_date)
-        for t in counted_trainings(worker, modules, as_of)
-        if competency in modules[t.module].competencies
-    ]
-    observations = [
-        ObservationEvidence(ref=o.placement, by=o.by, role=o.role, level=o.level, date=o.date)
-        for o in worker.observations
-        if o.competency == competency and o.date <= as_of
-    ]
-    merged: list[TrainingEvidence | ObservationEvidence] = [*trainings, *observations]
-    return sorted(merged, key=lambda e: e.date)
+def dated_evidence(
+    worker: Worker, modules: Mapping[str, Module], as_of: dt.date
+) -> dict[str, list[DatedEvidence]]:
+    """Trainings and observations counted at `as_of`, per competency, by date (SPEC §6).
+
+    A training evidences every competency its module targets; on the same date trainings come
+    before observations, each in file order.
+    """
+    trail: dict[str, list[DatedEvidence]] = defaultdict(list)
+    for training in counted_trainings(worker, modules, as_of):
+        item = TrainingEvidence(
+            ref=training.module,
+            hours=round_hours(training.hours),
+            result=training.result,
+            date=training.end_date,
+        )
+        for competency in dict.fromkeys(modules[training.module].competencies):
+            trail[competency].append(item)
+    for obs in worker.observations:
+        if obs.date <= as_of:
+            trail[obs.competency].append(
+                ObservationEvidence(
+                    ref=obs.placement, by=obs.by, role=obs.role, level=obs.level, date=obs.date
+                )
+            )
+    for items in trail.values():
+        items.sort(key=lambda e: e.date)
+    return trail
 
 
-def level_of(trail: list[Evidence]) -> int | None:
+def level_of(trail: Sequence[Evidence]) -> int | None:
     """SPEC §6: the latest observation wins, the highest on the same date; an `acquis` training
-    counts as a level-3 observation dated its end."""
+    counts as a level-3 observation dated its end. None without any observation."""
     levels = [(e.date, e.level) for e in trail if isinstance(e, ObservationEvidence)]
     levels += [
         (e.date, ACQUIRED_LEVEL)
@@ -68,91 +92,105 @@ def level_of(trail: list[Evidence]) -> int | None:
 
 
 def status_of(
-    work_hours: float, min_hours: float, needs_observation: bool, level: int | None, trail: list
+    work_hours: float,
+    training_hours: float,
+    level: int | None,
+    min_hours: float,
+    needs_observation: bool,
 ) -> Status:
-    if work_hours >= min_hours and (
-        not needs_observation or (level is not None and level >= ACQUIRED_LEVEL)
-    ):
+    """SPEC §6: `acquise` when the hours and, if required, a level ≥ 3 are there; else
+    `en-cours` when there is any evidence at all; else `a-acquerir`."""
+    enough_hours = work_hours + HOURS_TOLERANCE >= min_hours
+    observed = level is not None and level >= ACQUIRED_LEVEL
+    if enough_hours and (not needs_observation or observed):
         return "acquise"
-    return "en-cours" if trail else "a-acquerir"
+    if work_hours > 0 or training_hours > 0 or level is not None:
+        return "en-cours"
+    return "a-acquerir"
 
 
 def assess_competency(
-    referentiel: Referentiel,
     full_id: str,
     rule: tuple[float, bool],
-    evidence: WorkerEvidence,
-    worker: Worker,
-    modules: Mapping[str, Module],
+    placements: Sequence[PlacementEvidence],
+    dated: Sequence[DatedEvidence],
 ) -> CompetencyStatus:
-    placements: list[PlacementEvidence] = [
-        PlacementEvidence(ref=e.ref, task=e.task, hours=_round(e.hours))
-        for e in evidence.by_competency.get(full_id, ())
-    ]
-    dated = _dated_trail(full_id, worker, modules, evidence.as_of)
-    trail: list[Evidence] = [*placements, *dated]
-    work = sum(e.hours for e in evidence.by_competency.get(full_id, ()))
+    """One competency: its hours, level, status and trail (placements first, then by date)."""
+    work = sum(e.hours for e in placements)
     training = sum(e.hours for e in dated if isinstance(e, TrainingEvidence))
-    level = level_of(trail)
-    min_hours, needs_observation = rule
+    level = level_of(dated)
+    trail: list[Evidence] = [
+        PlacementEvidence(ref=e.ref, task=e.task, hours=round_hours(e.hours)) for e in placements
+    ]
+    trail += dated
     return CompetencyStatus(
         id=full_id,
-        status=status_of(work, min_hours, needs_observation, level, trail),
-        work_hours=_round(work),
-        training_hours=_round(training),
+        status=status_of(work, training, level, *rule),
+        work_hours=round_hours(work),
+        training_hours=round_hours(training),
         level=level,
         evidence=trail,
+    )
+
+
+def assess_block(
+    referentiel: Referentiel,
+    block: Block,
+    evidence: WorkerEvidence,
+    dated: Mapping[str, list[DatedEvidence]],
+) -> BlockStatus:
+    """A block is presentable when all its competencies are acquired (SPEC §6)."""
+    competencies = []
+    for comp in sorted(block.competencies, key=lambda c: c.id):
+        full_id = referentiel.full_id(block, comp)
+        competencies.append(
+            assess_competency(
+                full_id,
+                referentiel.rule(comp),
+                evidence.by_competency.get(full_id, ()),
+                dated.get(full_id, ()),
+            )
+        )
+    acquired = sum(c.status == "acquise" for c in competencies)
+    return BlockStatus(
+        id=referentiel.full_id(block),
+        presentable=acquired == len(competencies),
+        acquired=acquired,
+        total=len(competencies),
+        competencies=competencies,
     )
 
 
 def assess_referentiel(
     referentiel: Referentiel,
     evidence: WorkerEvidence,
-    worker: Worker,
-    modules: Mapping[str, Module],
+    dated: Mapping[str, list[DatedEvidence]],
 ) -> ReferentielStatus:
-    blocks = []
-    for block in sorted(referentiel.blocks, key=lambda b: b.id):
-        competencies = [
-            assess_competency(
-                referentiel,
-                referentiel.full_id(block, comp),
-                referentiel.rule(comp),
-                evidence,
-                worker,
-                modules,
-            )
-            for comp in sorted(block.competencies, key=lambda c: c.id)
-        ]
-        acquired = sum(c.status == "acquise" for c in competencies)
-        blocks.append(
-            BlockStatus(
-                id=referentiel.full_id(block),
-                presentable=acquired == len(competencies),
-                acquired=acquired,
-                total=len(competencies),
-                competencies=competencies,
-            )
-        )
-    return ReferentielStatus(id=referentiel.id, blocks=blocks)
+    blocks = sorted(referentiel.blocks, key=lambda b: b.id)
+    return ReferentielStatus(
+        id=referentiel.id,
+        blocks=[assess_block(referentiel, block, evidence, dated) for block in blocks],
+    )
 
 
 def assess_worker(
     worker: Worker,
-    referentiels: list[Referentiel],
+    referentiels: Sequence[Referentiel],
     modules: Mapping[str, Module],
     as_of: dt.date,
-    warnings: list[str] | None = None,
+    warnings: Sequence[str] = (),
 ) -> tuple[Assessment, WorkerEvidence]:
-    """Assess every competency of the worker's targets and transversal référentiels."""
+    """Assess every competency of the given référentiels (the worker's targets and the
+    transversal ones: `Workspace.assessed_referentiels`) at `as_of`, lists sorted by id (§9)."""
     evidence = match_worker(worker, referentiels, as_of)
+    dated = dated_evidence(worker, modules, as_of)
     assessment = Assessment(
         worker=worker.id,
         as_of=as_of,
         referentiels=[
-            assess_referentiel(ref, evidence, worker, modules)
+            assess_referentiel(ref, evidence, dated)
             for ref in sorted(referentiels, key=lambda r: r.id)
         ],
-        warnings=warnings or [],
+        warnings=list(warnings),
     )
     return assessment, evidence

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ from portfolio.issues import Issue, error, sort_issues, warning
 from portfolio.match import prorata, vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
-from portfolio.model.workspace import Placement, Worker
+from portfolio.model.workspace import Period, Placement, Worker
 
 COMPANY_CAP_HOURS = 480
 COMPANY_CAP_MONTHS = 24
@@ -23,6 +24,10 @@ COMPANY_CAP_MONTHS = 24
 
 def fr_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def fr_percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
 
 
 def fr_hours(hours: float) -> str:
@@ -99,8 +104,9 @@ def check_referentiel(ws: Workspace, ref: Referentiel) -> list[Issue]:
                         at("blocks", b, "competencies", c, "id"),
                         "unreachable",
                         f"la compétence « {block.id}.{comp.id} » ne peut être prouvée "
-                        "par aucune tâche : ajoutez-la aux « evidences » d'une tâche, "
-                        "ou réglez evidence: {min_hours: 0, observation: true}",
+                        "par aucune tâche : ajoutez-la aux « evidences » d'une tâche ; si "
+                        "elle ne se prouve que par observation, écrivez sous elle "
+                        "evidence: {min_hours: 0, observation: true}",
                     )
                 )
     return issues
@@ -109,6 +115,16 @@ def check_referentiel(ws: Workspace, ref: Referentiel) -> list[Issue]:
 def _sample(ids: list[str], size: int = 6) -> str:
     shown = ", ".join(ids[:size])
     return shown + (", …" if len(ids) > size else "")
+
+
+def _choose(ident: str, known: Iterable[str], among: str, size: int = 8) -> str:
+    """The fix for an unknown id: the closest known one if any, then the ids to choose from."""
+    ids = sorted(known)
+    guess = difflib.get_close_matches(ident, ids, n=1, cutoff=0.6)
+    listing = f"{among} : {_sample(ids, size)}" if ids else f"{among} : (aucun pour l'instant)"
+    if guess:
+        return f"vouliez-vous écrire « {guess[0]} » ? Sinon, {listing}"
+    return listing
 
 
 # --- workspace settings and catalogues ----------------------------------------------------------
@@ -207,7 +223,9 @@ def check_catalogs(ws: Workspace) -> list[Issue]:
             seen_modules.setdefault(module.id, at().path)
             if module.hours <= 0:
                 issues.append(
-                    _not_positive(at("modules", m, "hours"), "la durée du module", module.hours)
+                    _not_positive(
+                        at("modules", m, "hours"), f"le module « {module.id} »", module.hours
+                    )
                 )
             if module.group and module.group.min > module.group.max:
                 issues.append(
@@ -231,7 +249,7 @@ def _not_positive(where: Any, what: str, hours: float) -> Issue:
     return error(
         where,
         "hours",
-        f"{what} vaut {fr_hours(hours)} : un nombre d'heures doit être plus grand que 0",
+        f"{what} compte {fr_hours(hours)} : écrivez un nombre d'heures plus grand que 0",
     )
 
 
@@ -240,15 +258,27 @@ def _refers_to_broken(ws: Workspace, full_id: str) -> bool:
 
 
 def _unknown_competency(ws: Workspace, where: Any, comp: str) -> Issue:
-    prefix = comp.split(".", 1)[0]
-    ref = ws.referentiels.get(prefix)
+    """Name the closest level that exists: the block's competencies, the référentiel's blocks,
+    or the référentiels."""
+    ref_id, _, rest = comp.partition(".")
+    ref = ws.referentiels.get(ref_id)
     if ref is None:
-        hint = (
-            f"le référentiel « {prefix} » n'existe pas (référentiels connus : "
-            f"{', '.join(sorted(ws.referentiels))})"
+        hint = _choose(
+            ref_id,
+            ws.referentiels,
+            f"le référentiel « {ref_id} » n'existe pas ; choisissez parmi",
+            size=12,
         )
     else:
-        hint = f"compétences de « {prefix} » : {_sample(sorted(ref.competency_ids()))}"
+        block_id = rest.partition(".")[0]
+        block = next((b for b in ref.blocks if b.id == block_id), None)
+        if block is None:
+            blocks = [ref.full_id(b) for b in ref.blocks]
+            hint = f"les blocs de « {ref_id} » sont {', '.join(blocks)}"
+        else:
+            comps = [ref.full_id(block, c) for c in block.competencies]
+            hint = f"le bloc « {ref.full_id(block)} » contient {', '.join(comps)}"
+        hint += f" (détail : « portfolio referentiels {ref_id} »)"
     return error(
         where,
         "unknown-competency",
@@ -280,8 +310,8 @@ def check_identity(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> 
             error(
                 at("association"),
                 "unknown-association",
-                f"association inconnue « {worker.association} » : choisissez parmi "
-                f"{', '.join(sorted(known))} (voir workspace.yaml)",
+                f"association inconnue « {worker.association} » : "
+                + _choose(worker.association, known, "choisissez parmi celles de workspace.yaml"),
             )
         )
     for t, target in enumerate(worker.targets):
@@ -290,17 +320,28 @@ def check_identity(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> 
                 error(
                     at("targets", t),
                     "unknown-target",
-                    f"référentiel visé inconnu « {target} » : choisissez parmi "
-                    f"{', '.join(sorted(ws.referentiels))}",
+                    f"référentiel visé inconnu « {target} » : "
+                    + _choose(target, ws.referentiels, "choisissez parmi", size=12)
+                    + " (« portfolio referentiels » les décrit)",
                 )
             )
-    if worker.consent is None or not worker.consent.given:
+    if worker.consent is None:
         issues.append(
             warning(
-                at("consent") if worker.consent else at("id"),
+                at("id"),
                 "consent",
-                "pas de consentement enregistré au traitement des données : "
-                "recueillez-le et ajoutez consent: {given: true, date: AAAA-MM-JJ}",
+                "aucun consentement enregistré pour le traitement de ses données personnelles : "
+                "recueillez-le, puis ajoutez consent: {given: true, date: AAAA-MM-JJ}",
+            )
+        )
+    elif not worker.consent.given:
+        issues.append(
+            warning(
+                at("consent", "given"),
+                "consent",
+                "consentement au traitement de ses données non donné (given: false) : "
+                "recueillez-le avant de produire ses documents, puis écrivez given: true et "
+                "la date",
             )
         )
     if worker.pass_iae and worker.pass_iae.end < worker.pass_iae.start:
@@ -359,20 +400,26 @@ def check_placements(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
                     "des tâches ou de la mise à disposition",
                 )
             )
-        pass_iae = worker.pass_iae
-        if pass_iae and (placement.start < pass_iae.start or placement.end > pass_iae.end):
+        if _outside_pass_iae(placement, worker.pass_iae):
             issues.append(
                 warning(
                     at("placements", p, "start"),
                     "pass-iae",
                     f"{what} ({fr_date(placement.start)} – "
                     f"{fr_date(placement.end)}) sort de la période du PASS IAE "
-                    f"({fr_date(pass_iae.start)} – {fr_date(pass_iae.end)}) : une "
+                    f"({fr_date(worker.pass_iae.start)} – {fr_date(worker.pass_iae.end)}) : une "
                     "AI ne peut pas proposer de mission sans PASS IAE valide ; "
                     "vérifiez les dates ou faites prolonger le PASS",
                 )
             )
     return issues + _overlaps(at, worker.placements)
+
+
+def _outside_pass_iae(placement: Placement, pass_iae: Period | None) -> bool:
+    """Only judged when both periods are well formed: an inverted one is already an error."""
+    if pass_iae is None or pass_iae.end < pass_iae.start or placement.end < placement.start:
+        return False
+    return placement.start < pass_iae.start or placement.end > pass_iae.end
 
 
 def _same_client(a: Placement, b: Placement) -> bool:
@@ -416,16 +463,18 @@ def check_task_entries(ws: Workspace, stem: str, worker: Worker, as_of: dt.date)
                 continue
             suggestions = vocab.suggest(entry.task)
             hint = (
-                f"tâches proches : {' ; '.join(suggestions)}"
+                "si c'est l'une de ces tâches, écrivez son identifiant (entre parenthèses) : "
+                + " ; ".join(suggestions)
                 if suggestions
-                else "écrivez un identifiant de tâche (voir « portfolio referentiels ID »)"
+                else "écrivez l'identifiant d'une tâche (voir « portfolio referentiels ID »)"
             )
             issues.append(
                 warning(
                     at("placements", p, "tasks", e),
                     "unresolved-task",
-                    f"tâche « {entry.task} » non reconnue dans « {placement.id} » : "
-                    f"ses heures ne prouvent aucune compétence ; {hint}",
+                    f"tâche « {entry.task} » non reconnue dans la mise à disposition "
+                    f"« {placement.id} » : ses heures comptent comme travail mais ne prouvent "
+                    f"aucune compétence ; {hint}",
                 )
             )
     return issues
@@ -445,8 +494,8 @@ def check_references(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
                 error(
                     at("observations", o, "placement"),
                     "unknown-placement",
-                    f"mise à disposition inconnue « {obs.placement} » : choisissez "
-                    f"parmi {', '.join(sorted(placements)) or '(aucune)'}",
+                    f"mise à disposition inconnue « {obs.placement} » : "
+                    + _choose(obs.placement, placements, "choisissez parmi celles de ce salarié"),
                 )
             )
     for t, training in enumerate(worker.trainings):
@@ -455,9 +504,12 @@ def check_references(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
                 error(
                     at("trainings", t, "module"),
                     "unknown-module",
-                    f"module inconnu « {training.module} » : écrivez l'identifiant "
-                    "d'un module des catalogues (dossier catalog/), par exemple "
-                    f"{_sample(sorted(ws.module_index), 3)}",
+                    f"module inconnu « {training.module} » : "
+                    + _choose(
+                        training.module,
+                        ws.module_index,
+                        "choisissez parmi les modules des catalogues (dossier catalog/)",
+                    ),
                 )
             )
         if training.end is not None and training.end < training.start:
@@ -539,23 +591,26 @@ def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.dat
     training = training_hours(worker, {k: m for k, (m, _) in ws.module_index.items()}, as_of)
     if work == 0 and training == 0:
         return []
-    ratio = training / work if work else float("inf")
-    if low <= ratio <= high:
-        return []
-    shown = "∞" if work == 0 else f"{ratio:.0%}"
-    advice = (
-        "proposez des modules de formation (« portfolio plan »)"
-        if ratio < low
-        else "vérifiez les heures de formation ou augmentez les mises à disposition"
-    )
-    return [
-        warning(
-            _worker_at(ws, stem)("id"),
-            "training-ratio",
-            f"formation {fr_hours(training)} pour {fr_hours(work)} de travail, soit "
-            f"{shown}, hors de la fourchette voulue ({low:.0%} à {high:.0%}) : {advice}",
+    band = f"fourchette voulue de {fr_percent(low)} à {fr_percent(high)} des heures de travail"
+    if work == 0:
+        message = (
+            f"au {fr_date(as_of)}, {fr_hours(training)} de formation et aucune heure de "
+            f"travail ({band}) : enregistrez ses mises à disposition"
         )
-    ]
+    else:
+        ratio = training / work
+        if low <= ratio <= high:
+            return []
+        advice = (
+            "proposez-lui des modules de formation (« portfolio plan »)"
+            if ratio < low
+            else "vérifiez les heures de formation, ou proposez-lui plus de mises à disposition"
+        )
+        message = (
+            f"au {fr_date(as_of)}, {fr_hours(training)} de formation pour {fr_hours(work)} "
+            f"de travail, soit {fr_percent(ratio)}, hors de la {band} : {advice}"
+        )
+    return [warning(_worker_at(ws, stem)("id"), "training-ratio", message)]
 
 
 WORKER_CHECKS: tuple[WorkerCheck, ...] = (

@@ -5,6 +5,7 @@ Stages never raise for a user's mistake: they return `Issue` values that the CLI
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -29,13 +30,31 @@ class Issue(NamedTuple):
     message: str
 
     def render(self) -> str:
+        """One line, always: a value quoted from a file may hold a line break or a control
+        character, shown escaped (\\n) so that scripts reading `path:line:column:` stay right."""
         loc = self.location
         where = loc.path if loc.line == 0 else f"{loc.path}:{loc.line}:{loc.column}"
-        return f"{where}: {self.severity.value}: {self.message}"
+        return _one_line(f"{where}: {self.severity.value}: {self.message}")
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters, line separators and bidi overrides, which could split the
+    line or show it reversed on a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        repr(char)[1:-1]
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+        else char
+        for char in text
+    )
 
 
 def error(location: Location, code: str, message: str) -> Issue:

@@ -6,6 +6,7 @@ files that are valid are still returned so that later checks can run on them.
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 from pathlib import Path
@@ -35,14 +36,28 @@ _FIELD_HINTS = {
     "name": "le nom",
     "title": "l'intitulé",
     "plain": "une phrase simple « Je sais … »",
-    "association": "l'identifiant de l'association (voir workspace.yaml)",
-    "module": "l'identifiant du module (voir catalog/)",
+    "association": "l'identifiant de l'association, voir workspace.yaml",
+    "module": "l'identifiant du module, voir le dossier catalog/",
     "competency": "l'identifiant complet de la compétence, par exemple advf.ccp1.c3",
     "level": "un niveau de 1 à 4",
     "result": "acquis, non-acquis ou en-cours",
     "role": "tuteur, conseiller ou formateur",
     "by": "le nom de la personne qui observe",
     "evidences": "la liste des compétences bloc.compétence prouvées par la tâche",
+    "first_name": "le prénom",
+    "last_name": "le nom, ou son initiale",
+    "given": "true si la personne a donné son accord, sinon false",
+    "axis": "technique, savoir-etre ou general",
+    "track": "la filière, par exemple emplois-familiaux",
+    "certification": "{kind: titre-professionnel, rncp: RNCP…}",
+    "body": "{id: …, name: …} : l'organisme de formation",
+    "associations": "la liste des associations intermédiaires",
+    "blocks": "la liste des blocs de compétences",
+    "competencies": "la liste des compétences",
+    "label": "l'intitulé de la tâche",
+    "task": "l'identifiant de la tâche ou un texte libre",
+    "min": "un nombre entier de personnes",
+    "max": "un nombre entier de personnes",
 }
 
 _PATTERN_HINTS = {
@@ -86,123 +101,162 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _field(loc: tuple[Any, ...]) -> str:
+    """The field an error is about: the last name in its location."""
+    return next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+
+
+def _subject(loc: tuple[Any, ...]) -> str:
+    """How a message names the place of an error: « hours », or l'élément n°2 de « targets »."""
+    if loc and isinstance(loc[-1], int):
+        return f"l'élément n°{loc[-1] + 1} de « {_field(loc)} »"
+    return f"« {_field(loc)} »"
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _with_hint(name: str) -> str:
+    hint = _FIELD_HINTS.get(name)
+    return f" ({hint})" if hint else ""
+
+
+_NUMBER_ERRORS = {"float_parsing", "float_type", "finite_number"}
+_INTEGER_ERRORS = {"int_parsing", "int_type", "int_from_float"}
+_BOUND_SIGNS = {
+    "greater_than_equal": ("≥", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("≤", "le"),
+    "less_than": ("<", "lt"),
+}
+
+
 def _french(err: dict[str, Any], model: type[BaseModel]) -> str:
-    """A pydantic error, said in French with what to do about it."""
+    """A pydantic error, said in French: what is wrong, then how to fix it."""
     kind = err["type"]
-    loc = err["loc"]
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    value = err.get("input")
+    loc = tuple(err["loc"])
+    name, what = _field(loc), _subject(loc)
+    value = _show(err.get("input"))
     ctx = err.get("ctx", {})
     if kind == "missing":
-        hint = _FIELD_HINTS.get(str(name))
-        suffix = f" ({hint})" if hint else ""
-        return f"champ obligatoire « {name} » manquant : ajoutez-le{suffix}"
+        return f"champ obligatoire « {name} » manquant : ajoutez-le{_with_hint(name)}"
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
+        guess = _closest(name, allowed)
+        if guess:
+            return (
+                f"champ inconnu « {name} » : vouliez-vous écrire « {guess} » ? Corrigez son "
+                "orthographe"
+            )
         listed = f" (champs possibles ici : {', '.join(allowed)})" if allowed else ""
-        return f"champ inconnu « {name} » : corrigez son orthographe ou supprimez-le{listed}"
+        return f"champ inconnu « {name} » : supprimez-le ou corrigez son orthographe{listed}"
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(ctx.get("pattern", ""), f"format attendu : {ctx.get('pattern')}")
-        return f"« {_show(value)} » n'est pas valide pour « {name} » : {hint}"
+        return f"« {value} » n'est pas valide pour {what} : {hint}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"« {value} » n'est pas une valeur possible de {what} : choisissez parmi {expected}"
+    if kind.startswith(("date", "datetime")):
         return (
-            f"« {_show(value)} » n'est pas une valeur possible de « {name} » : choisissez "
-            f"parmi {expected}"
+            f"« {value} » n'est pas une date valide pour {what} : écrivez-la AAAA-MM-JJ (par "
+            "exemple 2003-01-31) et vérifiez que ce jour existe"
         )
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind in _NUMBER_ERRORS:
         return (
-            f"« {_show(value)} » n'est pas une date valide pour « {name} » : écrivez-la "
-            "AAAA-MM-JJ (par exemple 2003-01-31) et vérifiez que ce jour existe"
+            f"« {value} » n'est pas un nombre valide pour {what} : écrivez un nombre, avec un "
+            "point et non une virgule pour les décimales (par exemple 12.5)"
         )
-    if kind in {
-        "float_parsing",
-        "float_type",
-        "int_parsing",
-        "int_type",
-        "int_from_float",
-        "finite_number",
-    }:
+    if kind in _INTEGER_ERRORS:
         return (
-            f"« {_show(value)} » n'est pas un nombre valide pour « {name} » : écrivez un "
-            "nombre avec un point décimal, par exemple 12.5"
+            f"« {value} » n'est pas valide pour {what} : écrivez un nombre entier{_with_hint(name)}"
         )
     if kind in {"bool_parsing", "bool_type"}:
-        return f"« {_show(value)} » n'est pas valide pour « {name} » : écrivez true ou false"
+        return f"« {value} » n'est pas valide pour {what} : écrivez true (oui) ou false (non)"
     if kind in {"string_type", "string_sub_type"}:
-        return f"« {name} » doit être un texte : mettez la valeur entre guillemets"
+        return f"{what} doit être un texte : mettez la valeur entre guillemets"
     if kind == "string_too_short":
-        return f"« {name} » est vide : écrivez un texte"
+        return f"{what} est vide : écrivez un texte"
     if kind in {"list_type", "tuple_type"}:
-        return f"« {name} » doit être une liste (lignes commençant par « - », ou [a, b])"
+        return f"{what} doit être une liste : des lignes commençant par « - », ou [a, b]"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"« {name or 'ce bloc'} » doit être une table de champs « clé: valeur »"
+        example = _FIELD_HINTS.get(name, "")
+        suffix = f", par exemple {example}" if example.startswith("{") else ""
+        place = what if name else "ce bloc"
+        return f"{place} doit être une table de champs « clé: valeur »{suffix}"
     if kind == "too_short":
-        return (
-            f"« {name} » ne peut pas être vide : ajoutez au moins {ctx.get('min_length', 1)} "
-            "élément"
-        )
+        return f"{what} ne peut pas être vide : ajoutez au moins {ctx.get('min_length', 1)} élément"
     if kind == "too_long":
-        return f"« {name} » a trop d'éléments (au plus {ctx.get('max_length')})"
-    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
-        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
-        sign = {
-            "greater_than_equal": "≥",
-            "greater_than": ">",
-            "less_than_equal": "≤",
-            "less_than": "<",
-        }[kind]
+        return f"{what} a trop d'éléments : gardez-en au plus {ctx.get('max_length')}"
+    if kind in _BOUND_SIGNS:
+        sign, key = _BOUND_SIGNS[kind]
         return (
-            f"« {_show(value)} » n'est pas valide pour « {name} » : la valeur doit être "
-            f"{sign} {bound}"
+            f"« {value} » n'est pas valide pour {what} : la valeur doit être {sign} "
+            f"{ctx.get(key)}{_with_hint(name)}"
         )
-    return f"valeur invalide pour « {name} » : {err.get('msg', kind)}"
+    return f"valeur invalide pour {what} : {err.get('msg', kind)}"
 
 
 def validate(model: type[M], data: Any, source: SourceMap) -> tuple[M | None, list[Issue]]:
-    """Validate parsed YAML against a model; every pydantic error mapped to its file position."""
+    """Validate parsed YAML against a model; every pydantic error mapped to its file position.
+
+    An unknown key points at the key, a bad value at the value, a missing field at the mapping
+    that lacks it. A misspelt key is reported once, as unknown with the right spelling: the
+    "missing" error for the field it was meant to be is left out.
+    """
     if not isinstance(data, dict):
-        where = source.locate()
         return None, [
             error(
-                where,
+                source.locate(),
                 "schema",
-                "le fichier doit être une table de champs "
-                "« clé: valeur », pas une liste ou un texte seul",
+                "le fichier doit être une table de champs « clé: valeur » (une ligne "
+                "« champ: valeur » par champ), pas une liste ou un texte seul",
             )
         ]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        issues = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            on_key = err["type"] == "extra_forbidden"
-            issues.append(error(source.locate(*loc, key=on_key), "schema", _french(err, model)))
-        return None, issues
+        errors = exc.errors(include_url=False)
+    misspelt = {
+        (*err["loc"][:-1], guess)
+        for err in errors
+        if err["type"] == "extra_forbidden"
+        and (guess := _closest(_field(err["loc"]), _fields_at(model, err["loc"][:-1])))
+    }
+    issues = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in misspelt:
+            continue
+        on_key = err["type"] == "extra_forbidden"
+        issues.append(error(source.locate(*loc, key=on_key), "schema", _french(err, model)))
+    return None, issues
 
 
 def load_file(model: type[M], file: Path, display: str) -> tuple[M | None, SourceMap, list[Issue]]:
     data, source, issues = read_yaml(file, display)
-    if data is None:
+    if data is None and issues:  # unreadable; a file holding only `null` is validated below
         return None, source, issues
     loaded, more = validate(model, data, source)
     return loaded, source, issues + more
 
 
 def find_workspace(root: Path) -> Path:
-    """Check that `root` holds a workspace; the message says how to get one."""
+    """Check that `root` holds a workspace; the message says how to get one (SPEC §4)."""
+    shown = f"« {root} »" if str(root) != "." else f"le dossier courant ({Path.cwd()})"
+    how = (
+        "indiquez le dossier de l'espace de travail avec -w DOSSIER ou la variable "
+        "PORTFOLIO_WORKSPACE, ou créez-en un avec « portfolio init DOSSIER »"
+    )
+    if root.is_file():
+        raise PortfolioError(f"{shown} est un fichier, pas un dossier : {how}", exit_code=2)
     if not root.is_dir():
-        raise PortfolioError(
-            f"le dossier « {root} » n'existe pas : indiquez un espace de travail avec "
-            "-w DOSSIER ou la variable PORTFOLIO_WORKSPACE",
-            exit_code=2,
-        )
+        raise PortfolioError(f"le dossier {shown} n'existe pas : {how}", exit_code=2)
     if not (root / WORKSPACE_FILE).is_file():
         raise PortfolioError(
-            f"aucun espace de travail dans « {root} » (pas de fichier {WORKSPACE_FILE}) : "
-            "placez-vous dans un espace de travail, indiquez-le avec -w DOSSIER ou la variable "
-            "PORTFOLIO_WORKSPACE, ou créez-en un avec « portfolio init DOSSIER »",
+            f"aucun espace de travail dans {shown} (pas de fichier {WORKSPACE_FILE}) : "
+            f"placez-vous dans un espace de travail, ou {how}",
             exit_code=2,
         )
     return root
@@ -219,14 +273,7 @@ def load_workspace(root: Path) -> tuple[Workspace, list[Issue]]:
     ws = Workspace(root=root, settings=settings)
     ws.sources[("workspace", "workspace")] = source
     issues += _load_referentiels(ws, root)
-    for file in _yaml_files(root / "catalog"):
-        catalog, source, found = load_file(Catalog, file, f"catalog/{file.name}")
-        issues += found
-        if catalog is None:
-            ws.broken.add(("catalog", file.stem))
-            continue
-        ws.sources[("catalog", catalog.body.id)] = source
-        ws.catalogs.append(catalog)
+    issues += _load_catalogs(ws, root)
     for file in _yaml_files(root / "workers"):
         worker, source, found = load_file(Worker, file, f"workers/{file.name}")
         issues += found
@@ -238,10 +285,43 @@ def load_workspace(root: Path) -> tuple[Workspace, list[Issue]]:
     return ws, issues
 
 
-def _load_referentiels(ws: Workspace, root: Path) -> list[Issue]:
+def _load_catalogs(ws: Workspace, root: Path) -> list[Issue]:
+    """One file per training body (SPEC §4); a body described twice would mix two catalogues."""
+    issues: list[Issue] = []
+    for file in _yaml_files(root / "catalog"):
+        catalog, source, found = load_file(Catalog, file, f"catalog/{file.name}")
+        issues += found
+        if catalog is None:
+            ws.broken.add(("catalog", file.stem))
+            continue
+        first = ws.sources.get(("catalog", catalog.body.id))
+        if first is not None:
+            issues.append(
+                error(
+                    source.locate("body", "id"),
+                    "duplicate-id",
+                    f"l'organisme « {catalog.body.id} » est déjà décrit dans {first.path} : "
+                    "réunissez ses modules dans un seul fichier ou changez son identifiant",
+                )
+            )
+            continue
+        ws.sources[("catalog", catalog.body.id)] = source
+        ws.catalogs.append(catalog)
+    return issues
+
+
+def load_referentiels(root: Path | None = None) -> tuple[dict[str, Referentiel], list[Issue]]:
+    """The bundled référentiels, plus a workspace's own when `root` is given (SPEC §3)."""
+    ws = Workspace(root=root or Path("."), settings=None)
+    issues = _load_referentiels(ws, root)
+    return ws.referentiels, issues
+
+
+def _load_referentiels(ws: Workspace, root: Path | None) -> list[Issue]:
     issues: list[Issue] = []
     bundled = [(f, f"<référentiels fournis>/{f.name}") for f in _yaml_files(referentiels_dir())]
-    local = [(f, f"referentiels/{f.name}") for f in _yaml_files(root / "referentiels")]
+    own = _yaml_files(root / "referentiels") if root is not None else []
+    local = [(f, f"referentiels/{f.name}") for f in own]
     for file, display in bundled + local:
         ref, source, found = load_file(Referentiel, file, display)
         issues += found
@@ -254,7 +334,8 @@ def _load_referentiels(ws: Workspace, root: Path) -> list[Issue]:
                     source.locate("id"),
                     "referentiel-id",
                     f"l'identifiant « {ref.id} » doit être égal au nom du fichier "
-                    f"« {file.stem} » : renommez l'un ou l'autre",
+                    f"« {file.stem} » : renommez le fichier en {ref.id}.yaml ou corrigez "
+                    "l'identifiant",
                 )
             )
         if ref.id in ws.referentiels:

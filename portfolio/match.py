@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import OrderedDict, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
@@ -20,45 +21,76 @@ from portfolio.model.evidence import PlacementEvidence, ResolvedEntry, WorkerEvi
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Placement, Worker
 
-# SPEC §5.1 requires at least the first line; the rest are other words counselors put around tasks.
+# SPEC §5.1 requires at least the first line; the rest are other words counselors put around
+# tasks ("aide chez une dame", "ménage dans les bureaux") and the elided pronouns of "s'habiller".
 STOP_WORDS = frozenset(
     "a au aux avec d de des du en et l la le les par pour sur un une "
     "ou dans chez ce cet cette ces son sa ses leur leurs y s n qu que qui".split()
 )
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Every character that is neither a letter nor a digit (Unicode-aware: `\w` minus `_`).
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+# NFKD does not split the French ligatures; folding them lets "coeur" and "cœur" meet, as French
+# keyboards rarely type "œ".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 _stemmer = snowballstemmer.stemmer("french")
+
+SUGGESTION_CANDIDATES = 40
+"""Labels first ranked by plain edit distance (fast), of which WRatio (slow) picks the closest."""
+SUGGESTION_MIN_SCORE = 60
+"""rapidfuzz WRatio score (0–100) below which a task label is too far to be worth suggesting."""
+SUGGESTION_WINDOW = 15
+"""Only labels scoring within this many points of the best one are suggested: WRatio scores
+short unrelated labels around 60, which would drown the one close match."""
+
+VOCABULARY_CACHE_SIZE = 64
 
 Tokens = tuple[str, ...]
 
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> Tokens:
-    """SPEC §5.1: lower case, fold accents, keep letters and digits, drop stop words, stem."""
+    """SPEC §5.1, in its order: lower case, fold accents, keep letters and digits, drop stop
+    words, stem each word."""
     folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = folded.replace("œ", "oe").replace("æ", "ae")
-    words = [w for w in _NON_ALNUM.sub(" ", folded).split() if w not in STOP_WORDS]
-    return tuple(_stemmer.stemWords(words))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).translate(_LIGATURES)
+    words = _NOT_LETTER_OR_DIGIT.sub(" ", folded).split()
+    return tuple(_stem(w) for w in words if w not in STOP_WORDS)
 
 
-def _contains(haystack: Tokens, needle: Tokens) -> bool:
-    size = len(needle)
-    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    # The pure-Python stemmer is the slowest step; texts differ far more than their words do.
+    return _stemmer.stemWord(word)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
-    """The tasks an entry may resolve to, indexed for fast lookup by id and by first token."""
+    """The tasks an entry may resolve to, indexed for fast lookup by id and by first token.
+
+    Workers with the same targets share one vocabulary, so resolutions and suggestions are
+    memoised per vocabulary: counselors write the same few hundred entries again and again.
+    """
 
     by_id: dict[str, tuple[str, ...]]
     phrases: dict[str, tuple[tuple[Tokens, str], ...]]
     labels: dict[str, str]
     order: dict[str, int]
     choices: dict[str, str]
+    competencies: dict[str, tuple[str, ...]]
+    """Full task id → full ids of the competencies it evidences (SPEC §5.3)."""
+    _resolved: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _suggested: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def resolve(self, text: str) -> tuple[str, ...]:
         """Full ids of every task the entry resolves to (SPEC §5.1), in vocabulary order."""
+        found = self._resolved.get(text)
+        if found is None:
+            found = self._resolve(text)
+            self._resolved[text] = found
+        return found
+
+    def _resolve(self, text: str) -> tuple[str, ...]:
         key = text.strip()
         if key in self.by_id:
             return self.by_id[key]
@@ -71,28 +103,47 @@ class Vocabulary:
         return tuple(sorted(found, key=self.order.__getitem__))
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
-        """The closest task labels, to help fix an entry that resolved to nothing (§5.2)."""
+        """The closest tasks as « label (full id) », to help fix an entry that resolved to
+        nothing (SPEC §5.2)."""
+        key = f"{limit}|{text}"
+        found = self._suggested.get(key)
+        if found is None:
+            found = self._suggest(text, limit)
+            self._suggested[key] = found
+        return found
+
+    def _suggest(self, text: str, limit: int) -> tuple[str, ...]:
         query = " ".join(normalise(text))
         if not query:
             return ()
-        hits = process.extract(query, self.choices, scorer=fuzz.WRatio, limit=limit * 3)
-        seen: dict[str, None] = {}
+        candidates = process.extract(
+            query, self.choices, scorer=fuzz.ratio, limit=SUGGESTION_CANDIDATES
+        )
+        hits = process.extract(
+            query,
+            {key: self.choices[key] for _, _, key in candidates},
+            scorer=fuzz.WRatio,
+            limit=limit * 4,
+            score_cutoff=SUGGESTION_MIN_SCORE,
+        )
+        tasks: dict[str, None] = {}
         for _, score, key in hits:
-            task = key.split("|", 1)[0]
-            if score >= 50:
-                seen.setdefault(task, None)
-        return tuple(f"{self.labels[t]} ({t})" for t in list(seen)[:limit])
+            if score >= hits[0][1] - SUGGESTION_WINDOW:
+                tasks.setdefault(key.split("|", 1)[0], None)
+        return tuple(f"{self.labels[t]} ({t})" for t in list(tasks)[:limit])
 
 
-def _build_vocabulary(referentiels: tuple[Referentiel, ...]) -> Vocabulary:
+def _build_vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
     by_id: dict[str, list[str]] = defaultdict(list)
     phrases: dict[str, list[tuple[Tokens, str]]] = defaultdict(list)
     labels: dict[str, str] = {}
     choices: dict[str, str] = {}
+    competencies: dict[str, tuple[str, ...]] = {}
     for ref in referentiels:
         for task in ref.tasks:
             full = f"{ref.id}.{task.id}"
             labels[full] = task.label
+            competencies[full] = tuple(f"{ref.id}.{target}" for target in task.evidences)
             by_id[task.id].append(full)
             by_id[full].append(full)
             for n, text in enumerate([task.label, *task.synonyms]):
@@ -101,23 +152,34 @@ def _build_vocabulary(referentiels: tuple[Referentiel, ...]) -> Vocabulary:
                     phrases[tokens[0]].append((tokens, full))
                     choices[f"{full}|{n}"] = " ".join(tokens)
     return Vocabulary(
-        by_id={k: tuple(v) for k, v in by_id.items()},
+        by_id={k: tuple(dict.fromkeys(v)) for k, v in by_id.items()},
         phrases={k: tuple(v) for k, v in phrases.items()},
         labels=labels,
         order={task: n for n, task in enumerate(labels)},
         choices=choices,
+        competencies=competencies,
     )
 
 
-_vocabularies: dict[tuple[int, ...], Vocabulary] = {}
+# Keyed by the identity of the référentiel objects; each value keeps those objects alive, so an
+# id cannot be reused by another référentiel while its entry is cached.
+_vocabularies: OrderedDict[tuple[int, ...], tuple[tuple[Referentiel, ...], Vocabulary]] = (
+    OrderedDict()
+)
 
 
-def vocabulary(referentiels: list[Referentiel]) -> Vocabulary:
-    """The vocabulary of a set of référentiels, built once per distinct set."""
+def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
+    """The vocabulary of a set of référentiels, built once per distinct set of loaded objects."""
     key = tuple(id(r) for r in referentiels)
-    if key not in _vocabularies:
-        _vocabularies[key] = _build_vocabulary(tuple(referentiels))
-    return _vocabularies[key]
+    cached = _vocabularies.get(key)
+    if cached is not None:
+        _vocabularies.move_to_end(key)
+        return cached[1]
+    built = _build_vocabulary(referentiels)
+    _vocabularies[key] = (tuple(referentiels), built)
+    if len(_vocabularies) > VOCABULARY_CACHE_SIZE:
+        _vocabularies.popitem(last=False)
+    return built
 
 
 def days_inclusive(start: dt.date, end: dt.date) -> int:
@@ -125,7 +187,8 @@ def days_inclusive(start: dt.date, end: dt.date) -> int:
 
 
 def prorata(start: dt.date, end: dt.date, as_of: dt.date) -> float:
-    """SPEC §5.4: the share of a period that lies on or before the assessment date."""
+    """SPEC §5.4: the share of a period that lies on or before the assessment date, counting
+    days with both ends included."""
     if start > as_of:
         return 0.0
     if end <= as_of:
@@ -134,23 +197,23 @@ def prorata(start: dt.date, end: dt.date, as_of: dt.date) -> float:
 
 
 def entry_hours(placement: Placement) -> list[float]:
-    """SPEC §5.3: explicit hours, then the rest of the placement split among the others."""
+    """SPEC §5.3: entries with `hours` take them; the rest of the placement is split equally
+    among the entries without (and evidences nothing when every entry has hours)."""
     entries = placement.tasks
     explicit = sum(e.hours for e in entries if e.hours is not None)
-    implicit = [e for e in entries if e.hours is None]
-    rest = max(placement.hours - explicit, 0.0)
-    share = rest / len(implicit) if implicit else 0.0
+    implicit = sum(e.hours is None for e in entries)
+    share = max(placement.hours - explicit, 0.0) / implicit if implicit else 0.0
     return [e.hours if e.hours is not None else share for e in entries]
 
 
-def match_worker(worker: Worker, referentiels: list[Referentiel], as_of: dt.date) -> WorkerEvidence:
-    """Turn a worker's placements into hours per task and per competency at `as_of`."""
+def match_worker(
+    worker: Worker, referentiels: Sequence[Referentiel], as_of: dt.date
+) -> WorkerEvidence:
+    """Turn a worker's placements into hours per task and per competency at `as_of` (SPEC §5).
+
+    Every placement counts in the total work hours, whether its entries resolve or not.
+    """
     vocab = vocabulary(referentiels)
-    evidenced = {
-        f"{r.id}.{t.id}": [f"{r.id}.{e}" for e in t.evidences]
-        for r in referentiels
-        for t in r.tasks
-    }
     placement_hours: dict[str, float] = {}
     entries: list[ResolvedEntry] = []
     per_task: dict[tuple[str, str], float] = {}
@@ -164,7 +227,6 @@ def match_worker(worker: Worker, referentiels: list[Referentiel], as_of: dt.date
         ):
             tasks = vocab.resolve(entry.task)
             hours *= factor
-            suggestions = () if tasks else vocab.suggest(entry.task)
             entries.append(
                 ResolvedEntry(
                     placement=placement.id,
@@ -172,15 +234,17 @@ def match_worker(worker: Worker, referentiels: list[Referentiel], as_of: dt.date
                     text=entry.task,
                     hours=hours,
                     tasks=tasks,
-                    suggestions=suggestions,
+                    suggestions=() if tasks else vocab.suggest(entry.task),
                 )
             )
+            if hours <= 0:
+                continue
             for task in tasks:
                 key = (placement.id, task)
                 per_task[key] = per_task.get(key, 0.0) + hours / len(tasks)
     by_competency: dict[str, list[PlacementEvidence]] = defaultdict(list)
     for (placement_id, task), hours in per_task.items():
-        for competency in evidenced[task]:
+        for competency in vocab.competencies[task]:
             by_competency[competency].append(
                 PlacementEvidence(ref=placement_id, task=task, hours=hours)
             )

@@ -9,6 +9,7 @@ without leading zeros, ISO dates; everything else stays text exactly as written.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,63 @@ class SourceMap:
         return Location(self.path, line, column)
 
 
+def _grouped(number: int) -> str:
+    """A number as French writes it: 200 000."""
+    return f"{number:,}".replace(",", " ")
+
+
 class _TooBig(Exception):
     def __init__(self, message: str, mark: yaml.Mark | None) -> None:
         super().__init__(message)
         self.mark = mark
+
+
+def _too_many_nodes(mark: yaml.Mark | None) -> _TooBig:
+    return _TooBig(
+        f"fichier trop complexe (plus de {_grouped(MAX_NODES)} éléments, souvent à "
+        "cause d'alias YAML « *nom » imbriqués) : écrivez les valeurs sans alias ou "
+        "découpez le fichier",
+        mark,
+    )
+
+
+def _too_deep(mark: yaml.Mark | None) -> _TooBig:
+    return _TooBig(
+        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : vérifiez l'indentation", mark
+    )
+
+
+def _check_size(text: str) -> None:
+    """Enforce MAX_NODES and MAX_DEPTH on the event stream, before composing.
+
+    Composing builds every node of the file at once (a 5 MB list of short items takes 750 MB and
+    10 s), so `_Builder`'s limits come too late for a big file. A node takes at least two
+    characters, so files of up to 2 × MAX_NODES characters skip this pass. The count leaves out
+    mapping keys and counts an alias once: a file rejected here would be rejected by `_Builder`.
+    """
+    if len(text) <= 2 * MAX_NODES:
+        return
+    nodes = 0
+    expecting_key: list[bool | None] = []  # per open collection: None for a sequence
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            expecting_key.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(expecting_key) and expecting_key[-1] is True
+        if expecting_key and expecting_key[-1] is not None:
+            expecting_key[-1] = not expecting_key[-1]
+        if not is_key:
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _too_many_nodes(event.start_mark)
+        if len(expecting_key) > MAX_DEPTH:
+            raise _too_deep(event.start_mark)
+        if isinstance(event, yaml.MappingStartEvent):
+            expecting_key.append(True)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            expecting_key.append(None)
 
 
 @dataclass
@@ -75,16 +129,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooBig(
-                f"fichier trop complexe (plus de {MAX_NODES} éléments, souvent dû à des alias "
-                "YAML « *nom » imbriqués) : simplifiez-le ou découpez-le",
-                node.start_mark,
-            )
+            raise _too_many_nodes(node.start_mark)
         if depth > MAX_DEPTH:
-            raise _TooBig(
-                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : vérifiez l'indentation",
-                node.start_mark,
-            )
+            raise _too_deep(node.start_mark)
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -135,9 +182,13 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts: validation reports the text
+            return text
     if _FLOAT.match(text):
-        return float(text)
+        number = float(text)
+        return number if math.isfinite(number) else text
     if _DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
@@ -146,117 +197,177 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
-_YAML_HINTS = (
+_YAML_HINTS: tuple[tuple[str, str, bool, str], ...] = (
+    # (words of the parser's context, words of its problem, point at the context?, French hint)
     (
+        "quoted scalar",
+        "end of stream",
+        True,
+        "guillemet ouvert ici mais jamais fermé : ajoutez le guillemet fermant à la fin de "
+        "la valeur",
+    ),
+    (
+        "simple key",
+        "could not find expected ':'",
+        True,
+        "« : » manquant après la clé de cette ligne (écrivez « clé: valeur »), ou guillemet "
+        "non fermé",
+    ),
+    (
+        "flow sequence",
+        "",
+        True,
+        "le crochet « [ » ouvert ici n'est pas fermé par « ] », ou une virgule manque entre "
+        "deux éléments",
+    ),
+    (
+        "flow mapping",
+        "",
+        True,
+        "l'accolade « { » ouverte ici n'est pas fermée par « } », ou une virgule manque entre "
+        "deux champs",
+    ),
+    (
+        "",
+        "tab character",
+        False,
+        "tabulation dans l'indentation : indentez seulement avec des espaces",
+    ),
+    (
+        "",
         "mapping values are not allowed",
-        "« : » inattendu : mettez la valeur entre guillemets ou corrigez l'indentation",
+        False,
+        "« : » inattendu : si la valeur contient « : », mettez-la entre guillemets ; sinon "
+        "alignez cette ligne sur les clés du même niveau",
     ),
-    ("could not find expected ':'", "« : » manquant après une clé, ou guillemet non fermé"),
     (
-        "cannot start any token",
-        "caractère interdit en début de valeur (tabulation ?) : indentez "
-        "avec des espaces et mettez la valeur entre guillemets",
+        "",
+        "did not find expected key",
+        False,
+        "ligne inattendue : alignez-la sur les clés du même niveau ; dans un texte entre "
+        "guillemets simples, une apostrophe s'écrit ''",
     ),
-    ("did not find expected key", "indentation incohérente : alignez les clés d'un même niveau"),
-    ("did not find expected '-'", "indentation incohérente dans une liste : alignez les « - »"),
-    ("found undefined alias", "alias « * » inconnu : définissez l'ancre « & » avant de l'utiliser"),
-    ("found duplicate anchor", "ancre « & » définie deux fois : renommez l'une des deux"),
-    ("unexpected end of stream", "guillemet ou crochet non fermé avant la fin du fichier"),
-    ("expected ',' or ']'", "crochet « ] » manquant ou virgule oubliée dans une liste [a, b]"),
-    ("expected ',' or '}'", "accolade « } » manquante ou virgule oubliée dans {clé: valeur}"),
     (
-        "found unknown escape character",
-        "caractère d'échappement « \\ » invalide entre guillemets "
-        "doubles : utilisez des guillemets simples",
+        "",
+        "did not find expected '-'",
+        False,
+        "indentation incohérente dans une liste : alignez les « - » et les clés de chaque élément",
     ),
-    ("but found another document", "un seul document par fichier : supprimez la ligne « --- »"),
-    ("special characters are not allowed", "caractère spécial interdit : supprimez-le"),
+    ("", "undefined alias", False, "alias « * » inconnu : définissez l'ancre « & » avant"),
+    ("", "duplicate anchor", False, "ancre « & » définie deux fois : renommez l'une des deux"),
+    (
+        "",
+        "unknown escape character",
+        False,
+        "« \\ » entre guillemets doubles : utilisez des guillemets simples ou écrivez « \\\\ »",
+    ),
+    ("", "another document", False, "un seul document par fichier : supprimez la ligne « --- »"),
+    ("", "nesting depth", False, "imbrication trop profonde : vérifiez l'indentation"),
 )
 
 
-def _yaml_message(exc: yaml.YAMLError) -> str:
+def _yaml_message(exc: yaml.YAMLError, text: str) -> tuple[str, yaml.Mark | None]:
+    """A French hint for a PyYAML syntax error, and the mark the user should look at."""
     problem = getattr(exc, "problem", None) or str(exc)
-    for needle, hint in _YAML_HINTS:
-        if needle in problem:
-            return f"YAML invalide : {hint}"
-    return f"YAML invalide ({problem}) : vérifiez l'indentation, les « : » et les guillemets"
+    context = getattr(exc, "context", None) or ""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if "cannot start any token" in problem:
+        return _bad_start(text, problem_mark), problem_mark
+    for context_words, problem_words, at_context, hint in _YAML_HINTS:
+        if context_words in context and problem_words in problem:
+            mark = context_mark if at_context and context_mark else problem_mark
+            return f"YAML invalide : {hint}", mark or context_mark
+    return (
+        f"YAML invalide ({problem}) : vérifiez l'indentation, les « : » et les guillemets",
+        problem_mark or context_mark,
+    )
+
+
+def _bad_start(text: str, mark: yaml.Mark | None) -> str:
+    lines = text.splitlines()
+    char = ""
+    if mark is not None and mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        char = lines[mark.line][mark.column]
+    if char == "\t":
+        return "YAML invalide : tabulation interdite : indentez et séparez avec des espaces"
+    shown = f"« {char} »" if char.strip() else "ce caractère"
+    return (
+        f"YAML invalide : une valeur ne peut pas commencer par {shown} : mettez-la entre guillemets"
+    )
 
 
 def read_yaml(file: Path, display: str) -> tuple[Any, SourceMap, list[Issue]]:
     """Read one YAML file. Returns (data, positions, issues); data is None when unusable."""
     source = SourceMap(display)
-    start = Location(display, 1, 1)
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        return None, source, [error(Location(display), "file-missing", "fichier introuvable")]
+        return None, source, [error(Location(display, 1, 1), "file-missing", "fichier introuvable")]
     except OSError as exc:
-        return (
-            None,
-            source,
-            [
-                error(
-                    Location(display),
-                    "file-unreadable",
-                    f"fichier illisible ({exc.strerror}) : vérifiez ses droits",
-                )
-            ],
-        )
-    if len(raw) > MAX_FILE_BYTES:
-        return (
-            None,
-            source,
-            [
-                error(
-                    start,
-                    "file-too-big",
-                    f"fichier trop gros ({len(raw) // 1_000_000} Mo, maximum "
-                    f"{MAX_FILE_BYTES // 1_000_000} Mo) : découpez-le",
-                )
-            ],
-        )
+        message = f"fichier illisible ({exc.strerror}) : vérifiez qu'il existe et ses droits"
+        return None, source, [error(Location(display, 1, 1), "file-unreadable", message)]
+    text, problem = _decode(raw, display)
+    if text is None:
+        return None, source, [problem] if problem else []
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return (
-            None,
-            source,
-            [
-                error(
-                    Location(display, line, 1),
-                    "not-utf8",
-                    "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8 depuis votre éditeur",
-                )
-            ],
-        )
-    if "\x00" in text:
-        return None, source, [error(start, "binary", "fichier binaire, pas du texte YAML")]
-    try:
+        _check_size(text)
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(display, mark.line + 1, mark.column + 1) if mark else start
-        return None, source, [error(where, "yaml-syntax", _yaml_message(exc))]
+    except _TooBig as exc:
+        return None, source, [error(_where(display, exc.mark), "yaml-too-big", str(exc))]
     except yaml.YAMLError as exc:
-        return None, source, [error(start, "yaml-syntax", _yaml_message(exc))]
+        message, mark = _yaml_message(exc, text)
+        return None, source, [error(_where(display, mark), "yaml-syntax", message)]
     except RecursionError:
-        return (
-            None,
-            source,
-            [error(start, "yaml-too-deep", "imbrication trop profonde : vérifiez l'indentation")],
-        )
+        message = "imbrication trop profonde : vérifiez l'indentation"
+        return None, source, [error(Location(display, 1, 1), "yaml-too-deep", message)]
     if node is None:
-        return (
-            None,
-            source,
-            [error(start, "file-empty", "fichier vide : remplissez-le ou supprimez-le")],
-        )
+        message = "fichier vide : remplissez-le ou supprimez-le"
+        return None, source, [error(Location(display, 1, 1), "file-empty", message)]
     builder = _Builder(source)
     try:
         data = builder.build(node, (), 0)
     except _TooBig as exc:
-        mark = exc.mark
-        where = Location(display, mark.line + 1, mark.column + 1) if mark else start
-        return None, source, [error(where, "yaml-too-big", str(exc))]
+        return None, source, [error(_where(display, exc.mark), "yaml-too-big", str(exc))]
     return data, source, builder.issues
+
+
+def _where(display: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(display, 1, 1)
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+def _decode(raw: bytes, display: str) -> tuple[str | None, Issue | None]:
+    """The text of a file, or the issue saying why it is not a YAML text we can read."""
+    start = Location(display, 1, 1)
+    if len(raw) > MAX_FILE_BYTES:
+        size = f"{len(raw) / 1_000_000:.1f}".replace(".", ",")
+        message = (
+            f"fichier trop gros ({size} Mo, au plus {MAX_FILE_BYTES // 1_000_000} Mo) : "
+            "découpez-le en plusieurs fichiers"
+        )
+        return None, error(start, "file-too-big", message)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = (
+            "le fichier est enregistré en UTF-16 (« Unicode ») : enregistrez-le en UTF-8 "
+            "depuis votre éditeur"
+        )
+        return None, error(start, "not-utf8", message)
+    if b"\x00" in raw:
+        message = (
+            "ce fichier n'est pas du texte (image, document Word ou PDF ?) : retirez-le du "
+            "dossier ou remplacez-le par un fichier YAML"
+        )
+        return None, error(start, "binary", message)
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        message = (
+            "le fichier n'est pas enregistré en UTF-8 (caractère illisible ici, souvent une "
+            "lettre accentuée) : enregistrez-le avec l'encodage UTF-8 depuis votre éditeur"
+        )
+        return None, error(Location(display, line, column), "not-utf8", message)

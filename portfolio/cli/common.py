@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
 from portfolio.load import load_workspace
@@ -48,7 +49,6 @@ WorkspaceOption = Annotated[
         help="Dossier de l'espace de travail (sinon $PORTFOLIO_WORKSPACE, sinon le dossier "
         "courant).",
         show_default=False,
-        file_okay=False,
     ),
 ]
 AsOfOption = Annotated[
@@ -76,7 +76,8 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PortfolioError as exc:
-            stderr.print(f"[bold red]Erreur :[/] {exc}", markup=True, soft_wrap=True)
+            message = f"[bold red]Erreur :[/] {escape(str(exc))}"
+            stderr.print(message, markup=True, emoji=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -85,7 +86,7 @@ def friendly_errors(func: F) -> F:
 def print_issues(issues: list[Issue], console: Console = stderr) -> None:
     for issue in sort_issues(issues):
         style = "red" if issue.is_error else "yellow"
-        console.print(issue.render(), style=style, markup=False, soft_wrap=True)
+        console.print(issue.render(), style=style, markup=False, emoji=False, soft_wrap=True)
 
 
 def open_workspace(path: Path, *, strict: bool = True) -> tuple[Workspace, list[Issue]]:

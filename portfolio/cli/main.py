@@ -5,7 +5,14 @@ from __future__ import annotations
 import typer
 
 from portfolio import __version__
-from portfolio.cli import workspace_cmds
+from portfolio.cli import (
+    build_cmds,
+    engine_cmds,
+    record_cmds,
+    render_cmds,
+    report_cmds,
+    workspace_cmds,
+)
 
 app = typer.Typer(
     name="portfolio",
@@ -20,6 +27,11 @@ app = typer.Typer(
 )
 
 workspace_cmds.register(app)
+engine_cmds.register(app)
+record_cmds.register(app)
+render_cmds.register(app)
+report_cmds.register(app)
+build_cmds.register(app)
 
 
 def _version(value: bool) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.tree import Tree
 
@@ -22,7 +24,7 @@ from portfolio.cli.common import (
 )
 from portfolio.fsutil import copy_tree_atomic
 from portfolio.issues import Issue, PortfolioError, has_errors
-from portfolio.load import WORKSPACE_FILE, load_workspace
+from portfolio.load import WORKSPACE_FILE, load_referentiels, load_workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.resources import demo_dir, templates_dir
 
@@ -47,9 +49,10 @@ def summarise(issues: list[Issue]) -> str:
     return f"{errors} erreur{'s' * (errors > 1)}, {warnings} avertissement{'s' * (warnings > 1)}."
 
 
-def run_check(workspace: Path, as_of_date) -> list[Issue]:
+def run_check(workspace: Path, as_of: dt.date | None) -> list[Issue]:
+    """Load issues and the rules of SPEC §8, together, so that one run reports them all."""
     ws, issues = load_workspace(workspace)
-    return issues + check_workspace(ws, as_of_or_today(as_of_date))
+    return issues + check_workspace(ws, as_of_or_today(as_of))
 
 
 def register(app: typer.Typer) -> None:
@@ -122,35 +125,30 @@ def register(app: typer.Typer) -> None:
 def _referentiels(workspace: Path) -> dict[str, Referentiel]:
     """Bundled référentiels, plus the workspace's own when there is one."""
     root = workspace if (workspace / WORKSPACE_FILE).is_file() else None
-    if root is None:
-        from portfolio.load import _load_referentiels
-        from portfolio.model.loaded import Workspace
-
-        ws = Workspace(root=workspace, settings=None)
-        issues = _load_referentiels(ws, workspace / "__aucun__")
-    else:
-        ws, issues = load_workspace(root)
-    errors = [i for i in issues if i.is_error and "referentiel" in i.location.path]
-    if errors:
-        print_issues(errors)
-    return ws.referentiels
+    found, issues = load_referentiels(root)
+    print_issues([i for i in issues if i.is_error])
+    return found
 
 
 def _table(found: dict[str, Referentiel]) -> Table:
-    table = Table(title="Référentiels", title_justify="left")
-    for column in ("id", "intitulé", "filière", "RNCP", "niveau", "blocs", "compétences", "tâches"):
-        table.add_column(column, overflow="fold")
+    """One line per référentiel; ids, codes and counts never wrap, so the table reads (and
+    greps) well even in an 80-column terminal."""
+    table = Table(title="Référentiels", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("id", no_wrap=True)
+    table.add_column("RNCP", no_wrap=True)
+    for header in ("niv.", "blocs", "comp.", "tâches"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("intitulé (filière)", ratio=1, overflow="fold")
     for ref in sorted(found.values(), key=lambda r: (r.track == "transversal", r.id)):
         cert = ref.certification
         table.add_row(
             ref.id,
-            ref.title,
-            ref.track,
             cert.rncp or "—",
             str(cert.level) if cert.level else "—",
             str(len(ref.blocks)),
             str(len(ref.competencies())),
             str(len(ref.tasks)),
+            f"{ref.title} ({ref.track})",
         )
     return table
 

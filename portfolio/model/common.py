@@ -29,7 +29,10 @@ class InputModel(BaseModel):
     """Base of every hand-written file's model.
 
     `extra="forbid"` turns a misspelt key into a located error instead of silently ignoring it;
-    numbers are accepted where text is expected so that `code: 123` is not an error.
+    numbers are accepted where text is expected so that `code: 123` is not an error; `nan`,
+    `inf` or `1e400` hours are refused, as every comparison with them (hours ≤ 0…) is false.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,8 @@ class ResolvedEntry(Result):
 
 
 class PlacementEvidence(Result):
+    """Hours a placement gave to a competency through one task (SPEC §5.3, §6)."""
+
     kind: Literal["placement"] = "placement"
     ref: str
     task: str
@@ -33,6 +35,8 @@ class PlacementEvidence(Result):
 
 
 class TrainingEvidence(Result):
+    """A training counted at the assessment date, dated its end (SPEC §5.4, §6)."""
+
     kind: Literal["training"] = "training"
     ref: str
     hours: float
@@ -41,6 +45,8 @@ class TrainingEvidence(Result):
 
 
 class ObservationEvidence(Result):
+    """An observation; `ref` is the placement it was made in, if any (SPEC §6)."""
+
     kind: Literal["observation"] = "observation"
     ref: str | None
     by: str
@@ -49,7 +55,10 @@ class ObservationEvidence(Result):
     date: dt.date
 
 
-Evidence = PlacementEvidence | TrainingEvidence | ObservationEvidence
+Evidence = Annotated[
+    PlacementEvidence | TrainingEvidence | ObservationEvidence, Field(discriminator="kind")
+]
+"""One item of an evidence trail; `kind` tells which, so the JSON reads back unambiguously."""
 
 
 class WorkerEvidence(Result):
@@ -62,8 +71,15 @@ class WorkerEvidence(Result):
     entries: tuple[ResolvedEntry, ...]
     by_competency: dict[str, tuple[PlacementEvidence, ...]]
 
+    @property
+    def unresolved(self) -> tuple[ResolvedEntry, ...]:
+        """Entries that resolved to no task: their hours evidence nothing (SPEC §5.2)."""
+        return tuple(e for e in self.entries if not e.tasks)
+
 
 class CompetencyStatus(Result):
+    """SPEC §6 for one competency; `level` is None when it has no observation."""
+
     id: str
     status: Status
     work_hours: float
@@ -73,6 +89,8 @@ class CompetencyStatus(Result):
 
 
 class BlockStatus(Result):
+    """A block is presentable when all its competencies are acquired (SPEC §6)."""
+
     id: str
     presentable: bool
     acquired: int
@@ -86,6 +104,8 @@ class ReferentielStatus(Result):
 
 
 class Assessment(Result):
+    """`assess --json` (SPEC §9): dump with `model_dump(mode="json")`."""
+
     worker: str
     as_of: dt.date
     referentiels: list[ReferentielStatus]

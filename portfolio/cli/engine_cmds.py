@@ -1,0 +1,291 @@
+"""Commands over the assessment engine: `assess` (SPEC §6, §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from portfolio.assess import assess_worker, training_hours
+from portfolio.checks import (
+    check_catalogs,
+    check_referentiel,
+    check_settings,
+    check_worker,
+    fr_date,
+    fr_hours,
+)
+from portfolio.cli.common import (
+    PANEL_ASSESS,
+    AsOfOption,
+    WorkspaceOption,
+    as_of_or_today,
+    find_worker,
+    friendly_errors,
+    open_workspace,
+    print_issues,
+    stderr,
+    stdout,
+)
+from portfolio.issues import Issue, PortfolioError, sort_issues
+from portfolio.model.evidence import (
+    Assessment,
+    BlockStatus,
+    CompetencyStatus,
+    ObservationEvidence,
+    PlacementEvidence,
+    TrainingEvidence,
+    WorkerEvidence,
+)
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Module, Worker
+
+STATUS_WORDS = {
+    "acquise": ("acquise", "bold green"),
+    "en-cours": ("en cours", "yellow"),
+    "a-acquerir": ("à acquérir", "red"),
+}
+LEVEL_WORDS = {1: "découverte", 2: "avec aide", 3: "autonome", 4: "maîtrise"}
+RESULT_WORDS = {"acquis": "acquis", "non-acquis": "non acquis", "en-cours": "en cours"}
+MAIN_PLACEMENTS = 2
+"""How many placements the table names per competency, those with the most hours first."""
+
+
+def modules_of(ws: Workspace) -> dict[str, Module]:
+    return {module_id: module for module_id, (module, _) in ws.module_index.items()}
+
+
+def worker_warnings(ws: Workspace, stems: Iterable[str], as_of: dt.date) -> dict[str, list[str]]:
+    """The rendered warnings of each worker (SPEC §9 `warnings`), after refusing to assess a
+    workspace whose checks find errors: statuses computed on wrong data would look right."""
+    issues: list[Issue] = check_settings(ws) + check_catalogs(ws)
+    for ref in ws.referentiels.values():
+        issues += check_referentiel(ws, ref)
+    warnings: dict[str, list[str]] = {}
+    for stem in stems:
+        found = sort_issues(check_worker(ws, stem, ws.workers[stem], as_of))
+        issues += [i for i in found if i.is_error]
+        warnings[stem] = [i.render() for i in found if not i.is_error]
+    errors = [i for i in issues if i.is_error]
+    if errors:
+        print_issues(errors)
+        raise PortfolioError(
+            "l'espace de travail contient des erreurs (ci-dessus) : corrigez-les, puis relancez "
+            "(« portfolio check » les liste toutes)"
+        )
+    return warnings
+
+
+def assess_one(
+    ws: Workspace, worker: Worker, modules: dict[str, Module], as_of: dt.date, warnings: list[str]
+) -> tuple[Assessment, WorkerEvidence]:
+    return assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of, warnings)
+
+
+def as_json(assessment: Assessment, *, indent: int | None = None) -> str:
+    """The SPEC §9 shape; accents kept as they are."""
+    return json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, indent=indent)
+
+
+# --- table view ---------------------------------------------------------------------------------
+
+
+def status_text(status: str) -> Text:
+    word, style = STATUS_WORDS[status]
+    return Text(word, style=style)
+
+
+def level_text(level: int | None) -> str:
+    return "—" if level is None else str(level)
+
+
+def short_task(task: str, referentiel: str) -> str:
+    return task.removeprefix(f"{referentiel}.")
+
+
+def main_evidence(comp: CompetencyStatus, referentiel: str) -> str:
+    """A one-line summary of the trail, e.g. « p1 : 32 h (repassage) ; formation ofa.linge
+    acquis ; tuteur niv. 3 »: the placements with the most hours, the trainings, and the
+    observation that sets the level."""
+    hours: dict[str, float] = {}
+    tasks: dict[str, list[str]] = {}
+    for e in comp.evidence:
+        if isinstance(e, PlacementEvidence):
+            hours[e.ref] = hours.get(e.ref, 0.0) + e.hours
+            tasks.setdefault(e.ref, []).append(short_task(e.task, referentiel))
+    ranked = sorted(hours, key=lambda p: -hours[p])
+    parts = [
+        f"{p} : {fr_hours(hours[p])} ({', '.join(tasks[p])})" for p in ranked[:MAIN_PLACEMENTS]
+    ]
+    if len(ranked) > MAIN_PLACEMENTS:
+        parts.append(f"+ {len(ranked) - MAIN_PLACEMENTS} autre(s) mise(s) à disposition")
+    parts += [
+        f"formation {e.ref} {RESULT_WORDS.get(e.result, e.result)}"
+        for e in comp.evidence
+        if isinstance(e, TrainingEvidence)
+    ]
+    observations = [e for e in comp.evidence if isinstance(e, ObservationEvidence)]
+    if observations:
+        deciding = max(observations, key=lambda e: (e.date, e.level))
+        parts.append(f"{deciding.role} niv. {deciding.level}")
+    return " ; ".join(parts) or "—"
+
+
+def block_table(ws: Workspace, block: BlockStatus, referentiel: str) -> Table:
+    ref_block = ws.competency_index[block.competencies[0].id].block
+    verdict = (
+        "[bold green]présentable[/]"
+        if block.presentable
+        else f"[yellow]non présentable[/] ({block.acquired}/{block.total} compétences acquises)"
+    )
+    table = Table(
+        title=f"[bold]{block.id}[/] — {ref_block.title} : {verdict}",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("Compétence", ratio=4)
+    table.add_column("Statut", no_wrap=True)
+    table.add_column("Travail", justify="right", no_wrap=True)
+    table.add_column("Formation", justify="right", no_wrap=True)
+    table.add_column("Niv.", justify="right", no_wrap=True)
+    table.add_column("Preuves principales", ratio=5)
+    for comp in block.competencies:
+        title = ws.competency_index[comp.id].competency.title
+        table.add_row(
+            f"{comp.id.rsplit('.', 1)[-1]} {title}",
+            status_text(comp.status),
+            fr_hours(comp.work_hours),
+            fr_hours(comp.training_hours),
+            level_text(comp.level),
+            main_evidence(comp, referentiel),
+        )
+    return table
+
+
+def worker_view(
+    ws: Workspace,
+    worker: Worker,
+    assessment: Assessment,
+    evidence: WorkerEvidence,
+    modules: dict[str, Module],
+) -> Group:
+    """The table view of one worker: a heading, then one table per référentiel and block."""
+    as_of = assessment.as_of
+    heading = Text(f"{worker.display_name} ({worker.id})", style="bold")
+    heading.append(
+        f" — évaluation au {fr_date(as_of)}\nHeures de travail : {fr_hours(evidence.work_hours)}"
+        f" ; heures de formation : {fr_hours(training_hours(worker, modules, as_of))}",
+        style="not bold",
+    )
+    parts: list[Text | Table] = [heading]
+    # Targets first: they are what the worker is working for; transversal ones follow.
+    shown = sorted(assessment.referentiels, key=lambda r: r.id not in worker.targets)
+    for ref_status in shown:
+        ref = ws.referentiels[ref_status.id]
+        presentable = sum(b.presentable for b in ref_status.blocks)
+        parts.append(
+            Text.from_markup(
+                f"\n[bold underline]{ref.id} — {ref.title}[/] : {presentable}/"
+                f"{len(ref_status.blocks)} bloc(s) présentable(s)"
+            )
+        )
+        parts += [block_table(ws, block, ref.id) for block in ref_status.blocks]
+    legend = ", ".join(f"{n} {word}" for n, word in LEVEL_WORDS.items())
+    parts.append(Text(f"Niveaux observés : {legend}.", style="dim"))
+    return Group(*parts)
+
+
+def summary_table(rows: list[tuple[str, Assessment]]) -> Table:
+    """`assess --all`: one line per worker and référentiel."""
+    table = Table(title="Évaluation de tous les salariés", title_justify="left")
+    table.add_column("Salarié")
+    table.add_column("Référentiel")
+    table.add_column("Blocs présentables", justify="right")
+    table.add_column("Compétences acquises", justify="right")
+    for stem, assessment in rows:
+        for ref_status in assessment.referentiels:
+            blocks = ref_status.blocks
+            acquired = sum(b.acquired for b in blocks)
+            total = sum(b.total for b in blocks)
+            table.add_row(
+                stem,
+                ref_status.id,
+                f"{sum(b.presentable for b in blocks)}/{len(blocks)}",
+                f"{acquired}/{total}",
+            )
+    return table
+
+
+# --- command ------------------------------------------------------------------------------------
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(rich_help_panel=PANEL_ASSESS)
+    @friendly_errors
+    def assess(
+        worker_id: Annotated[
+            str | None,
+            typer.Argument(
+                metavar="SALARIÉ",
+                help="Identifiant du salarié (nom de son fichier dans workers/, sans .yaml).",
+                show_default=False,
+            ),
+        ] = None,
+        all_workers: Annotated[
+            bool, typer.Option("--all", help="Évaluer tous les salariés.")
+        ] = False,
+        as_of: AsOfOption = None,
+        json_output: Annotated[
+            bool,
+            typer.Option(
+                "--json",
+                help="Sortie JSON (avec --all : une ligne JSON par salarié, JSON Lines).",
+            ),
+        ] = False,
+        workspace: WorkspaceOption = Path("."),
+    ) -> None:
+        """Évaluer les compétences d'un salarié (ou de tous avec --all), preuves à l'appui."""
+        if all_workers == (worker_id is not None):
+            raise PortfolioError(
+                "indiquez soit un salarié (portfolio assess w-0042), soit --all, mais pas les deux",
+                exit_code=2,
+            )
+        day = as_of_or_today(as_of)
+        ws, _ = open_workspace(workspace)
+        modules = modules_of(ws)
+        if worker_id is not None:
+            worker = find_worker(ws, worker_id)
+            warnings = worker_warnings(ws, [worker_id], day)[worker_id]
+            assessment, evidence = assess_one(ws, worker, modules, day, warnings)
+            if json_output:
+                sys.stdout.write(as_json(assessment, indent=2) + "\n")
+                return
+            stdout.print(worker_view(ws, worker, assessment, evidence, modules))
+            for message in warnings:
+                stderr.print(message, style="yellow", markup=False, soft_wrap=True)
+            return
+        stems = sorted(ws.workers)
+        warnings_of = worker_warnings(ws, stems, day)
+        if json_output:
+            for stem in stems:
+                assessment, _ = assess_one(ws, ws.workers[stem], modules, day, warnings_of[stem])
+                sys.stdout.write(as_json(assessment) + "\n")
+            return
+        rows = [
+            (stem, assess_one(ws, ws.workers[stem], modules, day, warnings_of[stem])[0])
+            for stem in stems
+        ]
+        stdout.print(summary_table(rows))
+        warned = sum(bool(w) for w in warnings_of.values())
+        if warned:
+            stderr.print(
+                f"{warned} salarié(s) avec des avertissements : « portfolio check » les détaille."
+            )

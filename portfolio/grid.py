@@ -1,0 +1,165 @@
+"""The tutor's observation grid of one placement (SPEC §9 `grid`).
+
+A tutor fills it in on paper during the placement: for each competency the placement's tasks
+evidence (SPEC §5.1, in the référentiel's plain wording), the level seen (SPEC §4: 1 découverte,
+2 avec aide, 3 autonome, 4 maîtrise), a remark, then name, date and signature. The counselor then
+records each ticked line with `portfolio log observation` (role `tuteur`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from portfolio.checks import fr_date
+from portfolio.issues import PortfolioError
+from portfolio.match import vocabulary
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Placement, Worker
+from portfolio.render.environment import render_html
+from portfolio.render.pdf import html_to_pdf
+from portfolio.render.views import DocumentInfo, association_of, main_track, pictogram
+
+TEMPLATE = "grid/grid.html.j2"
+STYLESHEET = "grid.css"
+
+LEVELS: tuple[tuple[int, str, str], ...] = (
+    (1, "découverte", "découvre, regarde faire"),
+    (2, "avec aide", "fait avec de l'aide"),
+    (3, "autonome", "fait seul, bien"),
+    (4, "maîtrise", "peut l'apprendre à un autre"),
+)
+"""SPEC §4 levels, with the few words a tutor needs to choose one."""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    competency: str
+    plain: str
+    tasks: tuple[str, ...]
+    """Labels of the placement's tasks that show this competency, to tell the tutor where to
+    look."""
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    title: str
+    pictogram: str
+    rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True)
+class GridView:
+    doc: DocumentInfo
+    worker: str
+    worker_id: str
+    placement: str
+    client: str
+    service: str | None
+    start: dt.date
+    end: dt.date
+    tutor: str | None
+    association: str
+    counselor: str | None
+    phone: str | None
+    pictogram: str
+    levels: tuple[tuple[int, str, str], ...]
+    groups: tuple[GridGroup, ...]
+    printed: dt.date
+
+
+def choose_placement(worker: Worker, placement_id: str | None, as_of: dt.date) -> Placement:
+    """The placement asked for, or else the latest one started by `as_of` (else the latest)."""
+    if not worker.placements:
+        raise PortfolioError(
+            f"{worker.id} n'a aucune mise à disposition : ajoutez-en une avec "
+            f"« portfolio log placement {worker.id} »"
+        )
+    if placement_id is not None:
+        found = next((p for p in worker.placements if p.id == placement_id), None)
+        if found is None:
+            known = ", ".join(p.id for p in worker.placements)
+            raise PortfolioError(
+                f"mise à disposition inconnue « {placement_id} » pour {worker.id} : choisissez "
+                f"parmi {known}",
+                exit_code=2,
+            )
+        return found
+    ranked = sorted(enumerate(worker.placements), key=lambda ip: (ip[1].start, ip[0]))
+    started = [p for _, p in ranked if p.start <= as_of]
+    return (started or [p for _, p in ranked])[-1]
+
+
+def observed_competencies(
+    ws: Workspace, worker: Worker, placement: Placement
+) -> dict[str, list[str]]:
+    """Full competency id → labels of the placement's tasks evidencing it (SPEC §5.1), in the
+    order of the référentiels, blocks and competencies."""
+    vocab = vocabulary(ws.assessed_referentiels(worker))
+    labels: dict[str, list[str]] = {}
+    for entry in placement.tasks:
+        for task_id in vocab.resolve(entry.task):
+            ref, task = ws.task_index[task_id]
+            for target in task.evidences:
+                found = labels.setdefault(f"{ref.id}.{target}", [])
+                if task.label not in found:
+                    found.append(task.label)
+    order = {cid: n for n, cid in enumerate(ws.competency_index)}
+    return {cid: labels[cid] for cid in sorted(labels, key=lambda c: order.get(c, len(order)))}
+
+
+def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.date) -> GridView:
+    competencies = observed_competencies(ws, worker, placement)
+    if not competencies:
+        raise PortfolioError(
+            f"aucune tâche de la mise à disposition « {placement.id} » de {worker.id} n'est "
+            "reconnue dans ses référentiels : ajoutez des tâches connues (voir « portfolio "
+            "referentiels ID ») pour que la grille sache quelles compétences observer"
+        )
+    groups: list[GridGroup] = []
+    for cid, tasks in competencies.items():
+        ref_comp = ws.competency_index[cid]
+        title = f"{ref_comp.referentiel.title} — {ref_comp.block.title}"
+        row = GridRow(cid, ref_comp.competency.plain, tuple(tasks))
+        if groups and groups[-1].title == title:
+            groups[-1] = GridGroup(title, groups[-1].pictogram, (*groups[-1].rows, row))
+        else:
+            groups.append(GridGroup(title, pictogram(ref_comp.referentiel.track), (row,)))
+    association = association_of(ws, worker)
+    association_name = association.name if association else worker.association
+    title = (
+        f"Grille d'observation — {worker.display_name} — {placement.client.name} ({placement.id})"
+    )
+    return GridView(
+        doc=DocumentInfo(
+            title=title,
+            author=association_name,
+            footer=f"{worker.display_name} · {placement.client.name} · grille d'observation "
+            f"du {fr_date(printed)}",
+        ),
+        worker=worker.display_name,
+        worker_id=worker.id,
+        placement=placement.id,
+        client=placement.client.name,
+        service=placement.service,
+        start=placement.start,
+        end=placement.end,
+        tutor=placement.tutor,
+        association=association_name,
+        counselor=worker.counselor,
+        phone=association.phone if association else None,
+        pictogram=pictogram(main_track(ws, worker)),
+        levels=LEVELS,
+        groups=tuple(groups),
+        printed=printed,
+    )
+
+
+def grid_html(view: GridView) -> str:
+    return render_html(TEMPLATE, doc=view.doc, view=view)
+
+
+def grid_pdf(view: GridView) -> bytes:
+    return html_to_pdf(
+        grid_html(view), title=view.doc.title, author=view.doc.author, stylesheets=[STYLESHEET]
+    )

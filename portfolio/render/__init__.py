@@ -1,0 +1,6 @@
+"""Rendering stage: view models → Jinja2 HTML → PDF (SPEC §10).
+
+`environment.jinja_environment()` gives the one template environment (autoescaped, strict, with
+French filters); `pdf.html_to_pdf()` turns its HTML into a PDF with the restricted URL fetcher of
+`fetcher.py`, so that nothing outside the package's template assets is ever read.
+"""

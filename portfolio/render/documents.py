@@ -1,0 +1,76 @@
+"""A worker's two printed documents, from the loaded workspace to HTML and PDF (SPEC §10).
+
+Reads top to bottom as the pipeline: assess (and plan) the worker at the date, build the view,
+render its template, then write HTML or PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from portfolio.assess import assess_worker
+from portfolio.fsutil import write_atomic
+from portfolio.model.evidence import Assessment, WorkerEvidence
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Worker
+from portfolio.plan import plan_worker
+from portfolio.render.environment import render_html
+from portfolio.render.pdf import html_to_pdf, standalone_html
+from portfolio.render.views import dossier_view, portfolio_view
+
+DocumentKind = Literal["dossier", "portfolio"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("dossier", "portfolio")
+Format = Literal["pdf", "html"]
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A document's HTML with what its PDF needs: metadata and its stylesheet."""
+
+    kind: DocumentKind
+    html: str
+    title: str
+    author: str
+    stylesheets: tuple[str, ...]
+
+    def pdf(self) -> bytes:
+        return html_to_pdf(
+            self.html, title=self.title, author=self.author, stylesheets=list(self.stylesheets)
+        )
+
+    def standalone_html(self) -> str:
+        return standalone_html(self.html, list(self.stylesheets))
+
+    def content(self, fmt: Format) -> bytes | str:
+        return self.pdf() if fmt == "pdf" else self.standalone_html()
+
+
+def assess(ws: Workspace, worker: Worker, as_of: dt.date) -> tuple[Assessment, WorkerEvidence]:
+    modules = {mid: module for mid, (module, _) in ws.module_index.items()}
+    return assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
+
+
+def render_document(
+    ws: Workspace, worker: Worker, kind: DocumentKind, as_of: dt.date
+) -> RenderedDocument:
+    assessment, evidence = assess(ws, worker, as_of)
+    if kind == "dossier":
+        view = dossier_view(ws, worker, assessment, evidence, plan_worker(ws, worker, as_of))
+    else:
+        view = portfolio_view(ws, worker, assessment, evidence)
+    html = render_html(f"{kind}/{kind}.html.j2", view=view, doc=view.doc)
+    return RenderedDocument(
+        kind=kind,
+        html=html,
+        title=view.doc.title,
+        author=view.doc.author,
+        stylesheets=(f"{kind}.css",),
+    )
+
+
+def write_document(document: RenderedDocument, path: Path, fmt: Format) -> None:
+    """Write the PDF or the standalone HTML atomically."""
+    write_atomic(path, document.content(fmt))

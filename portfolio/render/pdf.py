@@ -1,0 +1,112 @@
+"""HTML → PDF with WeasyPrint, reading only the package's template assets (SPEC §10).
+
+One ``FontConfiguration`` is shared by every render of the process, and each stylesheet is parsed
+once with it: a ``CSS`` object carrying ``@font-face`` rules must be built with the same font
+configuration that renders the document, or the shipped font is silently replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from portfolio.fsutil import write_atomic
+from portfolio.render.fetcher import AssetsOnlyFetcher, assets_dir
+from portfolio.resources import templates_dir
+
+BASE_STYLESHEET = "base.css"
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF with title and language: readable by screen readers (the dossier is for the
+worker, who may use one)."""
+
+
+@lru_cache(maxsize=1)
+def _weasyprint():  # type: ignore[no-untyped-def]
+    """WeasyPrint takes about a second to import: only commands that print pay for it."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    return weasyprint, FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def fetcher() -> AssetsOnlyFetcher:
+    return AssetsOnlyFetcher()
+
+
+def stylesheet_path(name: str) -> Path:
+    """A stylesheet of ``templates/assets/css/`` by file name."""
+    path = (assets_dir() / "css" / name).resolve()
+    if not path.is_relative_to(assets_dir().resolve()) or not path.is_file():
+        raise FileNotFoundError(f"feuille de style introuvable dans le paquet : {name}")
+    return path
+
+
+def stylesheet_names(stylesheets: list[str] | None) -> list[str]:
+    """The shared stylesheet first, then the document's own, each once."""
+    names = [BASE_STYLESHEET, *(stylesheets or [])]
+    return list(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=32)
+def _parsed_stylesheet(name: str):  # type: ignore[no-untyped-def]
+    weasyprint, font_config = _weasyprint()
+    path = stylesheet_path(name)
+    return weasyprint.CSS(
+        string=path.read_text(encoding="utf-8"),
+        base_url=path.as_uri(),
+        url_fetcher=fetcher(),
+        font_config=font_config,
+    )
+
+
+def html_to_pdf(
+    html: str, *, title: str, author: str, stylesheets: list[str] | None = None
+) -> bytes:
+    """Render a document's HTML to PDF bytes.
+
+    ``stylesheets`` are file names in ``templates/assets/css/`` added after ``base.css``. The
+    title and author (the association) go in the PDF metadata with the language ``fr``; any
+    attachment the HTML might ask for is dropped.
+    """
+    weasyprint, font_config = _weasyprint()
+    document = weasyprint.HTML(
+        string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher()
+    ).render(
+        stylesheets=[_parsed_stylesheet(n) for n in stylesheet_names(stylesheets)],
+        font_config=font_config,
+    )
+    document.metadata.title = title
+    document.metadata.authors = [author]
+    document.metadata.lang = "fr"
+    document.metadata.attachments = []
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def write_pdf(
+    path: Path, html: str, *, title: str, author: str, stylesheets: list[str] | None = None
+) -> None:
+    """Render and write a PDF atomically: an interrupted run never leaves half a file."""
+    write_atomic(path, html_to_pdf(html, title=title, author=author, stylesheets=stylesheets))
+
+
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(?!data:)([^'\")]+)\1\s*\)")
+
+
+def standalone_html(html: str, stylesheets: list[str] | None = None) -> str:
+    """The HTML with its stylesheets inlined, for ``--format html`` previews in a browser.
+
+    Relative ``url()`` references (fonts, pictograms) become absolute ``file:`` URLs of the
+    installed assets so that the page still finds them once saved elsewhere.
+    """
+    css = []
+    for name in stylesheet_names(stylesheets):
+        path = stylesheet_path(name)
+        base = path.parent
+        text = path.read_text(encoding="utf-8")
+        css.append(
+            _CSS_URL.sub(lambda m, b=base: f'url("{(b / m.group(2)).resolve().as_uri()}")', text)
+        )
+    style = "<style>\n" + "\n".join(css) + "</style>\n"
+    return html.replace("</head>", style + "</head>", 1)

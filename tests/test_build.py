@@ -1,0 +1,214 @@
+"""`portfolio build`: incremental, parallel, crash-safe (SPEC §9 `build`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from portfolio import build as build_module
+from portfolio.build import MANIFEST, build
+
+AS_OF = dt.date(2003, 6, 30)
+
+REFERENTIEL = """\
+id: tst
+title: Référentiel de test
+track: emplois-familiaux
+certification: {kind: titre-professionnel, rncp: RNCP1}
+defaults: {min_hours: 10, observation: false}
+blocks:
+  - id: b1
+    title: Bloc un
+    competencies:
+      - {id: c1, title: Repasser, plain: Je sais repasser}
+      - {id: c2, title: Cuisiner, plain: Je sais cuisiner}
+tasks:
+  - {id: repassage, label: Repasser le linge, evidences: [b1.c1]}
+  - {id: cuisine, label: Préparer les repas, evidences: [b1.c2]}
+"""
+
+CATALOG = """\
+body: {id: ofa, name: Organisme A}
+modules:
+  - {id: ofa.cuisine, title: Cuisine, axis: technique, hours: 10, competencies: [tst.b1.c2],
+     group: {min: 4, max: 8}}
+"""
+
+
+def worker(ident: str, hours: int = 40) -> str:
+    return f"""\
+id: {ident}
+first_name: Prénom
+last_name: {ident.upper()}.
+association: ai-est
+counselor: Mme Martin
+targets: [tst]
+consent: {{given: true, date: 2002-09-01}}
+placements:
+  - id: p1
+    client: {{name: Mme D., kind: particulier}}
+    start: 2002-10-01
+    end: 2002-12-20
+    hours: {hours}
+    tasks: [repassage]
+"""
+
+
+@pytest.fixture
+def workspace(make_workspace):
+    return make_workspace(
+        {
+            "referentiels/tst.yaml": REFERENTIEL,
+            "catalog/ofa.yaml": CATALOG,
+            "workers/w-1.yaml": worker("w-1"),
+            "workers/w-2.yaml": worker("w-2"),
+        }
+    )
+
+
+def outputs(out: Path) -> dict[str, float]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+
+def test_full_build_renders_every_document_with_an_index(workspace, tmp_path):
+    out = tmp_path / "out"
+    summary = build(workspace, out, AS_OF, jobs=2)
+    expected = {
+        "salaries/w-1/dossier.pdf",
+        "salaries/w-1/portfolio.pdf",
+        "salaries/w-2/dossier.pdf",
+        "salaries/w-2/portfolio.pdf",
+        "organismes/couverture-ofa.pdf",
+        "programme/rapport.pdf",
+    }
+    assert summary.failed == {}
+    assert set(summary.rendered) == expected
+    for document in expected:
+        assert len(PdfReader(out / document).pages) >= 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for document in expected:
+        assert f'href="{document}"' in index
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["documents"]) == expected
+
+
+def test_unchanged_rebuild_renders_nothing(workspace, tmp_path):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    before = outputs(out)
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert summary.rendered == []
+    assert len(summary.reused) == 6
+    assert outputs(out) == before
+
+
+def test_editing_one_worker_rerenders_only_its_documents_and_the_aggregates(workspace, tmp_path):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    (workspace / "workers/w-1.yaml").write_text(worker("w-1", hours=50), encoding="utf-8")
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert set(summary.rendered) == {
+        "salaries/w-1/dossier.pdf",
+        "salaries/w-1/portfolio.pdf",
+        "organismes/couverture-ofa.pdf",
+        "programme/rapport.pdf",
+    }
+    assert set(summary.reused) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+
+
+def test_changing_the_assessment_date_rerenders_everything(workspace, tmp_path):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=1)
+    summary = build(workspace, out, AS_OF + dt.timedelta(days=1), jobs=1)
+    assert len(summary.rendered) == 6
+
+
+def test_an_invalid_worker_fails_alone(workspace, tmp_path):
+    (workspace / "workers/w-2.yaml").write_text("id: w-2\nfirst_name: [\n", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert set(summary.failed) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+    assert "workers/w-2.yaml" in summary.failed["salaries/w-2/dossier.pdf"]
+    assert (out / "salaries/w-1/dossier.pdf").is_file()
+    assert "salaries/w-2/dossier.pdf" not in json.loads((out / MANIFEST).read_text())["documents"]
+
+
+def test_a_removed_worker_loses_its_documents(workspace, tmp_path):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    (workspace / "workers/w-2.yaml").unlink()
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert set(summary.removed) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+    assert not (out / "salaries/w-2").exists()
+    assert "w-2" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def _slow_for_w1(job, ws, as_of):
+    if job.subject == "w-1":
+        time.sleep(30)
+    return original_render_job(job, ws, as_of)
+
+
+original_render_job = build_module.render_job
+
+
+def test_a_document_over_the_time_limit_is_abandoned(workspace, tmp_path, monkeypatch):
+    # The pool forks, so the patched renderer is the one the worker processes run.
+    monkeypatch.setattr(build_module, "render_job", _slow_for_w1)
+    out = tmp_path / "out"
+    summary = build(workspace, out, AS_OF, jobs=2, timeout=1)
+    assert set(summary.failed) == {"salaries/w-1/dossier.pdf", "salaries/w-1/portfolio.pdf"}
+    assert "trop long" in summary.failed["salaries/w-1/dossier.pdf"]
+    assert (out / "salaries/w-2/portfolio.pdf").is_file()
+
+
+def test_a_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(workspace, tmp_path):
+    out = tmp_path / "out"
+    for n in range(3, 7):
+        (workspace / f"workers/w-{n}.yaml").write_text(worker(f"w-{n}"), encoding="utf-8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "portfolio",
+        "build",
+        "-w",
+        str(workspace),
+        "-o",
+        str(out),
+        "--jobs",
+        "1",
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 2:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = list(out.rglob("*.pdf"))
+    assert 2 <= len(written) < 14, "the build must be killed part-way"
+    for pdf in written:
+        assert len(PdfReader(pdf).pages) >= 1
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert summary.failed == {}
+    assert len(summary.rendered) + len(summary.reused) == 14
+    assert not list(out.rglob("*.tmp"))
+    for pdf in out.rglob("*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 1

@@ -1,0 +1,210 @@
+"""The référentiels and the demo workspace shipped in the package (SPEC §1, §3, §4, §8).
+
+These are data, not code: the tests guard what every user sees first (`portfolio demo`) and the
+frameworks every worker is assessed on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from portfolio.assess import assess_worker
+from portfolio.checks import check_workspace
+from portfolio.issues import Issue
+from portfolio.load import load_referentiel, load_workspace
+from portfolio.model.common import TRACKS
+from portfolio.model.evidence import Assessment
+from portfolio.model.loaded import Workspace
+from portfolio.model.referentiel import Referentiel
+from portfolio.resources import demo_dir, referentiels_dir
+
+AS_OF = dt.date(2026, 11, 20)
+"""The demo promises that every dated fact is on or before this day, so that assessing it at
+any later date (the default is today) counts everything and gives the same results."""
+
+REFERENTIEL_FILES = sorted(referentiels_dir().glob("*.yaml"))
+
+INTENDED_WARNINGS = [
+    ("workers/jeremy-p.yaml", "unresolved-task"),
+    ("workers/mehdi-k.yaml", "company-cap"),
+    ("workers/sandrine-l.yaml", "training-ratio"),
+]
+"""One story each (see the comment at the top of each worker file)."""
+
+
+def _load_ref(file: Path) -> Referentiel:
+    ref, issues = load_referentiel(file)
+    assert issues == []
+    assert ref is not None
+    return ref
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(ident for ident, count in Counter(ids).items() if count > 1)
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[Workspace, list[Issue]]:
+    ws, issues = load_workspace(demo_dir())
+    return ws, issues + check_workspace(ws, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def assessments(demo: tuple[Workspace, list[Issue]]) -> dict[str, Assessment]:
+    ws, _ = demo
+    modules = {ident: module for ident, (module, _) in ws.module_index.items()}
+    return {
+        stem: assess_worker(worker, ws.assessed_referentiels(worker), modules, AS_OF)[0]
+        for stem, worker in ws.workers.items()
+    }
+
+
+def test_the_eight_referentiels_are_bundled() -> None:
+    assert [f.stem for f in REFERENTIEL_FILES] == [
+        "advf",
+        "amb",
+        "aph",
+        "eaa",
+        "epr",
+        "numerique",
+        "paysagiste",
+        "savoir-etre",
+    ]
+
+
+def test_every_track_has_a_referentiel() -> None:
+    tracks = {_load_ref(f).track for f in REFERENTIEL_FILES}
+    assert tracks == set(TRACKS)
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_referentiel_loads_without_issue(file: Path) -> None:
+    assert _load_ref(file).id == file.stem
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_referentiel_ids_are_unique_in_the_file(file: Path) -> None:
+    ref = _load_ref(file)
+    assert _duplicates([b.id for b in ref.blocks]) == []
+    assert _duplicates([c.id for _, c in ref.competencies()]) == []
+    assert _duplicates([t.id for t in ref.tasks]) == []
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_every_task_evidences_known_competencies(file: Path) -> None:
+    ref = _load_ref(file)
+    local = {f"{b.id}.{c.id}" for b, c in ref.competencies()}
+    unknown = sorted({e for t in ref.tasks for e in t.evidences} - local)
+    assert unknown == []
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_every_competency_is_reachable_by_a_task_or_by_observation_only(file: Path) -> None:
+    ref = _load_ref(file)
+    evidenced = {e for t in ref.tasks for e in t.evidences}
+    unreachable = [
+        f"{b.id}.{c.id}"
+        for b, c in ref.competencies()
+        if f"{b.id}.{c.id}" not in evidenced and ref.rule(c) != (0, True)
+    ]
+    assert unreachable == []
+
+
+def test_demo_loads_and_checks_without_error(demo: tuple[Workspace, list[Issue]]) -> None:
+    _, issues = demo
+    assert [i.render() for i in issues if i.is_error] == []
+
+
+def test_demo_warnings_are_exactly_the_intended_stories(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    _, issues = demo
+    found = sorted((i.location.path, i.code) for i in issues if not i.is_error)
+    assert found == INTENDED_WARNINGS
+
+
+def test_demo_has_a_federation_of_several_associations(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    assert ws.settings is not None
+    associations = ws.settings.associations
+    assert len(associations) >= 3
+    assert all(1 <= len(a.counselors) <= 2 for a in associations)
+    used = {w.association for w in ws.workers.values()}
+    assert used == {a.id for a in associations}
+
+
+def test_demo_has_two_training_bodies(demo: tuple[Workspace, list[Issue]]) -> None:
+    ws, _ = demo
+    assert len(ws.catalogs) == 2
+    axes = {m.axis for cat in ws.catalogs for m in cat.modules}
+    assert axes == {"technique", "savoir-etre", "general"}
+    assert all(3 <= m.hours <= 14 for cat in ws.catalogs for m in cat.modules)
+
+
+def test_demo_catalogues_cover_some_competencies_twice_and_some_not_at_all(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    covered = Counter(c for cat in ws.catalogs for m in cat.modules for c in m.competencies)
+    assert any(count >= 2 for count in covered.values())
+    assert set(ws.competency_index) - set(covered)
+
+
+def test_demo_has_a_dozen_workers_over_the_six_tracks(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    assert len(ws.workers) >= 12
+    tracks = {ws.referentiels[t].track for w in ws.workers.values() for t in w.targets}
+    assert tracks == set(TRACKS) - {"transversal"}
+
+
+def test_demo_dates_are_on_or_before_the_promised_day(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    dates = [
+        day
+        for w in ws.workers.values()
+        for day in (
+            *(d for p in w.placements for d in (p.start, p.end)),
+            *(o.date for o in w.observations),
+            *(t.end_date for t in w.trainings),
+            *((w.consent.date,) if w.consent and w.consent.date else ()),
+        )
+    ]
+    assert max(dates) <= AS_OF
+
+
+def test_demo_near_complete_worker_has_exactly_one_presentable_block(
+    assessments: dict[str, Assessment],
+) -> None:
+    (advf,) = [r for r in assessments["fatima-b"].referentiels if r.id == "advf"]
+    blocks = {b.id: b for b in advf.blocks}
+    assert {ident: b.presentable for ident, b in blocks.items()} == {
+        "advf.ccp1": True,
+        "advf.ccp2": False,
+        "advf.ccp3": False,
+    }
+    assert blocks["advf.ccp2"].acquired > 0
+
+
+def test_demo_beginner_has_no_acquired_track_competency(
+    assessments: dict[str, Assessment],
+) -> None:
+    (paysagiste,) = [r for r in assessments["kevin-t"].referentiels if r.id == "paysagiste"]
+    statuses = {c.status for b in paysagiste.blocks for c in b.competencies}
+    assert statuses == {"en-cours", "a-acquerir"}
+
+
+def test_demo_two_track_worker_targets_two_referentiels(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    assert ws.workers["aicha-m"].targets == ["epr", "aph"]

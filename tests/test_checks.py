@@ -1,0 +1,456 @@
+"""The rules of SPEC §8 (portfolio/checks.py), one broken workspace each, as `portfolio check`
+reports them: file, line, column, severity and what to fix."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import (
+    MINIMAL_WORKSPACE,
+    VALID_CATALOG,
+    VALID_REFERENTIEL,
+    VALID_WORKER,
+    CheckRun,
+    Reported,
+)
+
+WORKER = "workers/w-0042.yaml"
+
+
+def valid_files() -> dict[str, str]:
+    return {WORKER: VALID_WORKER, "catalog/ofa.yaml": VALID_CATALOG}
+
+
+def changed(text: str, *replacements: tuple[str, str]) -> str:
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def only_issue(run: CheckRun) -> Reported:
+    assert len(run.issues) == 1, run.output
+    return run.issues[0]
+
+
+def the_error(run: CheckRun) -> Reported:
+    """The one error of a run (a fault may also shift a warning, e.g. the training ratio)."""
+    assert run.exit_code == 1, run.output
+    errors = [i for i in run.issues if i.severity == "erreur"]
+    assert len(errors) == 1, run.output
+    return errors[0]
+
+
+def the_warning(run: CheckRun) -> Reported:
+    """Warnings alone leave the exit code at 0 (SPEC §8)."""
+    assert run.exit_code == 0, run.output
+    return only_issue(run)
+
+
+def check_worker(make_workspace, run_check, *replacements: tuple[str, str]) -> CheckRun:
+    files = valid_files()
+    files[WORKER] = changed(VALID_WORKER, *replacements)
+    return run_check(make_workspace(files))
+
+
+# --- unknown ids -------------------------------------------------------------------------------
+
+
+def test_unknown_association_suggests_the_closest(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("association: ai-est", "association: ai-etse"))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 4, 14, "erreur")
+    assert issue.message == (
+        "association inconnue « ai-etse » : vouliez-vous écrire « ai-est » ? Sinon, choisissez "
+        "parmi celles de workspace.yaml : ai-est"
+    )
+
+
+def test_unknown_target_referentiel(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("targets: [advf]", "targets: [advf, adfv]"))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 5, 17, "erreur")
+    assert "référentiel visé inconnu « adfv » : vouliez-vous écrire « advf » ?" in issue.message
+
+
+def test_unknown_module_in_a_training(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("module: ofa.linge", "module: ofa.lignes"))
+    issue = the_error(run)
+    assert issue[:4] == (WORKER, 17, 14, "erreur")
+    assert "module inconnu « ofa.lignes » : vouliez-vous écrire « ofa.linge » ?" in issue.message
+    assert "dossier catalog/" in issue.message
+
+
+OBSERVATION = (
+    "observations:\n"
+    "  - {date: 2002-12-20, by: Mme D., role: tuteur, competency: advf.ccp1.c3, level: 3,\n"
+    "     placement: p1}\n"
+    "trainings:\n"
+)
+
+
+def test_unknown_competency_in_an_observation(make_workspace, run_check) -> None:
+    observation = OBSERVATION.replace("advf.ccp1.c3", "advf.ccp1.c9")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", observation))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 17, 62, "erreur")
+    assert "compétence inconnue « advf.ccp1.c9 » : écrivez référentiel.bloc.compétence" in (
+        issue.message
+    )
+    assert "le bloc « advf.ccp1 » contient advf.ccp1.c1, advf.ccp1.c2, advf.ccp1.c3" in (
+        issue.message
+    )
+
+
+def test_unknown_placement_in_an_observation(make_workspace, run_check) -> None:
+    observation = OBSERVATION.replace("placement: p1", "placement: p2")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", observation))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 18, 17, "erreur")
+    assert issue.message == (
+        "mise à disposition inconnue « p2 » : choisissez parmi celles de ce salarié : p1"
+    )
+
+
+def test_unknown_competency_in_a_module(make_workspace, run_check) -> None:
+    files = valid_files()
+    files["catalog/ofa.yaml"] = changed(
+        VALID_CATALOG, ("[advf.ccp1.c3]", "[advf.ccp1.c3, avdf.ccp1.c2]")
+    )
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("catalog/ofa.yaml", 4, 35, "erreur")
+    assert "le référentiel « avdf » n'existe pas" in issue.message
+    assert "vouliez-vous écrire « advf » ?" in issue.message
+
+
+# --- dates and hours ------------------------------------------------------------------------------
+
+
+def test_placement_ending_before_it_starts(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("end: 2002-12-20", "end: 2002-09-20"))
+    issue = the_error(run)
+    assert issue[:4] == (WORKER, 11, 10, "erreur")
+    assert issue.message == (
+        "la mise à disposition « p1 » se termine le 20/09/2002, avant son début le "
+        "01/10/2002 : corrigez l'une des deux dates"
+    )
+
+
+def test_training_ending_before_it_starts(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("end: 2003-01-24", "end: 2003-01-02"))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 17, 49, "erreur")
+    assert "la formation « ofa.linge » se termine le 02/01/2003, avant son début" in issue.message
+
+
+def test_pass_iae_ending_before_it_starts(make_workspace, run_check) -> None:
+    pass_iae = "pass_iae: {start: 2002-09-15, end: 2002-09-01}\nplacements:\n"
+    run = check_worker(make_workspace, run_check, ("placements:\n", pass_iae))
+    # Only the error: placements are not also reported as outside an inverted PASS IAE.
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 7, 36, "erreur")
+    assert "le PASS IAE se termine le 01/09/2002, avant son début le 15/09/2002" in issue.message
+
+
+def test_placement_with_zero_hours(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 64", "hours: 0"))
+    issue = the_error(run)
+    assert issue[:4] == (WORKER, 12, 12, "erreur")
+    assert issue.message == (
+        "la mise à disposition « p1 » compte 0 h : écrivez un nombre d'heures plus grand que 0"
+    )
+
+
+def test_task_entry_with_negative_hours(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 20}", "hours: -2}"))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 15, 29, "erreur")
+    assert "la tâche « sols » compte -2 h" in issue.message
+
+
+def test_training_with_zero_hours(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 8,", "hours: 0,"))
+    issue = the_error(run)
+    assert issue[:4] == (WORKER, 17, 68, "erreur")
+    assert "la formation « ofa.linge » compte 0 h" in issue.message
+
+
+def test_module_with_zero_hours(make_workspace, run_check) -> None:
+    files = valid_files()
+    files["catalog/ofa.yaml"] = changed(VALID_CATALOG, ("hours: 12", "hours: 0"))
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("catalog/ofa.yaml", 3, 72, "erreur")
+    assert "le module « ofa.linge » compte 0 h" in issue.message
+
+
+def test_explicit_task_hours_above_placement_hours(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 20}", "hours: 70}"))
+    issue = only_issue(run)
+    assert issue[:4] == (WORKER, 14, 7, "erreur")
+    assert issue.message == (
+        "les heures des tâches de la mise à disposition « p1 » (70 h) dépassent ses heures "
+        "(64 h) : corrigez les heures des tâches ou de la mise à disposition"
+    )
+
+
+def test_explicit_task_hours_equal_to_placement_hours_are_fine(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 20}", "hours: 64}"))
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+# --- placements at the same client ------------------------------------------------------------
+
+SECOND_PLACEMENT = """\
+  - id: p2
+    client: {name: mme d. , kind: particulier}
+    start: 2002-12-20
+    end: 2003-01-31
+    hours: 30
+    tasks: [repassage]
+trainings:
+"""
+
+
+def test_overlapping_placements_at_the_same_client(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("trainings:\n", SECOND_PLACEMENT))
+    issue = the_error(run)
+    # The client's name is compared without case or surrounding spaces; one shared day overlaps.
+    assert issue[:4] == (WORKER, 18, 12, "erreur")
+    assert issue.message == (
+        "la mise à disposition « p2 » chevauche « p1 » chez le même client mme d. (du "
+        "01/10/2002 au 20/12/2002) : fusionnez-les ou corrigez les dates"
+    )
+
+
+def test_consecutive_placements_at_the_same_client_are_fine(make_workspace, run_check) -> None:
+    following = SECOND_PLACEMENT.replace("start: 2002-12-20", "start: 2002-12-21")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", following))
+    assert [i for i in run.issues if i.severity == "erreur"] == []
+
+
+def test_overlapping_placements_at_different_clients_are_fine(make_workspace, run_check) -> None:
+    other = SECOND_PLACEMENT.replace("mme d. ", "M. K.")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", other))
+    assert [i for i in run.issues if i.severity == "erreur"] == []
+
+
+# --- files and ids --------------------------------------------------------------------------------
+
+
+def test_worker_id_differs_from_its_file_name(make_workspace, run_check) -> None:
+    files = {"workers/w-0043.yaml": VALID_WORKER, "catalog/ofa.yaml": VALID_CATALOG}
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("workers/w-0043.yaml", 1, 5, "erreur")
+    assert issue.message == (
+        "l'identifiant « w-0042 » doit être égal au nom du fichier « w-0043 » : renommez le "
+        "fichier en w-0042.yaml ou corrigez l'identifiant"
+    )
+
+
+def test_referentiel_competency_no_task_evidences(make_workspace, run_check) -> None:
+    referentiel = changed(VALID_REFERENTIEL, ("  - {id: lavage-vitres", "  # - {id: lavage-vitres"))
+    issue = only_issue(run_check(make_workspace({"referentiels/menage.yaml": referentiel})))
+    assert issue[:4] == ("referentiels/menage.yaml", 12, 14, "erreur")
+    assert "la compétence « b1.c2 » ne peut être prouvée par aucune tâche" in issue.message
+    assert "evidence: {min_hours: 0, observation: true}" in issue.message
+
+
+def test_observation_only_competency_needs_no_task(make_workspace, run_check) -> None:
+    referentiel = changed(
+        VALID_REFERENTIEL,
+        ("  - {id: lavage-vitres", "  # - {id: lavage-vitres"),
+        (
+            "plain: Je sais laver les vitres}",
+            "plain: Je sais laver les vitres,\n         evidence: {min_hours: 0}}",
+        ),
+    )
+    run = run_check(make_workspace({"referentiels/menage.yaml": referentiel}))
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+def test_task_evidencing_an_unknown_competency(make_workspace, run_check) -> None:
+    referentiel = changed(VALID_REFERENTIEL, ("evidences: [b1.c2]", "evidences: [b1.c2, b2.c1]"))
+    issue = only_issue(run_check(make_workspace({"referentiels/menage.yaml": referentiel})))
+    assert issue[:4] == ("referentiels/menage.yaml", 15, 69, "erreur")
+    assert "la tâche « lavage-vitres » renvoie à la compétence inconnue « b2.c1 »" in (
+        issue.message
+    )
+
+
+def test_module_id_not_prefixed_by_its_body(make_workspace, run_check) -> None:
+    files = {"catalog/ofa.yaml": changed(VALID_CATALOG, ("id: ofa.linge", "id: linge"))}
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("catalog/ofa.yaml", 3, 10, "erreur")
+    assert issue.message == (
+        "l'identifiant du module « linge » doit commencer par celui de l'organisme suivi "
+        "d'un point, par exemple « ofa.linge »"
+    )
+
+
+# --- warnings -------------------------------------------------------------------------------------
+
+
+def test_unresolved_task_text_is_a_warning_with_suggestions(make_workspace, run_check) -> None:
+    run = check_worker(
+        make_workspace, run_check, ("      - repassage", "      - laver le carrelage")
+    )
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 14, 9, "avertissement")
+    assert issue.message.startswith(
+        "tâche « laver le carrelage » non reconnue dans la mise à disposition « p1 » : ses "
+        "heures comptent comme travail mais ne prouvent aucune compétence ; si c'est l'une de "
+        "ces tâches, écrivez son identifiant (entre parenthèses) : "
+    )
+    assert "Laver les sols (advf.sols)" in issue.message
+
+
+def test_placement_outside_pass_iae(make_workspace, run_check) -> None:
+    pass_iae = "pass_iae: {start: 2002-11-01, end: 2004-10-31}\nplacements:\n"
+    run = check_worker(make_workspace, run_check, ("placements:\n", pass_iae))
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 11, 12, "avertissement")
+    assert (
+        "la mise à disposition « p1 » (01/10/2002 – 20/12/2002) sort de la période du PASS "
+        "IAE (01/11/2002 – 31/10/2004)" in issue.message
+    )
+
+
+def test_placement_inside_pass_iae_is_fine(make_workspace, run_check) -> None:
+    pass_iae = "pass_iae: {start: 2002-10-01, end: 2002-12-20}\nplacements:\n"
+    run = check_worker(make_workspace, run_check, ("placements:\n", pass_iae))
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+def test_worker_without_consent(make_workspace, run_check) -> None:
+    run = check_worker(
+        make_workspace, run_check, ("consent: {given: true, date: 2002-09-20}\n", "")
+    )
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 1, 5, "avertissement")
+    assert "aucun consentement enregistré" in issue.message
+    assert "consent: {given: true, date: AAAA-MM-JJ}" in issue.message
+
+
+def test_worker_who_did_not_give_consent(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("given: true", "given: false"))
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 6, 18, "avertissement")
+    assert "consentement au traitement de ses données non donné (given: false)" in issue.message
+
+
+def test_training_ratio_below_the_band(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 8,", "hours: 2,"))
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 1, 5, "avertissement")
+    # 2 h of training for 64 h of work: 3 %.
+    assert issue.message == (
+        "au 30/06/2003, 2 h de formation pour 64 h de travail, soit 3 %, hors de la fourchette "
+        "voulue de 10 % à 20 % des heures de travail : proposez-lui des modules de formation "
+        "(« portfolio plan »)"
+    )
+
+
+def test_training_ratio_above_the_band(make_workspace, run_check) -> None:
+    run = check_worker(make_workspace, run_check, ("hours: 8,", "hours: 16,"))
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 1, 5, "avertissement")
+    assert "16 h de formation pour 64 h de travail, soit 25 %" in issue.message
+
+
+def test_training_ratio_counts_only_what_happened_by_the_assessment_date(
+    make_workspace, run_check
+) -> None:
+    # On 2002-11-10 the placement has run 41 of its 81 days (32.4 h) and the training is ahead.
+    run = run_check(make_workspace(valid_files()), as_of="2002-11-10")
+    issue = the_warning(run)
+    assert "au 10/11/2002, 0 h de formation pour 32,4 h de travail, soit 0 %" in issue.message
+
+
+# --- company hours cap (Code du travail L5132-9) --------------------------------------------------
+
+NO_RATIO_BAND = MINIMAL_WORKSPACE.replace("[0.10, 0.20]", "[0.0, 1.0]")
+
+
+def company_worker(*placements: tuple[str, str, float, str]) -> str:
+    lines = [
+        "id: w-0042",
+        "first_name: Fatima",
+        "last_name: B.",
+        "association: ai-est",
+        "targets: [advf]",
+        "consent: {given: true}",
+        "placements:",
+    ]
+    for n, (start, end, hours, kind) in enumerate(placements, 1):
+        lines += [
+            f"  - id: p{n}",
+            f"    client: {{name: Client {n}, kind: {kind}}}",
+            f"    start: {start}",
+            f"    end: {end}",
+            f"    hours: {hours}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def check_company(make_workspace, run_check, *placements: tuple[str, str, float, str]) -> CheckRun:
+    files = {"workspace.yaml": NO_RATIO_BAND, WORKER: company_worker(*placements)}
+    return run_check(make_workspace(files))
+
+
+def test_more_than_480_company_hours_within_24_months(make_workspace, run_check) -> None:
+    run = check_company(
+        make_workspace,
+        run_check,
+        ("2002-10-01", "2002-12-31", 250, "entreprise"),
+        ("2003-01-06", "2003-06-30", 240, "entreprise"),
+    )
+    issue = the_warning(run)
+    # Placement 2 starts on line 13; its hours are on line 17.
+    assert issue[:4] == (WORKER, 17, 12, "avertissement")
+    assert issue.message.startswith(
+        "plus de 480 h de mise à disposition en entreprise en 24 mois (490 h entre le "
+        "01/10/2002 et le 30/09/2004) : l'article L5132-9 du Code du travail plafonne ces heures"
+    )
+
+
+@pytest.mark.parametrize("second", [229, 230])
+def test_480_company_hours_or_fewer_is_fine(make_workspace, run_check, second: int) -> None:
+    run = check_company(
+        make_workspace,
+        run_check,
+        ("2002-10-01", "2002-12-31", 250, "entreprise"),
+        ("2003-01-06", "2003-06-30", second, "entreprise"),
+    )
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+def test_company_hours_spread_over_more_than_24_months_are_fine(make_workspace, run_check) -> None:
+    # The window is 2002-10-01 to 2004-09-30; the second placement starts the day after.
+    run = check_company(
+        make_workspace,
+        run_check,
+        ("2002-10-01", "2002-12-31", 250, "entreprise"),
+        ("2004-10-01", "2004-12-31", 250, "entreprise"),
+    )
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+def test_company_placement_straddling_the_window_counts_pro_rata(make_workspace, run_check) -> None:
+    # 30 of the 60 days of p2 fall in the window: 250 + 500 × 30/60 = 500 h.
+    run = check_company(
+        make_workspace,
+        run_check,
+        ("2002-10-01", "2002-12-31", 250, "entreprise"),
+        ("2004-09-01", "2004-10-30", 500, "entreprise"),
+    )
+    assert "(500 h entre le 01/10/2002 et le 30/09/2004)" in the_warning(run).message
+
+
+def test_hours_with_other_clients_do_not_count_toward_the_cap(make_workspace, run_check) -> None:
+    run = check_company(
+        make_workspace,
+        run_check,
+        ("2002-10-01", "2002-12-31", 250, "entreprise"),
+        ("2003-01-06", "2003-06-30", 240, "collectivite"),
+        ("2003-07-01", "2003-09-30", 240, "association"),
+    )
+    assert (run.exit_code, run.issues) == (0, [])

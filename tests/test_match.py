@@ -1,0 +1,351 @@
+"""SPEC §5: resolving task entries, splitting hours, the assessment date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from portfolio.load import load_workspace
+from portfolio.match import STOP_WORDS, match_worker, normalise, prorata, vocabulary
+from portfolio.model.evidence import WorkerEvidence
+from portfolio.model.loaded import Workspace
+
+AS_OF = dt.date(2003, 6, 30)
+
+# Words chosen not to occur in the bundled transversal référentiels, which are always assessed.
+TST = """\
+id: tst
+title: Référentiel de test
+track: emplois-familiaux
+certification: {kind: titre-professionnel}
+defaults: {min_hours: 30, observation: true}
+blocks:
+  - id: b1
+    title: Entretenir le logement et le linge
+    competencies:
+      - {id: c1, title: Entretenir le linge, plain: Je sais repasser}
+      - {id: c2, title: Entretenir le logement, plain: Je sais faire le ménage}
+  - id: b2
+    title: Cuisiner
+    competencies:
+      - {id: c3, title: Préparer un repas, plain: Je sais cuisiner}
+tasks:
+  - {id: repassage, label: Repasser le linge, synonyms: [repassage, fer à repasser],
+     evidences: [b1.c1]}
+  - {id: sols, label: Laver les sols, synonyms: [serpillière], evidences: [b1.c2]}
+  - {id: linge, label: Laver le linge, evidences: [b1.c1, b1.c2]}
+  - {id: cuisine, label: Cuisiner des plats, synonyms: [cuisine], evidences: [b2.c3]}
+"""
+
+# A second target whose task shares the bare id `cuisine` with tst.
+TSX = """\
+id: tsx
+title: Second référentiel de test
+track: restauration-collective
+certification: {kind: cqp}
+blocks:
+  - id: b1
+    title: Cuisine collective
+    competencies:
+      - {id: c1, title: Cuisiner en quantité, plain: Je cuisine pour beaucoup}
+tasks:
+  - {id: cuisine, label: Servir les convives au self, evidences: [b1.c1]}
+"""
+
+
+def worker_yaml(placements: str, targets: str = "[tst]") -> str:
+    return f"""\
+id: w-1
+first_name: Fatima
+last_name: B.
+association: ai-est
+targets: {targets}
+consent: {{given: true, date: 2002-09-20}}
+placements:
+{placements}"""
+
+
+def placement(
+    tasks: str,
+    *,
+    ident: str = "p1",
+    hours: float = 60,
+    start: str = "2002-10-01",
+    end: str = "2002-12-20",
+    client: str = "Mme D.",
+) -> str:
+    return f"""\
+  - id: {ident}
+    client: {{name: {client}, kind: particulier}}
+    start: {start}
+    end: {end}
+    hours: {hours}
+    tasks: {tasks}
+"""
+
+
+@pytest.fixture
+def match(make_workspace):
+    """Load a workspace with the test référentiels and one worker; match it at a date."""
+
+    def run(placements: str, as_of: dt.date = AS_OF, targets: str = "[tst]") -> WorkerEvidence:
+        root = make_workspace(
+            {
+                "referentiels/tst.yaml": TST,
+                "referentiels/tsx.yaml": TSX,
+                "workers/w-1.yaml": worker_yaml(placements, targets),
+            }
+        )
+        ws, issues = load_workspace(root)
+        assert not [i for i in issues if i.is_error], issues
+        worker = ws.workers["w-1"]
+        return match_worker(worker, ws.assessed_referentiels(worker), as_of)
+
+    return run
+
+
+def hours_of(evidence: WorkerEvidence, competency: str) -> float:
+    return sum(e.hours for e in evidence.by_competency.get(competency, ()))
+
+
+def tasks_of(evidence: WorkerEvidence) -> list[tuple[str, ...]]:
+    return [e.tasks for e in evidence.entries]
+
+
+# --- §5.1 normalising -------------------------------------------------------------------------
+
+
+def test_normalising_lowercases_and_folds_accents():
+    assert normalise("FER À REPASSER") == normalise("fer a repasser")
+    assert normalise("Serpillière") == normalise("serpilliere")
+
+
+def test_normalising_replaces_non_letters_by_spaces():
+    assert normalise("fer-à-repasser !") == normalise("fer repasser")
+    assert normalise("l'enfant") == normalise("enfant")
+
+
+def test_normalising_keeps_digits():
+    assert normalise("niveau 2") == (*normalise("niveau"), "2")
+
+
+def test_normalising_drops_french_stop_words():
+    required = "a au aux avec d de des du en et l la le les par pour sur un une".split()
+    assert set(required) <= STOP_WORDS
+    assert normalise("Le ménage et la vaisselle pour une dame") == normalise(
+        "ménage vaisselle dame"
+    )
+
+
+def test_stop_words_are_dropped_after_lower_casing_and_folding():
+    # « À » and « LES » are stop words only once lower-cased and folded.
+    assert normalise("À LES linges") == normalise("linges")
+
+
+def test_normalising_stems_each_word_with_the_french_snowball_stemmer():
+    assert normalise("repasser") == ("repass",)
+    assert normalise("laver les sols") == ("lav", "sol")
+
+
+def test_empty_or_stop_words_only_text_normalises_to_nothing():
+    assert normalise("") == ()
+    assert normalise("de la, et du !") == ()
+
+
+# --- §5.1 resolving ---------------------------------------------------------------------------
+
+
+def test_exact_task_id_resolves(match):
+    # « sols » alone does not contain the label tokens (lav, sol): only the id matches.
+    evidence = match(placement("[sols]"))
+    assert tasks_of(evidence) == [("tst.sols",)]
+
+
+def test_full_task_id_resolves(match):
+    evidence = match(placement("[tst.sols]"))
+    assert tasks_of(evidence) == [("tst.sols",)]
+
+
+def test_task_id_shared_by_two_targets_resolves_to_both(match):
+    evidence = match(placement("[cuisine]"), targets="[tst, tsx]")
+    assert tasks_of(evidence) == [("tst.cuisine", "tsx.cuisine")]
+
+
+def test_full_task_id_picks_one_referentiel(match):
+    evidence = match(placement("[tsx.cuisine]"), targets="[tst, tsx]")
+    assert tasks_of(evidence) == [("tsx.cuisine",)]
+
+
+def test_tasks_of_referentiels_not_assessed_are_not_resolved(match):
+    evidence = match(placement("[servir les convives au self]"))
+    assert tasks_of(evidence) == [()]
+
+
+def test_entry_equal_to_a_normalised_label_resolves(match):
+    evidence = match(placement("[LAVER LES SOLS]"))
+    assert tasks_of(evidence) == [("tst.sols",)]
+
+
+def test_entry_equal_to_a_normalised_synonym_resolves(match):
+    evidence = match(placement("[la serpilliere]"))
+    assert tasks_of(evidence) == [("tst.sols",)]
+
+
+def test_label_occurring_as_a_contiguous_run_resolves(match):
+    evidence = match(placement("[Laver les sols chez Mme D. le mardi]"))
+    assert tasks_of(evidence) == [("tst.sols",)]
+
+
+def test_label_tokens_apart_do_not_resolve(match):
+    # (lav, sol) is not a contiguous run of (lav, grand, sol).
+    evidence = match(placement("[laver les grands sols]"))
+    assert tasks_of(evidence) == [()]
+
+
+def test_entry_resolves_to_every_task_it_contains(match):
+    evidence = match(placement("[Repasser le linge puis laver le linge]"))
+    assert tasks_of(evidence) == [("tst.repassage", "tst.linge")]
+
+
+def test_vocabulary_resolve_and_suggest_are_public(make_workspace):
+    root = make_workspace({"referentiels/tst.yaml": TST})
+    ws, _ = load_workspace(root)
+    vocab = vocabulary([ws.referentiels["tst"]])
+    assert vocab.resolve("fer à repasser") == ("tst.repassage",)
+    assert vocab.suggest("repasage du linje")[0] == "Repasser le linge (tst.repassage)"
+
+
+def test_vocabulary_is_built_once_per_set_of_referentiels(make_workspace):
+    root = make_workspace({"referentiels/tst.yaml": TST})
+    ws, _ = load_workspace(root)
+    refs = [ws.referentiels["tst"], ws.referentiels["savoir-etre"]]
+    assert vocabulary(refs) is vocabulary(list(refs))
+    assert vocabulary(refs) is not vocabulary(refs[:1])
+
+
+# --- §5.2 unresolved entries -----------------------------------------------------------------
+
+
+def test_unresolved_entry_gets_the_closest_suggestions(match):
+    evidence = match(placement("[repasage du linje]"))
+    (entry,) = evidence.unresolved
+    assert entry.suggestions[0] == "Repasser le linge (tst.repassage)"
+
+
+def test_unresolved_entry_without_any_close_task_gets_no_suggestion(match):
+    evidence = match(placement("[xyz]"))
+    assert evidence.unresolved[0].suggestions == ()
+
+
+def test_unresolved_entry_hours_count_in_work_hours_and_evidence_nothing(match):
+    evidence = match(placement("[repassage, tonte des haies]", hours=60))
+    assert evidence.work_hours == 60
+    assert hours_of(evidence, "tst.b1.c1") == 30
+    assert sum(len(v) for v in evidence.by_competency.values()) == 1
+
+
+# --- §5.3 hours -------------------------------------------------------------------------------
+
+
+def test_entry_with_hours_takes_them(match):
+    evidence = match(placement("[{task: repassage, hours: 20}, sols]", hours=60))
+    assert hours_of(evidence, "tst.b1.c1") == 20
+
+
+def test_rest_of_placement_is_split_equally_among_entries_without_hours(match):
+    evidence = match(placement("[{task: repassage, hours: 20}, sols, cuisine]", hours=60))
+    assert hours_of(evidence, "tst.b1.c2") == 20
+    assert hours_of(evidence, "tst.b2.c3") == 20
+
+
+def test_rest_evidences_nothing_when_every_entry_has_hours(match):
+    evidence = match(placement("[{task: repassage, hours: 20}, {task: sols, hours: 10}]", hours=60))
+    assert evidence.work_hours == 60
+    assert hours_of(evidence, "tst.b1.c1") == 20
+    assert hours_of(evidence, "tst.b1.c2") == 10
+    assert "tst.b2.c3" not in evidence.by_competency
+
+
+def test_entry_without_hours_gets_nothing_when_explicit_hours_use_the_placement(match):
+    evidence = match(placement("[{task: repassage, hours: 60}, sols]", hours=60))
+    assert "tst.b1.c2" not in evidence.by_competency
+
+
+def test_entry_resolving_to_two_tasks_splits_its_hours(match):
+    evidence = match(placement("[Repasser le linge et laver le linge]", hours=60))
+    # repassage: 30 h → c1; linge: 30 h → c1 and c2.
+    assert hours_of(evidence, "tst.b1.c1") == 60
+    assert hours_of(evidence, "tst.b1.c2") == 30
+
+
+def test_task_gives_its_hours_to_every_competency_it_evidences(match):
+    evidence = match(placement("[linge]", hours=40))
+    assert hours_of(evidence, "tst.b1.c1") == 40
+    assert hours_of(evidence, "tst.b1.c2") == 40
+
+
+def test_entries_of_one_placement_resolving_to_one_task_add_up(match):
+    evidence = match(placement("[repassage, fer à repasser]", hours=40))
+    (item,) = evidence.by_competency["tst.b1.c1"]
+    assert (item.ref, item.task, item.hours) == ("p1", "tst.repassage", 40)
+
+
+def test_placement_without_task_entries_counts_only_in_work_hours(match):
+    evidence = match(placement("[]", hours=40))
+    assert evidence.work_hours == 40
+    assert evidence.by_competency == {}
+
+
+def test_placement_evidence_follows_placement_file_order(match):
+    placements = placement("[repassage]", ident="p2", start="2003-01-01", end="2003-01-31")
+    placements += placement("[linge]", ident="p1", client="M. L.")
+    evidence = match(placements)
+    assert [e.ref for e in evidence.by_competency["tst.b1.c1"]] == ["p2", "p1"]
+
+
+# --- §5.4 assessment date ---------------------------------------------------------------------
+
+
+def test_placement_starting_after_the_assessment_date_does_not_count(match):
+    evidence = match(placement("[repassage]", start="2003-07-01", end="2003-07-31"))
+    assert evidence.work_hours == 0
+    assert evidence.by_competency == {}
+
+
+def test_placement_ending_on_the_assessment_date_counts_fully(match):
+    evidence = match(placement("[repassage]", start="2003-06-01", end="2003-06-30", hours=45))
+    assert evidence.work_hours == 45
+
+
+def test_straddling_placement_is_prorated(match):
+    # 1–10 June, assessed on 4 June: 4 days of 10, both ends included.
+    evidence = match(
+        placement(
+            "[{task: repassage, hours: 50}, sols]", start="2003-06-01", end="2003-06-10", hours=80
+        ),
+        as_of=dt.date(2003, 6, 4),
+    )
+    assert evidence.work_hours == pytest.approx(32)
+    assert hours_of(evidence, "tst.b1.c1") == pytest.approx(20)
+    assert hours_of(evidence, "tst.b1.c2") == pytest.approx(12)
+
+
+def test_prorata_counts_both_ends_of_each_period():
+    day = dt.date(2003, 6, 1)
+    assert prorata(day, day, day) == 1.0
+    assert prorata(day, dt.date(2003, 6, 2), day) == 0.5
+    assert prorata(day, dt.date(2003, 6, 3), dt.date(2003, 5, 31)) == 0.0
+
+
+def test_workspace_fixture_is_valid(make_workspace):
+    root = make_workspace(
+        {
+            "referentiels/tst.yaml": TST,
+            "referentiels/tsx.yaml": TSX,
+            "workers/w-1.yaml": worker_yaml(placement("[repassage]")),
+        }
+    )
+    ws, issues = load_workspace(root)
+    assert isinstance(ws, Workspace)
+    assert issues == []
