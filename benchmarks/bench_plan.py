@@ -6,6 +6,7 @@ set of needed competencies. Reports the median and 95th percentile of the time o
 (assessment included), and of the optimal selection alone.
 
     .venv/bin/python benchmarks/bench_plan.py [--workers 300] [--modules 200] [--budget 30]
+    .venv/bin/python benchmarks/bench_plan.py --from DIR [--budget H]   # an existing workspace
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from portfolio.load import load_referentiel
+from portfolio.assess import assess_worker
+from portfolio.load import load_referentiel, load_workspace
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import (
@@ -157,46 +159,55 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=300)
-    parser.add_argument("--modules", type=int, default=200)
-    parser.add_argument("--budget", type=float, default=30)
-    parser.add_argument("--seed", type=int, default=2002)
-    args = parser.parse_args()
-    ws = build_workspace(args.workers, args.modules, args.budget, args.seed)
+def time_plans(ws: Workspace, as_of: dt.date, budget: float | None) -> None:
     modules = {m_id: m for m_id, (m, _) in ws.module_index.items()}
     plan_times, select_times, sizes = [], [], []
     for worker in ws.workers.values():
         began = time.perf_counter()
-        plan = plan_worker(ws, worker, AS_OF)
+        plan = plan_worker(ws, worker, as_of, budget)
         plan_times.append(time.perf_counter() - began)
         # The selection alone, on the same inputs as inside plan_worker.
-        from portfolio.assess import assess_worker
-
-        assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, AS_OF)
-        needed = needed_competencies(assessment, worker, modules, AS_OF)
-        candidates = candidate_modules(needed, modules, worker, AS_OF)
+        assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
+        needed = needed_competencies(assessment, worker, modules, as_of)
+        candidates = candidate_modules(needed, modules, worker, as_of)
         began = time.perf_counter()
-        chosen = optimal_selection(needed, candidates, args.budget)
+        chosen = optimal_selection(needed, candidates, plan.budget)
         select_times.append(time.perf_counter() - began)
         assert chosen == plan.modules
         sizes.append((len(needed), len(candidates), len(plan.modules)))
-    ms = 1000
     print(
-        f"{len(ws.workers)} salariés, {len(modules)} modules, budget {args.budget:g} h ; "
-        f"compétences à travailler en moyenne {statistics.mean(s[0] for s in sizes):.1f}, "
-        f"modules candidats {statistics.mean(s[1] for s in sizes):.1f}, "
-        f"modules retenus {statistics.mean(s[2] for s in sizes):.1f}"
+        f"{len(ws.workers)} salariés, {len(modules)} modules, budget {plan.budget:g} h ; "
+        f"en moyenne {statistics.mean(s[0] for s in sizes):.1f} compétences à travailler, "
+        f"{statistics.mean(s[1] for s in sizes):.1f} modules candidats, "
+        f"{statistics.mean(s[2] for s in sizes):.1f} modules retenus"
     )
-    print(
-        f"plan par salarié   : médiane {statistics.median(plan_times) * ms:.1f} ms, "
-        f"p95 {percentile(plan_times, 0.95) * ms:.1f} ms, max {max(plan_times) * ms:.1f} ms"
+    for label, times in (("plan par salarié  ", plan_times), ("sélection optimale", select_times)):
+        print(
+            f"{label} : médiane {statistics.median(times) * 1000:.1f} ms, "
+            f"p95 {percentile(times, 0.95) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=300)
+    parser.add_argument("--modules", type=int, default=200)
+    parser.add_argument("--budget", type=float, help="heures (par défaut 30, ou celui de --from)")
+    parser.add_argument("--seed", type=int, default=2002)
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="planifier plutôt chaque salarié d'un espace existant (par ex. écrit par "
+        "benchmarks/generate.py)",
     )
-    print(
-        f"sélection optimale : médiane {statistics.median(select_times) * ms:.1f} ms, "
-        f"p95 {percentile(select_times, 0.95) * ms:.1f} ms, max {max(select_times) * ms:.1f} ms"
-    )
+    args = parser.parse_args()
+    if args.source is not None:
+        ws, _ = load_workspace(args.source)
+        time_plans(ws, AS_OF, args.budget)
+        return
+    budget = 30.0 if args.budget is None else args.budget
+    time_plans(build_workspace(args.workers, args.modules, budget, args.seed), AS_OF, None)
 
 
 if __name__ == "__main__":

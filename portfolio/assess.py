@@ -19,7 +19,7 @@ from portfolio.model.evidence import (
     TrainingEvidence,
     WorkerEvidence,
 )
-from portfolio.model.referentiel import Block, Referentiel
+from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Module, Training, Worker
 
 ACQUIRED_LEVEL = 3
@@ -116,11 +116,21 @@ def assess_competency(
     dated: Sequence[DatedEvidence],
 ) -> CompetencyStatus:
     """One competency: its hours, level, status and trail (placements first, then by date)."""
+    if not placements and not dated:
+        return CompetencyStatus(
+            id=full_id,
+            status=status_of(0.0, 0.0, None, *rule),
+            work_hours=0.0,
+            training_hours=0.0,
+            level=None,
+            evidence=[],
+        )
     work = sum(e.hours for e in placements)
     training = sum(e.hours for e in dated if isinstance(e, TrainingEvidence))
     level = level_of(dated)
     trail: list[Evidence] = [
-        PlacementEvidence(ref=e.ref, task=e.task, hours=round_hours(e.hours)) for e in placements
+        PlacementEvidence(ref=e.ref, task=e.task, hours=round_hours(e.hours))
+        for e in placements
     ]
     trail += dated
     return CompetencyStatus(
@@ -133,31 +143,57 @@ def assess_competency(
     )
 
 
+CompetencyRule = tuple[str, tuple[float, bool]]
+"""A competency's full id and its (min_hours, observation) rule."""
+
+
+def layout(referentiel: Referentiel) -> tuple[tuple[str, tuple[CompetencyRule, ...]], ...]:
+    """Blocks and competencies sorted by id (SPEC §9), with full ids and merged rules; computed
+    once per loaded référentiel rather than once per worker."""
+    cached = _layouts.get(id(referentiel))
+    if cached is not None and cached[0] is referentiel:
+        return cached[1]
+    found = tuple(
+        (
+            referentiel.full_id(block),
+            tuple(
+                (referentiel.full_id(block, comp), referentiel.rule(comp))
+                for comp in sorted(block.competencies, key=lambda c: c.id)
+            ),
+        )
+        for block in sorted(referentiel.blocks, key=lambda b: b.id)
+    )
+    # The entry keeps the référentiel alive, so its id cannot be reused while cached.
+    _layouts[id(referentiel)] = (referentiel, found)
+    if len(_layouts) > LAYOUT_CACHE_SIZE:
+        del _layouts[next(iter(_layouts))]
+    return found
+
+
+LAYOUT_CACHE_SIZE = 256
+_layouts: dict[int, tuple[Referentiel, tuple[tuple[str, tuple[CompetencyRule, ...]], ...]]] = {}
+
+
 def assess_block(
-    referentiel: Referentiel,
-    block: Block,
+    block_id: str,
+    competencies: Sequence[CompetencyRule],
     evidence: WorkerEvidence,
     dated: Mapping[str, list[DatedEvidence]],
 ) -> BlockStatus:
     """A block is presentable when all its competencies are acquired (SPEC §6)."""
-    competencies = []
-    for comp in sorted(block.competencies, key=lambda c: c.id):
-        full_id = referentiel.full_id(block, comp)
-        competencies.append(
-            assess_competency(
-                full_id,
-                referentiel.rule(comp),
-                evidence.by_competency.get(full_id, ()),
-                dated.get(full_id, ()),
-            )
+    statuses = [
+        assess_competency(
+            full_id, rule, evidence.by_competency.get(full_id, ()), dated.get(full_id, ())
         )
-    acquired = sum(c.status == "acquise" for c in competencies)
+        for full_id, rule in competencies
+    ]
+    acquired = sum(c.status == "acquise" for c in statuses)
     return BlockStatus(
-        id=referentiel.full_id(block),
-        presentable=acquired == len(competencies),
+        id=block_id,
+        presentable=acquired == len(statuses),
         acquired=acquired,
-        total=len(competencies),
-        competencies=competencies,
+        total=len(statuses),
+        competencies=statuses,
     )
 
 
@@ -166,10 +202,12 @@ def assess_referentiel(
     evidence: WorkerEvidence,
     dated: Mapping[str, list[DatedEvidence]],
 ) -> ReferentielStatus:
-    blocks = sorted(referentiel.blocks, key=lambda b: b.id)
     return ReferentielStatus(
         id=referentiel.id,
-        blocks=[assess_block(referentiel, block, evidence, dated) for block in blocks],
+        blocks=[
+            assess_block(block_id, competencies, evidence, dated)
+            for block_id, competencies in layout(referentiel)
+        ],
     )
 
 

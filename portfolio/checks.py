@@ -161,7 +161,7 @@ def check_settings(ws: Workspace) -> list[Issue]:
             error(
                 at("settings", "training_budget_hours"),
                 "hours",
-                "training_budget_hours doit être un nombre d'heures positif",
+                "training_budget_hours doit être un nombre d'heures plus grand que 0",
             )
         )
     if settings.programme_target_hours is not None and settings.programme_target_hours <= 0:
@@ -169,7 +169,7 @@ def check_settings(ws: Workspace) -> list[Issue]:
             error(
                 at("settings", "programme_target_hours"),
                 "hours",
-                "programme_target_hours doit être un nombre d'heures positif",
+                "programme_target_hours doit être un nombre d'heures plus grand que 0",
             )
         )
     period = settings.period
@@ -263,11 +263,8 @@ def _unknown_competency(ws: Workspace, where: Any, comp: str) -> Issue:
     ref_id, _, rest = comp.partition(".")
     ref = ws.referentiels.get(ref_id)
     if ref is None:
-        hint = _choose(
-            ref_id,
-            ws.referentiels,
-            f"le référentiel « {ref_id} » n'existe pas ; choisissez parmi",
-            size=12,
+        hint = f"le référentiel « {ref_id} » n'existe pas : " + _choose(
+            ref_id, ws.referentiels, "choisissez parmi les référentiels", size=12
         )
     else:
         block_id = rest.partition(".")[0]
@@ -321,7 +318,7 @@ def check_identity(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> 
                     at("targets", t),
                     "unknown-target",
                     f"référentiel visé inconnu « {target} » : "
-                    + _choose(target, ws.referentiels, "choisissez parmi", size=12)
+                    + _choose(target, ws.referentiels, "choisissez parmi les référentiels", size=12)
                     + " (« portfolio referentiels » les décrit)",
                 )
             )
@@ -499,7 +496,9 @@ def check_references(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
                 )
             )
     for t, training in enumerate(worker.trainings):
-        if training.module not in ws.module_index:
+        if training.module not in ws.module_index and not ws.is_broken(
+            "catalog", training.module.split(".", 1)[0]
+        ):
             issues.append(
                 error(
                     at("trainings", t, "module"),
@@ -583,6 +582,8 @@ def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.dat
     if ws.settings is None:
         return []
     low, high = ws.settings.settings.training_ratio
+    if not 0 <= low <= high:
+        return []  # an error of workspace.yaml already (check_settings)
     work = sum(
         p.hours * prorata(p.start, p.end, as_of)
         for p in worker.placements

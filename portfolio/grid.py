@@ -26,7 +26,7 @@ STYLESHEET = "grid.css"
 LEVELS: tuple[tuple[int, str, str], ...] = (
     (1, "découverte", "découvre, regarde faire"),
     (2, "avec aide", "fait avec de l'aide"),
-    (3, "autonome", "fait seul, bien"),
+    (3, "autonome", "fait sans aide, bien"),
     (4, "maîtrise", "peut l'apprendre à un autre"),
 )
 """SPEC §4 levels, with the few words a tutor needs to choose one."""
@@ -134,8 +134,10 @@ def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.d
         doc=DocumentInfo(
             title=title,
             author=association_name,
-            footer=f"{worker.display_name} · {placement.client.name} · grille d'observation "
-            f"du {fr_date(printed)}",
+            # Printed on every page, for the counselor who records the ticked lines.
+            footer=f"{worker.display_name} · {placement.client.name} ({placement.id}) · "
+            f"{fr_date(printed)} · à saisir avec « portfolio log observation {worker.id} "
+            f"--placement {placement.id} --role tuteur »",
         ),
         worker=worker.display_name,
         worker_id=worker.id,

@@ -20,11 +20,6 @@ from portfolio.model.workspace import Module, Settings, Worker
 ACQUIRED = "acquis"
 """The training result that closes a competency for planning (SPEC §7)."""
 
-_RATIO_SHIFT = 128
-"""Competencies per hour are ordered by `(gain << _RATIO_SHIFT) // units`: two different
-ratios g1/u1 ≠ g2/u2 differ by at least 1/(u1·u2), and scaled hours stay far below 2**60, so
-the shifted integers keep their exact order (a float could swap two ratios and break a bound)."""
-
 
 def acquired_modules(worker: Worker, as_of: dt.date) -> set[str]:
     """Modules the worker has completed with `acquis`, counted by end date (SPEC §5.4, §7)."""
@@ -99,26 +94,37 @@ def optimal_selection(
     return [kept[index][0] for index in chosen]
 
 
-def plan_worker(ws: Workspace, worker: Worker, as_of: dt.date, budget: float | None = None) -> Plan:
-    """The training plan of one worker at `as_of` (SPEC §7), shaped as `plan --json` (§9)."""
+def plan_worker(
+    ws: Workspace,
+    worker: Worker,
+    as_of: dt.date,
+    budget: float | None = None,
+    *,
+    assessment: Assessment | None = None,
+) -> Plan:
+    """The training plan of one worker at `as_of` (SPEC §7), shaped as `plan --json` (§9).
+
+    `budget` defaults to the workspace's `training_budget_hours`; pass the worker's
+    `assessment` at `as_of` when it is already at hand, to spare computing it again.
+    """
     settings = ws.settings.settings if ws.settings is not None else Settings()
     budget = settings.training_budget_hours if budget is None else budget
     modules = {module_id: module for module_id, (module, _) in ws.module_index.items()}
-    assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
+    if assessment is None:
+        assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
     needed = needed_competencies(assessment, worker, modules, as_of)
-    candidates = candidate_modules(needed, modules, worker, as_of)
-    chosen = optimal_selection(needed, candidates, budget)
-    covered = {c for module_id in chosen for c in modules[module_id].competencies}
-    targeted = {c for module in modules.values() for c in module.competencies}
-    uncovered = [c for c in needed if c not in covered]
+    chosen = optimal_selection(needed, candidate_modules(needed, modules, worker, as_of), budget)
+    covered = {comp for module_id in chosen for comp in modules[module_id].competencies}
+    targeted = {comp for module in modules.values() for comp in module.competencies}
+    uncovered = [comp for comp in needed if comp not in covered]
     return Plan(
         worker=worker.id,
         budget=float(budget),
         modules=chosen,
         hours=round(float(sum(_decimal(modules[m].hours) for m in chosen)), 2),
-        covers=[c for c in needed if c in covered],
+        covers=[comp for comp in needed if comp in covered],
         uncovered=uncovered,
-        no_module=[c for c in uncovered if c not in targeted],
+        no_module=[comp for comp in uncovered if comp not in targeted],
     )
 
 
@@ -152,15 +158,15 @@ def _undominated(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
 
 
 class _BranchAndBound:
-    """Exact search for the best set of SPEC §7 over modules given as bit masks and integer
-    hours, indexed in id order.
+    """Exact search for the best set of SPEC §7 over modules given as bit masks of the needed
+    competencies they target and as integer hours, indexed in id order.
 
-    Depth first, each node a set, and its children the set plus one later module, smallest
-    first. Sets of the same size are therefore visited in the order of criterion (4): two of
-    them part at the smallest module in only one of them, and the set holding it comes first,
-    which is also the set with the smaller sorted list of ids. So the search keeps the first set
-    it meets with a strictly better (cover, hours, count) and returns the optimum once no
-    unexplored node can do strictly better.
+    Depth first, each node a set, and its children that set plus one later module, smallest
+    first. Sets of the same size are therefore met in the order of criterion (4): two of them
+    part at the smallest module in only one of them, and the set holding it comes first, which
+    is also the set with the smaller sorted list of ids. So the search keeps the first set it
+    meets with a strictly better value (cover, hours, count), prunes every node that cannot do
+    strictly better, and ends with the optimum.
     """
 
     def __init__(self, masks: list[int], units: list[int], limit: int) -> None:
@@ -170,123 +176,119 @@ class _BranchAndBound:
         self.suffix_union = [0] * (len(masks) + 1)
         for index in reversed(range(len(masks))):
             self.suffix_union[index] = self.suffix_union[index + 1] | masks[index]
-        self.bits = [[1 << b for b in range(mask.bit_length()) if mask >> b & 1] for mask in masks]
-        self.price_scale = math.lcm(1, *range(1, max(map(len, self.bits), default=1) + 1))
+        widest = max((mask.bit_count() for mask in masks), default=1)
+        self.price_scale = math.lcm(*range(1, widest + 1))
+        """Makes every price (hours per competency added) an integer: gains are ≤ `widest`."""
         self.best_key = (0, 0, 0)
         self.best: list[int] = []
         self.seed_key = self._greedy_key()
 
     def solve(self) -> list[int]:
-        self._visit(self._active(range(len(self.masks)), 0, 0), 0, 0, [])
+        self._visit(0, 0, 0, [])
         return self.best
 
     def _key(self, covered: int, hours: int, count: int) -> tuple[int, int, int]:
         """Larger is better: (1) cover, then (2) fewer hours, then (3) fewer modules."""
         return (covered.bit_count(), -hours, -count)
 
+    def _price(self, units: int, gain: int) -> int:
+        return units * self.price_scale // gain
+
     def _greedy_key(self) -> tuple[int, int, int]:
-        """The value of a good set found quickly, to prune from the start; any set would do."""
+        """The value of a good set found quickly, so that pruning starts at once."""
         covered = hours = count = 0
         while True:
             best = None
             for mask, units in zip(self.masks, self.units, strict=True):
                 gain = (mask & ~covered).bit_count()
                 if gain and hours + units <= self.limit:
-                    ratio = (gain << _RATIO_SHIFT) // units if units else math.inf
-                    if best is None or ratio > best[0]:
-                        best = (ratio, mask, units)
+                    price = self._price(units, gain)
+                    if best is None or price < best[0]:
+                        best = (price, mask, units)
             if best is None:
                 return self._key(covered, hours, count)
             covered, hours, count = covered | best[1], hours + best[2], count + 1
 
-    def _active(self, indices, covered: int, hours: int) -> list[int]:
-        room = self.limit - hours
-        fits = [
-            (self.units[i], i, self.masks[i] & ~covered)
-            for i in indices
-            if self.units[i] <= room and self.masks[i] & ~covered
-        ]
-        fits.sort()
-        kept = []
-        for units, index, new in fits:
-            if not any(new & ~other == 0 for other in kept):
-                kept.append(new)
-            else:
-                continue
-        keep = {index for units, index, new in fits if True}
-        # rebuild: kept masks with their indices
-        kept_idx = []
-        kept_masks = []
-        for units, index, new in fits:
-            if not any(new & ~other == 0 for other in kept_masks):
-                kept_masks.append(new)
-                kept_idx.append(index)
-        return sorted(kept_idx)
-
-    def _visit(self, active: list[int], covered: int, hours: int, chosen: list[int]) -> None:
+    def _visit(self, start: int, covered: int, hours: int, chosen: list[int]) -> None:
         key = self._key(covered, hours, len(chosen))
         if key > self.best_key:
             self.best_key, self.best = key, list(chosen)
-        if not self._may_improve(active, covered, hours, len(chosen)):
+        if not self._may_improve(start, covered, hours, len(chosen)):
             return
-        target_cover = max(self.best_key, self.seed_key)[0]
-        union = [0] * (len(active) + 1)
-        for p in reversed(range(len(active))):
-            union[p] = union[p + 1] | self.masks[active[p]]
-        for p, index in enumerate(active):
-            if (covered | union[p]).bit_count() < target_cover:
+        masks, units, suffix_union = self.masks, self.units, self.suffix_union
+        for index in range(start, len(masks)):
+            if (covered | suffix_union[index]).bit_count() < self._target()[0][0]:
                 break
-            mask, units = self.masks[index], self.units[index]
-            if mask & ~covered and hours + units <= self.limit:
+            if index > start and not self._may_improve(index, covered, hours, len(chosen)):
+                break
+            # A module that adds nothing to the modules before it is never in the optimum:
+            # dropping it keeps the cover with no more hours and one module fewer.
+            if masks[index] & ~covered and hours + units[index] <= self.limit:
                 chosen.append(index)
-                child = self._active(active[p + 1 :], covered | mask, hours + units)
-                self._visit(child, covered | mask, hours + units, chosen)
+                self._visit(index + 1, covered | masks[index], hours + units[index], chosen)
                 chosen.pop()
-                target_cover = max(self.best_key, self.seed_key)[0]
 
-    def _may_improve(self, active: list[int], covered: int, hours: int, count: int) -> bool:
-        """Whether adding modules from `start` on may reach a set better than the best found,
-        or at least as good as the greedy set while the search has not yet met that value.
+    def _target(self) -> tuple[tuple[int, int, int], bool]:
+        """The value a node must beat (strictly), or reach while the search has not yet met the
+        greedy set's value."""
+        if self.best_key >= self.seed_key:
+            return self.best_key, True
+        return self.seed_key, False
+
+    def _may_improve(self, start: int, covered: int, hours: int, count: int) -> bool:
+        """Whether adding modules from `start` on may reach the target value.
 
         Each module that still fits shares its hours equally among the competencies it would
         add, and each competency gets the lowest such price: any set of modules pays at least
-        the prices of the competencies it adds. Hence at most as many competencies as the
-        cheapest prices fit in the hours left, and at least their sum to add a given number.
+        the prices of the competencies it adds. Hence it adds at most as many competencies as
+        the cheapest prices fit in the hours left, and pays at least the sum of the cheapest
+        prices of the competencies it adds.
         """
-        if self.best_key >= self.seed_key:
-            target, strict = self.best_key, True
-        else:
-            target, strict = self.seed_key, False
+        target, strict = self._target()
         room = self.limit - hours
-        prices: dict[int, int] = {}
-        gains = []
-        for index in active:
-            units = self.units[index]
+        scale = self.price_scale
+        useful = []
+        for mask, units in zip(self.masks[start:], self.units[start:], strict=True):
             if units <= room:
-                new = [bit for bit in self.bits[index] if not bit & covered]
+                new = mask & ~covered
                 if new:
-                    gains.append(len(new))
-                    price = units * self.price_scale // len(new)
-                    for bit in new:
-                        if price < prices.get(bit, price + 1):
-                            prices[bit] = price
-        if not prices:
+                    gain = new.bit_count()
+                    useful.append((units * scale // gain, gain, new))
+        if not useful:
             return False
-        ordered = sorted(prices.values())
-        allowance = room * self.price_scale
-        reach = 0
-        for price in ordered:
-            if price > allowance:
-                break
-            allowance -= price
-            reach += 1
+        useful.sort()
         have = covered.bit_count()
-        if have + reach != target[0]:
-            return have + reach > target[0]
-        # Only sets covering exactly target[0] remain: compare their (hours, count) bounds.
-        missing = target[0] - have
-        cost = -(-sum(ordered[:missing]) // self.price_scale)
-        least = (hours + cost, count + _fewest(gains, missing))
+        beyond = target[0] - have  # adding more than this many competencies beats the target
+        missing = beyond
+        allowance = room * scale
+        reach = cost = priced = 0
+        for price, _, new in useful:
+            fresh_mask = new & ~priced
+            if not fresh_mask:
+                continue
+            priced |= fresh_mask
+            fresh = fresh_mask.bit_count()
+            # These competencies cost `price` each, the cheapest so far: add up the prices of
+            # the first `missing` ones, and count those that fit in the hours left.
+            if missing > 0:
+                cost += (fresh if fresh < missing else missing) * price
+                missing -= fresh
+            if allowance >= price:
+                fit = fresh if price == 0 else allowance // price
+                fit = fresh if fit > fresh else fit
+                reach, allowance = reach + fit, allowance - fit * price
+                if reach > beyond:
+                    return True
+            elif missing <= 0:
+                break
+        if reach < beyond:
+            return False
+        # Only sets covering exactly target[0] remain: compare their (hours, count) bounds. They
+        # add at least one module to this node's set.
+        least = (
+            hours + -(-cost // scale),
+            count + max(1, _fewest([gain for _, gain, _ in useful], beyond)),
+        )
         wanted = (-target[1], -target[2])
         return least < wanted if strict else least <= wanted
 

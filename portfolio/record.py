@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
@@ -108,22 +108,40 @@ def parse_task(text: str) -> dict[str, Any] | str:
         raise RecordError(f"tâche « {text} » sans texte : écrivez la tâche, puis « =heures »")
     if not sep:
         return label
-    return {"task": label, "hours": parse_hours(hours, f"les heures de la tâche « {label} »")}
+    return {
+        "task": label,
+        "hours": number(parse_hours(hours, f"les heures de la tâche « {label} »")),
+    }
 
 
 def choice(value: str, allowed: Iterable[str], what: str) -> str:
     """A value that must be one of a few words, compared without accents or capitals."""
     options = list(allowed)
-    folded = _fold(value)
+    folded = fold(value)
     for option in options:
-        if _fold(option) == folded:
+        if fold(option) == folded:
             return option
     raise RecordError(f"{what} « {value} » n'existe pas : choisissez parmi {', '.join(options)}")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text compared as people mean it: without capitals, accents or surrounding spaces."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def parse_level(text: str) -> int:
+    """An observation level (SPEC §4) as a number or as its word: « 3 » or « autonome »."""
+    value = text.strip()
+    if value in {str(n) for n in LEVELS}:
+        return int(value)
+    for n, word in LEVELS.items():
+        if fold(word) == fold(value):
+            return n
+    raise RecordError(
+        f"niveau « {value} » inconnu : écrivez 1 (découverte), 2 (avec aide), 3 (autonome) "
+        "ou 4 (maîtrise)"
+    )
 
 
 def number(hours: float) -> int | float:
@@ -320,7 +338,13 @@ def append_entry(text: str, section: str, entry: Mapping[str, Any]) -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     newline = "\r\n" if "\r\n" in text else "\n"
     body = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    root = _yaml().compose(body)
+    try:
+        root = _yaml().compose(body)
+    except YAMLError as exc:  # read fine by `portfolio check`, but not by ruamel.yaml (YAML 1.2)
+        raise RecordError(
+            f"le fichier ne peut pas être complété automatiquement ({exc.__class__.__name__}) : "
+            "ajoutez l'entrée à la main"
+        ) from None
     if not isinstance(root, MappingNode) or root.flow_style:
         raise RecordError("le fichier du salarié doit être une table de champs « clé: valeur »")
     spot = _find_spot(body, root, section)
@@ -458,12 +482,26 @@ def check_updated_worker(ws: Workspace, stem: str, text: str, as_of: dt.date) ->
         broken=ws.broken - {("worker", stem)},
     )
     found = issues + check_worker(updated, stem, worker, as_of)
-    before = Counter((i.code, i.message) for i in current_issues(ws, stem, as_of))
-    fresh = []
-    for issue in found:
-        key = (issue.code, issue.message)
-        if before[key]:
-            before[key] -= 1
-        elif not issue.is_error:
-            fresh.append(issue)
+    before = current_issues(ws, stem, as_of)
+    fresh = _new_warnings([i for i in found if not i.is_error], before)
     return Verdict(worker, [i for i in found if i.is_error], fresh)
+
+
+def _new_warnings(after: list[Issue], before: list[Issue]) -> list[Issue]:
+    """Warnings the file did not have. A warning whose figures changed (the training ratio once
+    hours are added) is matched by its kind: it was already said."""
+    exact = Counter((i.code, i.message) for i in before)
+    unmatched = []
+    for issue in after:
+        if exact[(issue.code, issue.message)]:
+            exact[(issue.code, issue.message)] -= 1
+        else:
+            unmatched.append(issue)
+    by_code = Counter(code for (code, _), n in exact.items() for _ in range(n))
+    fresh = []
+    for issue in unmatched:
+        if by_code[issue.code]:
+            by_code[issue.code] -= 1
+        else:
+            fresh.append(issue)
+    return fresh

@@ -158,10 +158,17 @@ def pseudonyms(worker_ids: Iterable[str], key: str) -> dict[str, str]:
         worker_id: hmac.new(key.encode(), worker_id.encode(), hashlib.sha256).hexdigest().upper()
         for worker_id in worker_ids
     }
+    prefixes: dict[int, Counter[str]] = {}
+
+    def shared(digest: str, length: int) -> bool:
+        if length not in prefixes:
+            prefixes[length] = Counter(d[:length] for d in digests.values())
+        return prefixes[length][digest[:length]] > 1
+
     names = {}
     for worker_id, digest in digests.items():
         length = PSEUDONYM_LENGTH
-        while Counter(d[:length] for d in digests.values())[digest[:length]] > 1:
+        while shared(digest, length):
             length += 2
         names[worker_id] = f"Salarié·e {digest[:length]}"
     return names

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from portfolio.record import (
     append_entry,
     check_updated_worker,
     current_issues,
+    fold,
     next_placement_id,
     number,
     parse_day,
@@ -56,7 +56,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tutor": ("tuteur", "tutrice", "referent", "tutor"),
     "service": ("service",),
 }
-"""Accepted column names (folded: lower case, no accents, words joined by « _ »)."""
+"""Accepted column names, compared folded: lower case, no accents, small words such as « de »
+dropped, the other words joined by « _ » (so « Type de client » is type_client)."""
 
 REQUIRED = ("worker", "client", "hours")
 _TASK_SEPARATORS = re.compile(r"[|;\n]")
@@ -171,13 +172,13 @@ class Rejection:
         return f"{rows_text(self.rows)} : {self.reason}"
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+_HEADER_STOP_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "en"})
 
 
 def _column_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")
+    """« Type de client » → type_client, « Nombre d'heures » → nombre_heures."""
+    words = re.split(r"[^a-z0-9]+", fold(str(name)))
+    return "_".join(w for w in words if w and w not in _HEADER_STOP_WORDS)
 
 
 def map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
@@ -471,7 +472,11 @@ def plan_import(
         for draft in worker_drafts:
             ident = next_placement_id(ids)
             entry = _entry(draft, ident, ws.workers[stem])
-            text = append_entry(plan.new_text, "placements", entry)
+            try:
+                text = append_entry(plan.new_text, "placements", entry)
+            except RecordError as exc:
+                refused.append(Rejection(draft.numbers, f"workers/{stem}.yaml : {exc}"))
+                continue
             verdict = check_updated_worker(ws, stem, text, today)
             if not verdict.accepted:
                 reasons = " ; ".join(dict.fromkeys(i.message for i in verdict.errors))

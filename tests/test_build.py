@@ -154,7 +154,7 @@ def test_a_removed_worker_loses_its_documents(workspace, tmp_path):
 
 def _slow_for_w1(job, ws, as_of):
     if job.subject == "w-1":
-        time.sleep(30)
+        time.sleep(120)
     return original_render_job(job, ws, as_of)
 
 
@@ -165,7 +165,7 @@ def test_a_document_over_the_time_limit_is_abandoned(workspace, tmp_path, monkey
     # The pool forks, so the patched renderer is the one the worker processes run.
     monkeypatch.setattr(build_module, "render_job", _slow_for_w1)
     out = tmp_path / "out"
-    summary = build(workspace, out, AS_OF, jobs=2, timeout=1)
+    summary = build(workspace, out, AS_OF, jobs=2, timeout=10)
     assert set(summary.failed) == {"salaries/w-1/dossier.pdf", "salaries/w-1/portfolio.pdf"}
     assert "trop long" in summary.failed["salaries/w-1/dossier.pdf"]
     assert (out / "salaries/w-2/portfolio.pdf").is_file()

@@ -118,8 +118,16 @@ def test_unknown_competency_in_a_module(make_workspace, run_check) -> None:
     )
     issue = only_issue(run_check(make_workspace(files)))
     assert issue[:4] == ("catalog/ofa.yaml", 4, 35, "erreur")
-    assert "le référentiel « avdf » n'existe pas" in issue.message
-    assert "vouliez-vous écrire « advf » ?" in issue.message
+    assert "le référentiel « avdf » n'existe pas : vouliez-vous écrire « advf » ?" in issue.message
+
+
+def test_unknown_block_in_a_module_lists_the_blocks(make_workspace, run_check) -> None:
+    files = valid_files()
+    files["catalog/ofa.yaml"] = changed(VALID_CATALOG, ("[advf.ccp1.c3]", "[advf.ccp9.c1]"))
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("catalog/ofa.yaml", 4, 21, "erreur")
+    assert "les blocs de « advf » sont advf.ccp1, advf.ccp2, advf.ccp3" in issue.message
+    assert "(détail : « portfolio referentiels advf »)" in issue.message
 
 
 # --- dates and hours ------------------------------------------------------------------------------
@@ -454,3 +462,47 @@ def test_hours_with_other_clients_do_not_count_toward_the_cap(make_workspace, ru
         ("2003-07-01", "2003-09-30", 240, "association"),
     )
     assert (run.exit_code, run.issues) == (0, [])
+
+
+# --- workspace.yaml and catalogues ------------------------------------------------------------
+
+
+def test_training_ratio_band_upside_down(make_workspace, run_check) -> None:
+    settings = MINIMAL_WORKSPACE.replace("[0.10, 0.20]", "[0.30, 0.20]")
+    files = {**valid_files(), "workspace.yaml": settings}
+    # One error, and no ratio warning judged against a band that makes no sense.
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("workspace.yaml", 7, 19, "erreur")
+    assert "training_ratio doit être [minimum, maximum] avec 0 ≤ minimum ≤ maximum" in (
+        issue.message
+    )
+
+
+def test_association_defined_twice(make_workspace, run_check) -> None:
+    settings = MINIMAL_WORKSPACE.replace(
+        "  - {id: ai-est,", "  - {id: ai-est, name: AI bis}\n  - {id: ai-est,"
+    )
+    issue = only_issue(run_check(make_workspace({"workspace.yaml": settings})))
+    assert issue[:4] == ("workspace.yaml", 5, 10, "erreur")
+    assert "l'association « ai-est » est définie deux fois" in issue.message
+
+
+def test_placement_id_used_twice(make_workspace, run_check) -> None:
+    second = SECOND_PLACEMENT.replace("id: p2", "id: p1").replace("mme d. ", "M. K.")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", second))
+    issue = the_error(run)
+    assert issue[:4] == (WORKER, 16, 9, "erreur")
+    assert "la mise à disposition « p1 » est définie deux fois" in issue.message
+
+
+def test_module_group_minimum_above_maximum(make_workspace, run_check) -> None:
+    files = {
+        "catalog/ofa.yaml": changed(
+            VALID_CATALOG, ("[advf.ccp1.c3]}", "[advf.ccp1.c3], group: {min: 8, max: 6}}")
+        )
+    }
+    issue = only_issue(run_check(make_workspace(files)))
+    assert issue[:4] == ("catalog/ofa.yaml", 4, 43, "erreur")
+    assert "le groupe du module « ofa.linge » a un minimum (8) plus grand que son maximum (6)" in (
+        issue.message
+    )

@@ -7,7 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID_CATALOG, VALID_REFERENTIEL, VALID_WORKER, CheckRun, Reported
+from conftest import (
+    MINIMAL_WORKSPACE,
+    VALID_CATALOG,
+    VALID_REFERENTIEL,
+    VALID_WORKER,
+    CheckRun,
+    Reported,
+)
 
 from portfolio.issues import PortfolioError
 from portfolio.load import find_workspace, load_referentiels, load_workspace
@@ -344,3 +351,37 @@ def test_folder_without_workspace_yaml_says_how_to_create_one(tmp_path: Path) ->
     assert raised.value.exit_code == 2
     assert "pas de fichier workspace.yaml" in str(raised.value)
     assert "portfolio init DOSSIER" in str(raised.value)
+
+
+def test_ratio_band_with_one_number(make_workspace, run_check) -> None:
+    settings = MINIMAL_WORKSPACE.replace("training_ratio: [0.10, 0.20]", "training_ratio: [0.10]")
+    run = run_check(make_workspace({"workspace.yaml": settings}))
+    assert run.exit_code == 1
+    issue = only_issue(run)
+    assert issue[:4] == ("workspace.yaml", 7, 19, "erreur")
+    assert issue.message == (
+        "il manque l'élément n°2 de « training_ratio » : écrivez [minimum, maximum], par "
+        "exemple [0.10, 0.20]"
+    )
+
+
+def test_trainings_on_modules_of_a_broken_catalog_are_not_reported_again(
+    make_workspace, run_check
+) -> None:
+    broken = VALID_CATALOG.replace("axis: technique", "axis: techniques")
+    run = run_check(
+        make_workspace({"workers/w-0042.yaml": VALID_WORKER, "catalog/ofa.yaml": broken})
+    )
+    errors = [i for i in run.issues if i.severity == "erreur"]
+    assert [(i.path, i.line, i.column) for i in errors] == [("catalog/ofa.yaml", 3, 54)]
+    assert "« techniques » n'est pas une valeur possible de « axis »" in errors[0].message
+
+
+def test_worker_file_ending_in_yml_is_not_silently_ignored(make_workspace, run_check) -> None:
+    run = run_check(make_workspace({"workers/w-0042.yml": VALID_WORKER}))
+    assert run.exit_code == 0
+    issue = only_issue(run)
+    assert issue[:4] == ("workers/w-0042.yml", 1, 1, "avertissement")
+    assert issue.message == (
+        "fichier ignoré : seuls les fichiers en .yaml sont lus ; renommez-le en w-0042.yaml"
+    )

@@ -18,16 +18,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import write_tree
 
 from portfolio.load import load_workspace
-from portfolio.model.workspace import Period
+from portfolio.model.workspace import Period, Worker
 from portfolio.report import (
     ProgrammeReport,
+    WorkerFacts,
     assess_cohort,
+    month_progress,
     months_of,
     programme_report,
     pseudonyms,
+    ratio_distribution,
     ratio_position,
     report_csv,
 )
@@ -155,9 +157,17 @@ FILES = {
 }
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write the workspace once per module (the `make_workspace` fixture is per test)."""
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def workspace_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_tree(tmp_path_factory.mktemp("report") / "ws", FILES)
+    return write_files(tmp_path_factory.mktemp("report") / "ws", FILES)
 
 
 @pytest.fixture(scope="module")
@@ -275,8 +285,6 @@ def test_ratio_histogram_leaves_out_workers_without_work(report: ProgrammeReport
 
 
 def test_ratio_on_a_bin_edge_falls_in_the_upper_bin() -> None:
-    from portfolio.report import WorkerFacts, ratio_distribution
-
     fact = WorkerFacts(
         id="x",
         name="x",
@@ -304,9 +312,19 @@ def test_ratio_position_follows_the_check_rule() -> None:
 
 def test_months_cover_the_period(report: ProgrammeReport) -> None:
     assert [m.month for m in report.months] == [
-        "2002-09", "2002-10", "2002-11", "2002-12", "2003-01", "2003-02",
-        "2003-03", "2003-04", "2003-05", "2003-06", "2003-07", "2003-08",
-    ]  # fmt: skip
+        "2002-09",
+        "2002-10",
+        "2002-11",
+        "2002-12",
+        "2003-01",
+        "2003-02",
+        "2003-03",
+        "2003-04",
+        "2003-05",
+        "2003-06",
+        "2003-07",
+        "2003-08",
+    ]
 
 
 def test_months_are_clipped_to_the_period() -> None:
@@ -325,10 +343,7 @@ def test_work_hours_per_month_are_prorated_over_placement_days(report: Programme
     assert sum(v for v in work.values() if v) == 100.0
 
 
-def test_placement_spanning_two_months_is_split_by_days(tmp_path: Path) -> None:
-    from portfolio.model.workspace import Worker
-    from portfolio.report import month_progress
-
+def test_placement_spanning_two_months_is_split_by_days() -> None:
     one = Worker.model_validate(
         {
             "id": "x",
@@ -394,3 +409,17 @@ def test_csv_has_a_bom_semicolons_and_decimal_commas(report: ProgrammeReport) ->
     assert text.startswith("\ufeffniveau;association;")
     programme = next(line for line in text.splitlines() if line.startswith("programme;"))
     assert ";21,5;0,215;" in programme
+
+
+def test_colliding_pseudonyms_get_longer_digests() -> None:
+    seen: dict[str, str] = {}
+    for number in range(100_000):
+        ident = f"w-{number}"
+        prefix = pseudonyms([ident], "Programme test")[ident]
+        if prefix in seen:
+            pair = pseudonyms([seen[prefix], ident], "Programme test")
+            break
+        seen[prefix] = ident
+    first, second = pair.values()
+    assert first != second
+    assert len(first) == len(second) == len("Salarié·e 7F3A01")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from portfolio.build import BuildSummary, build
@@ -48,7 +49,7 @@ def run_build(
 
 def print_summary(summary: BuildSummary, output: Path) -> None:
     for document, reason in sorted(summary.failed.items()):
-        stderr.print(f"[red]échec[/] {document} : {reason}", soft_wrap=True)
+        stderr.print(f"[red]échec[/] {escape(document)} : {escape(reason)}", soft_wrap=True)
     stdout.print(
         f"{len(summary.rendered)} produit(s), {len(summary.reused)} réutilisé(s), "
         f"{len(summary.failed)} en échec"

@@ -25,8 +25,9 @@ PANEL_DOCUMENTS = "Documents"
 PANEL_RECORD = "Saisie sans éditer le YAML"
 PANEL_PRIVACY = "Données personnelles"
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+# emoji=False: a value like « :smile: » read from a file is printed as written, not as 😄.
+stdout = Console(highlight=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 def _parse_date(value: str | None) -> dt.date | None:

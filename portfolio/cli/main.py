@@ -8,6 +8,8 @@ from portfolio import __version__
 from portfolio.cli import (
     build_cmds,
     engine_cmds,
+    plan_cmds,
+    privacy_cmds,
     record_cmds,
     render_cmds,
     report_cmds,
@@ -28,10 +30,12 @@ app = typer.Typer(
 
 workspace_cmds.register(app)
 engine_cmds.register(app)
+plan_cmds.register(app)
 record_cmds.register(app)
 render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)
+privacy_cmds.register(app)
 
 
 def _version(value: bool) -> None:

@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +31,10 @@ from portfolio.cli.common import (
     stdout,
 )
 from portfolio.fsutil import write_atomic
-from portfolio.grid import choose_placement, grid_pdf, grid_view
+from portfolio.grid import choose_placement, grid_pdf, grid_view, observed_competencies
 from portfolio.issues import Issue, PortfolioError, sort_issues
-from portfolio.match import vocabulary
 from portfolio.model.loaded import Workspace
+from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Worker
 from portfolio.record import (
     CLIENT_KINDS,
@@ -48,12 +47,14 @@ from portfolio.record import (
     check_updated_worker,
     choice,
     current_issues,
+    fold,
     new_worker_text,
     next_placement_id,
     number,
     observation_entry,
     parse_day,
     parse_hours,
+    parse_level,
     parse_task,
     placement_entry,
     training_entry,
@@ -233,7 +234,7 @@ def _option_from_answer(answer: str, values: list[str], *, free: bool) -> str | 
     if answer.isdigit() and 1 <= int(answer) <= len(values):
         return values[int(answer) - 1]
     for value in values:
-        if _fold(value) == _fold(answer):
+        if fold(value) == fold(answer):
             return value
     return answer if free and answer else None
 
@@ -246,24 +247,6 @@ def _many_item(part: str, values: list[str], with_hours: bool) -> Any:
             raise RecordError(f"numéro {head} absent de la liste : choisissez de 1 à {len(values)}")
         head = values[int(head) - 1]
     return parse_task(f"{head}={hours}" if sep else head) if with_hours else head
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _level(text: str) -> int:
-    value = text.strip()
-    if value in {str(n) for n in LEVELS}:
-        return int(value)
-    for n, word in LEVELS.items():
-        if _fold(word) == _fold(value):
-            return n
-    raise RecordError(
-        f"niveau « {value} » inconnu : écrivez 1 (découverte), 2 (avec aide), 3 (autonome) "
-        "ou 4 (maîtrise)"
-    )
 
 
 def _text(value: str) -> str:
@@ -283,15 +266,21 @@ def known_clients(ws: Workspace, worker: Worker) -> list[tuple[str, str]]:
     seen: dict[str, tuple[str, str]] = {}
     for source in [worker, *others]:
         for placement in reversed(source.placements):
-            key = _fold(placement.client.name)
+            key = fold(placement.client.name)
             seen.setdefault(key, (placement.client.name.strip(), placement.client.kind))
     return list(seen.values())
+
+
+def targets_first(ws: Workspace, worker: Worker) -> list[Referentiel]:
+    """The worker's référentiels as a counselor expects them: the trades aimed at, then the
+    transversal ones."""
+    return sorted(ws.assessed_referentiels(worker), key=lambda r: r.track == "transversal")
 
 
 def task_options(ws: Workspace, worker: Worker) -> list[Option]:
     return [
         (f"{ref.id}.{task.id}", f"{task.label} ({ref.id}.{task.id})")
-        for ref in ws.assessed_referentiels(worker)
+        for ref in targets_first(ws, worker)
         for task in ref.tasks
     ]
 
@@ -300,27 +289,13 @@ def competency_options(ws: Workspace, worker: Worker, placement: str | None) -> 
     """Competencies the placement's tasks evidence, or else every assessed competency."""
     assessed = [
         ref_comp
-        for ref in ws.assessed_referentiels(worker)
+        for ref in targets_first(ws, worker)
         for ref_comp in (ws.competency_index[ref.full_id(b, c)] for b, c in ref.competencies())
     ]
-    evidenced = set(placement_competencies(ws, worker, placement)) if placement else set()
+    observed = next((p for p in worker.placements if p.id == placement), None)
+    evidenced = set(observed_competencies(ws, worker, observed)) if observed else set()
     chosen = [c for c in assessed if c.id in evidenced] or assessed
     return [(c.id, f"{c.competency.plain} ({c.id})") for c in chosen]
-
-
-def placement_competencies(ws: Workspace, worker: Worker, placement_id: str) -> list[str]:
-    """Full ids of the competencies a placement's tasks evidence (SPEC §5.1), in référentiel
-    order."""
-    placement = next((p for p in worker.placements if p.id == placement_id), None)
-    if placement is None:
-        return []
-    vocab = vocabulary(ws.assessed_referentiels(worker))
-    found: set[str] = set()
-    for entry in placement.tasks:
-        for task_id in vocab.resolve(entry.task):
-            ref, task = ws.task_index[task_id]
-            found.update(f"{ref.id}.{target}" for target in task.evidences)
-    return [cid for cid in ws.competency_index if cid in found]
 
 
 def resolve_competency(ws: Workspace, worker: Worker, text: str) -> str:
@@ -387,7 +362,7 @@ def save(
     if not yes and not asker.confirm("Enregistrer ?", default=True):
         raise PortfolioError("rien n'a été écrit", exit_code=1)
     write_atomic(path, new)
-    stdout.print(done, markup=False)
+    stdout.print(done, markup=False, soft_wrap=True)
 
 
 def read_worker_text(ws: Workspace, stem: str) -> str:
@@ -564,7 +539,7 @@ def _worker_id(text: str) -> str:
 
 def suggest_worker_id(first: str, last: str, taken: set[str]) -> str:
     """`prénom-initiale` as in the demo (fatima-b), numbered when already taken."""
-    words = re.sub(r"[^a-z0-9]+", "-", _fold(f"{first} {last[:1]}")).strip("-")
+    words = re.sub(r"[^a-z0-9]+", "-", fold(f"{first} {last[:1]}")).strip("-")
     if not words:
         return ""
     candidate, n = words, 2
@@ -623,13 +598,12 @@ def _register_log(log_app: typer.Typer) -> None:
             [(n, f"{n} ({k})") for n, k in clients],
             free=True,
         )
-        known_kind = next((k for n, k in clients if name and _fold(n) == _fold(name)), None)
+        known_kind = next((k for n, k in clients if name and fold(n) == fold(name)), None)
         kind = asker.pick(
-            client_kind,
+            client_kind if client_kind is not None or known_kind is None else known_kind,
             "--client-kind",
             "Type de client",
             [(k, k) for k in CLIENT_KINDS],
-            default=known_kind,
         )
         first = asker.value(start, "--start", "Premier jour", parse_day)
         last = asker.value(
@@ -644,7 +618,7 @@ def _register_log(log_app: typer.Typer) -> None:
             (
                 p.tutor
                 for p in reversed(worker.placements)
-                if name and _fold(p.client.name) == _fold(name) and p.tutor
+                if name and fold(p.client.name) == fold(name) and p.tutor
             ),
             None,
         )
@@ -729,7 +703,7 @@ def _register_log(log_app: typer.Typer) -> None:
             free=True,
         )
         grade = (
-            _from_flag(_level, level, "--level")
+            _from_flag(parse_level, level, "--level")
             if level is not None
             else asker.pick(
                 None, "--level", "Niveau", [(str(n), f"{n} {w}") for n, w in LEVELS.items()]

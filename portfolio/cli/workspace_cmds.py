@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
@@ -55,6 +57,30 @@ def run_check(workspace: Path, as_of: dt.date | None) -> list[Issue]:
     return issues + check_workspace(ws, as_of_or_today(as_of))
 
 
+def render_demo_documents(output: Path, as_of: dt.date) -> None:
+    """Print both documents of every demo worker into `documents/<worker>/` (SPEC §9 `demo`)."""
+    from portfolio.render.documents import write_worker_documents
+
+    ws, _ = load_workspace(output)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr
+    ) as progress:
+        task = progress.add_task("Documents des salariés", total=len(ws.workers))
+        for worker_id in sorted(ws.workers):
+            progress.update(task, description=f"Documents de {escape(worker_id)}")
+            write_worker_documents(
+                ws, ws.workers[worker_id], as_of, output / "documents" / worker_id
+            )
+            progress.advance(task)
+    count = len(ws.workers)
+    stderr.print(
+        f"Dossier et portfolio de {count} salarié{'s' * (count > 1)} écrits dans "
+        f"{output / 'documents'}.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
@@ -66,8 +92,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Créer un espace de travail : un squelette commenté, ou une copie de la démo."""
         create_workspace(directory, demo=demo)
-        stdout.print(f"Espace de travail créé dans {directory}.")
-        stdout.print(f"Vérifiez-le avec : portfolio check -w {directory}")
+        stdout.print(f"Espace de travail créé dans {directory}.", markup=False, soft_wrap=True)
+        stdout.print(
+            f"Vérifiez-le avec : portfolio check -w {directory}", markup=False, soft_wrap=True
+        )
 
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
@@ -80,15 +108,22 @@ def register(app: typer.Typer) -> None:
         """Construire la démonstration : une fédération fictive, vérifiée, avec ses documents."""
         if not (output / WORKSPACE_FILE).is_file():
             create_workspace(output, demo=True)
-            stderr.print(f"Espace de démonstration copié dans {output}.")
+            stderr.print(
+                f"Espace de démonstration copié dans {output}.", markup=False, soft_wrap=True
+            )
         else:
-            stderr.print(f"Espace de démonstration déjà présent dans {output} : il est réutilisé.")
+            stderr.print(
+                f"Espace de démonstration déjà présent dans {output} : il est réutilisé.",
+                markup=False,
+                soft_wrap=True,
+            )
         issues = run_check(output, as_of)
         print_issues(issues)
         stderr.print(summarise(issues))
         if has_errors(issues):
             raise typer.Exit(1)
-        stdout.print(f"Démonstration prête dans {output}.")
+        render_demo_documents(output, as_of_or_today(as_of))
+        stdout.print(f"Démonstration prête dans {output}.", markup=False, soft_wrap=True)
 
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
@@ -148,12 +183,16 @@ def _table(found: dict[str, Referentiel]) -> Table:
             str(len(ref.blocks)),
             str(len(ref.competencies())),
             str(len(ref.tasks)),
-            f"{ref.title} ({ref.track})",
+            f"{escape(ref.title)} ({ref.track})",
         )
     return table
 
 
 def _tree(ref: Referentiel) -> Tree:
+    """Blocks, competencies with their rule and plain wording, and the tasks evidencing them.
+
+    Every text comes from a YAML file, so it is escaped before Rich reads its markup.
+    """
     cert = ref.certification
     facts = [
         x
@@ -166,7 +205,9 @@ def _tree(ref: Referentiel) -> Tree:
         )
         if x
     ]
-    root = Tree(f"[bold]{ref.id}[/] — {ref.title} ({ref.track})\n" + " · ".join(facts))
+    root = Tree(
+        f"[bold]{ref.id}[/] — {escape(ref.title)} ({ref.track})\n" + escape(" · ".join(facts))
+    )
     if ref.rome:
         root.add("ROME : " + ", ".join(ref.rome))
     tasks_of: dict[str, list[str]] = {}
@@ -174,12 +215,14 @@ def _tree(ref: Referentiel) -> Tree:
         for target in task.evidences:
             tasks_of.setdefault(target, []).append(task.id)
     for block in ref.blocks:
-        branch = root.add(f"[bold]{ref.id}.{block.id}[/] {block.title}")
+        branch = root.add(f"[bold]{ref.id}.{block.id}[/] {escape(block.title)}")
         for comp in block.competencies:
             min_hours, observation = ref.rule(comp)
             rule = f"{min_hours:g} h" + (" + observation niveau 3" if observation else "")
-            leaf = branch.add(f"[bold]{ref.full_id(block, comp)}[/] {comp.title} [dim]({rule})[/]")
-            leaf.add(f"[italic]{comp.plain}[/]")
+            leaf = branch.add(
+                f"[bold]{ref.full_id(block, comp)}[/] {escape(comp.title)} [dim]({rule})[/]"
+            )
+            leaf.add(f"[italic]{escape(comp.plain)}[/]")
             tasks = tasks_of.get(f"{block.id}.{comp.id}", [])
             leaf.add("tâches : " + (", ".join(tasks) if tasks else "observation seulement"))
     return root

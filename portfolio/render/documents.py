@@ -74,3 +74,15 @@ def render_document(
 def write_document(document: RenderedDocument, path: Path, fmt: Format) -> None:
     """Write the PDF or the standalone HTML atomically."""
     write_atomic(path, document.content(fmt))
+
+
+def write_worker_documents(
+    ws: Workspace, worker: Worker, as_of: dt.date, folder: Path
+) -> list[Path]:
+    """Both PDFs of a worker, as ``folder/dossier.pdf`` and ``folder/portfolio.pdf``."""
+    written = []
+    for kind in DOCUMENT_KINDS:
+        path = folder / f"{kind}.pdf"
+        write_document(render_document(ws, worker, kind, as_of), path, "pdf")
+        written.append(path)
+    return written

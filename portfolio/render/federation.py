@@ -9,6 +9,7 @@ labelled in French, drawn (`portfolio.charts`) and laid out by the templates of
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import Markup
@@ -18,7 +19,7 @@ from portfolio.coverage import Coverage
 from portfolio.render.environment import fr_date, fr_number, render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views import TRACK_NAMES, DocumentInfo
-from portfolio.report import ProgrammeReport
+from portfolio.report import ProgrammeReport, WorkerRatio
 
 DocumentFormat = Literal["pdf", "html"]
 STYLESHEET = "federation.css"
@@ -175,12 +176,39 @@ def report_charts(report: ProgrammeReport) -> dict[str, Markup | None]:
     return {"progress": progress, "tracks": tracks, "distribution": distribution}
 
 
+@dataclass(frozen=True)
+class OutsideGroup:
+    """The workers of one association outside the band, below it and above it."""
+
+    association: str
+    below: list[WorkerRatio]
+    above: list[WorkerRatio]
+
+
+def outside_groups(report: ProgrammeReport) -> list[OutsideGroup]:
+    """Workers outside the band per association, printed as compact lists rather than a table:
+    a large programme may have hundreds of them."""
+    groups = []
+    for association in report.associations:
+        members = [w for w in report.outside if w.association == association.id]
+        if members:
+            groups.append(
+                OutsideGroup(
+                    association=association.name,
+                    below=[w for w in members if w.position == "en-dessous"],
+                    above=[w for w in members if w.position == "au-dessus"],
+                )
+            )
+    return groups
+
+
 def report_html(report: ProgrammeReport) -> str:
     return render_html(
         "report/report.html.j2",
         doc=report_info(report),
         report=report,
         charts=report_charts(report),
+        outside=outside_groups(report),
         **HELPERS,
     )
 

@@ -33,6 +33,10 @@ MAX_EXAMPLES = 3
 """Dossier Professionnel: one to three examples of practice per activité-type."""
 
 MAX_AT_WORK_LINES = 3
+
+MAX_DETAILED_PLACEMENTS = 4
+"""Dossier: the most recent placements are told with their tasks, older ones in one line each,
+so that a long history still fits in four pages."""
 """Dossier: competencies to learn on the job listed one per line; the rest are counted."""
 
 TRACK_ORDER = (
@@ -318,6 +322,7 @@ class DossierView:
     full_name: str
     as_of: dt.date
     targets: tuple[SkillGroup, ...]
+    earlier_placements: tuple[PlacementView, ...]
     placements: tuple[PlacementView, ...]
     work_hours: float
     can_do: tuple[SkillGroup, ...]
@@ -428,6 +433,8 @@ def dossier_view(
         if ref.id in worker.targets
     )
     trainings = training_views(ws, worker, as_of)
+    placements = sorted(placement_views(ws, worker, evidence), key=lambda p: (p.start, p.end))
+    detailed = len(placements) - MAX_DETAILED_PLACEMENTS
     return DossierView(
         doc=DocumentInfo(
             title=f"Mon dossier de compétences — {worker.display_name}",
@@ -438,7 +445,8 @@ def dossier_view(
         full_name=worker.display_name,
         as_of=as_of,
         targets=targets,
-        placements=placement_views(ws, worker, evidence),
+        earlier_placements=tuple(placements[: max(detailed, 0)]),
+        placements=tuple(placements[max(detailed, 0) :]),
         work_hours=evidence.work_hours,
         can_do=merge_transversal(skill_groups(ws, assessment, "acquise")),
         learning=merge_transversal(skill_groups(ws, assessment, "en-cours")),
@@ -592,6 +600,11 @@ def observation_line(ws: Workspace, obs: Observation) -> str:
     return f"{line} — « {obs.note} »" if obs.note else line
 
 
+def is_tutor(name: str, tutor: str | None) -> bool:
+    """« Mme Haddad » is the tutor written « Mme Haddad, cheffe d'équipe »."""
+    return tutor is not None and tutor.split(",")[0].strip() == name.strip()
+
+
 def example_view(
     ws: Workspace,
     worker: Worker,
@@ -616,12 +629,10 @@ def example_view(
         for o in worker.observations
         if o.placement == placement.id and o.competency in competency_ids and o.date <= as_of
     ]
-    with_whom = []
-    if placement.tutor:
-        with_whom.append(f"{placement.tutor} (tuteur)")
+    with_whom = [f"{placement.tutor} (tuteur)"] if placement.tutor else []
     for obs in observations:
         person = f"{obs.by} ({obs.role})"
-        if obs.by != placement.tutor and person not in with_whom:
+        if not is_tutor(obs.by, placement.tutor) and person not in with_whom:
             with_whom.append(person)
     further = ([placement.note] if placement.note else []) + [
         observation_line(ws, o) for o in sorted(observations, key=lambda o: o.date)
@@ -685,24 +696,22 @@ def rule_text(min_hours: float, observation: bool) -> str:
 
 
 def evidence_line(ws: Workspace, worker: Worker, item: Evidence) -> str:
-    """One entry of the evidence trail (SPEC §6), written out for a reader."""
+    """One entry of the evidence trail (SPEC §6), written out for a reader and kept short: it
+    fills a narrow table column."""
     if isinstance(item, PlacementEvidence):
         client = next((p.client.name for p in worker.placements if p.id == item.ref), "")
-        return (
-            f"Mise à disposition {item.ref} ({client}) — {task_label(ws, item.task)} : "
-            f"{fr_hours(item.hours)}"
-        )
+        return f"{item.ref} {client} : {task_label(ws, item.task)}, {fr_hours(item.hours)}"
     if isinstance(item, TrainingEvidence):
         module = ws.module_index.get(item.ref)
         title = module[0].title if module else item.ref
         return (
-            f"Formation « {title} » ({item.ref}) — {fr_hours(item.hours)}, "
-            f"{RESULT_LABELS[item.result]}, {fr_date(item.date)}"
+            f"Formation « {title} » : {fr_hours(item.hours)}, {RESULT_LABELS[item.result]}, "
+            f"{fr_date(item.date)}"
         )
     assert isinstance(item, ObservationEvidence)
     where = f", {item.ref}" if item.ref else ""
     return (
-        f"Observation de {item.by} ({item.role}{where}) — niveau {LEVEL_LABELS[item.level]}, "
+        f"Observation {item.by} ({item.role}{where}) : niveau {LEVEL_LABELS[item.level]}, "
         f"{fr_date(item.date)}"
     )
 

@@ -1,0 +1,409 @@
+"""`portfolio worker new`, `log …` and `import timesheet` (SPEC §9): flags, prompts, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from portfolio.cli import app, record_cmds
+from portfolio.load import load_workspace
+from portfolio.resources import demo_dir
+
+runner = CliRunner()
+
+TST = """\
+id: tst
+title: Référentiel de test
+track: emplois-familiaux
+certification: {kind: titre-professionnel}
+blocks:
+  - id: b1
+    title: Entretenir le linge
+    competencies:
+      - {id: c1, title: Repasser le linge, plain: Je sais repasser}
+      - {id: c2, title: Laver le linge, plain: Je sais laver le linge}
+tasks:
+  - {id: repassage, label: Repasser le linge, synonyms: [repassage], evidences: [b1.c1]}
+  - {id: lessive, label: Faire la lessive, evidences: [b1.c2]}
+"""
+
+CATALOG = """\
+body: {id: ofa, name: Organisme de formation A}
+modules:
+  - {id: ofa.linge, title: Entretien du linge, axis: technique, hours: 12,
+     competencies: [tst.b1.c1]}
+"""
+
+WORKER = """\
+# Suivie par Mme Martin.
+id: w-1
+first_name: Fatima
+last_name: B.
+association: ai-est
+targets: [tst]
+consent: {given: true, date: 2002-09-20}
+
+placements:
+  - id: p1
+    client: {name: Mme D., kind: particulier}   # voisine
+    start: 2002-10-01
+    end: 2002-10-31
+    hours: 20
+    tutor: Mme D.
+    tasks: [repassage]
+
+# Observations des tuteurs
+observations:
+  - {date: 2002-10-31, by: Mme D., role: tuteur, competency: tst.b1.c1, level: 2,
+     placement: p1}
+"""
+
+
+@pytest.fixture
+def root(make_workspace) -> Path:
+    return make_workspace(
+        {"referentiels/tst.yaml": TST, "catalog/ofa.yaml": CATALOG, "workers/w-1.yaml": WORKER}
+    )
+
+
+def run(root: Path, *args: str, stdin: str | None = None):
+    return runner.invoke(app, [*args, "-w", str(root)], input=stdin)
+
+
+def worker_text(root: Path, stem: str = "w-1") -> str:
+    return (root / "workers" / f"{stem}.yaml").read_text(encoding="utf-8")
+
+
+def inserted(old: str, new: str) -> str:
+    """The text `new` adds to `old`; fails if anything of `old` changed."""
+    matcher = difflib.SequenceMatcher(a=old.splitlines(True), b=new.splitlines(True))
+    added = []
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        assert tag in {"equal", "insert"}
+        if tag == "insert":
+            added += new.splitlines(True)[j1:j2]
+    return "".join(added)
+
+
+def load_worker(root: Path, stem: str = "w-1"):
+    ws, issues = load_workspace(root)
+    assert not [i for i in issues if i.is_error]
+    return ws.workers[stem]
+
+
+PLACEMENT_FLAGS = (
+    "--client", "Mairie de Bron", "--client-kind", "collectivite", "--start", "2002-11-04",
+    "--end", "2002-11-29", "--hours", "30", "--tutor", "M. Ruiz",
+)  # fmt: skip
+
+
+# --- log placement ------------------------------------------------------------------------------
+
+
+def test_log_placement_adds_p2_and_leaves_the_rest_of_the_file_byte_identical(root) -> None:
+    result = run(
+        root, "log", "placement", "w-1", *PLACEMENT_FLAGS, "--task", "repassage", "--task",
+        "lessive=10",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "Mise à disposition p2 ajoutée" in result.stdout
+    assert inserted(WORKER, worker_text(root)) == (
+        "  - id: p2\n"
+        "    client: {name: Mairie de Bron, kind: collectivite}\n"
+        "    start: 2002-11-04\n"
+        "    end: 2002-11-29\n"
+        "    hours: 30\n"
+        "    tutor: M. Ruiz\n"
+        "    tasks:\n"
+        "      - repassage\n"
+        "      - {task: lessive, hours: 10}\n"
+    )
+    assert [p.id for p in load_worker(root).placements] == ["p1", "p2"]
+
+
+def test_missing_values_without_a_terminal_exit_2_listing_them(root) -> None:
+    result = run(root, "log", "placement", "w-1", "--client", "Mairie de Bron")
+    assert result.exit_code == 2
+    assert "valeurs manquantes : --client-kind, --start, --end, --hours" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_end_before_start_is_refused_and_the_file_unchanged(root) -> None:
+    flags = list(PLACEMENT_FLAGS)
+    flags[flags.index("--end") + 1] = "2002-11-01"
+    result = run(root, "log", "placement", "w-1", *flags)
+    assert result.exit_code == 1
+    assert "se termine le 01/11/2002, avant son début le 04/11/2002" in result.stderr
+    assert "rien n'a été écrit" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_a_malformed_date_flag_is_a_usage_error(root) -> None:
+    flags = list(PLACEMENT_FLAGS)
+    flags[flags.index("--start") + 1] = "4 novembre"
+    result = run(root, "log", "placement", "w-1", *flags)
+    assert result.exit_code == 2
+    assert "--start : la date « 4 novembre » n'est pas une date valide" in result.stderr
+
+
+def test_a_known_client_keeps_its_kind(root) -> None:
+    result = run(
+        root, "log", "placement", "w-1", "--client", "mme d.", "--start", "2002-11-04",
+        "--end", "2002-11-29", "--hours", "8",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert load_worker(root).placements[1].client.kind == "particulier"
+
+
+def test_an_unknown_worker_is_an_error(root) -> None:
+    result = run(root, "log", "placement", "w-9", *PLACEMENT_FLAGS)
+    assert result.exit_code == 1
+    assert "salarié inconnu « w-9 »" in result.stderr
+
+
+def test_prompts_offer_numbered_choices_at_a_terminal(root, monkeypatch) -> None:
+    monkeypatch.setattr(record_cmds, "stdin_is_terminal", lambda: True)
+    # client: 1 (Mme D., a known client, so no kind asked), dates, hours, tutor (default kept),
+    # tasks: number 2 of the list (lessive) with 3 h, plus free text; then confirm.
+    answers = "1\n2002-11-04\n08/11/2002\n3h30\n\n2=3, couture\ny\n"
+    result = run(root, "log", "placement", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    placement = load_worker(root).placements[1]
+    assert (placement.client.name, placement.client.kind) == ("Mme D.", "particulier")
+    assert (placement.start, placement.end, placement.hours) == (
+        dt.date(2002, 11, 4),
+        dt.date(2002, 11, 8),
+        3.5,
+    )
+    assert placement.tutor == "Mme D."
+    assert [(t.task, t.hours) for t in placement.tasks] == [("tst.lessive", 3.0), ("couture", None)]
+    assert "Faire la lessive (tst.lessive)" in result.stderr
+
+
+def test_declining_the_confirmation_writes_nothing(root, monkeypatch) -> None:
+    monkeypatch.setattr(record_cmds, "stdin_is_terminal", lambda: True)
+    result = run(root, "log", "placement", "w-1", *PLACEMENT_FLAGS, stdin="\nn\n")
+    assert result.exit_code == 1
+    assert worker_text(root) == WORKER
+
+
+# --- log observation and training ---------------------------------------------------------------
+
+
+def test_log_observation_accepts_a_short_competency_id_and_a_level_word(root) -> None:
+    result = run(
+        root, "log", "observation", "w-1", "--competency", "b1.c1", "--level", "autonome",
+        "--by", "Mme D.", "--role", "tuteur", "--placement", "p1", "--date", "2002-11-15",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert inserted(WORKER, worker_text(root)) == (
+        "  - {date: 2002-11-15, by: Mme D., role: tuteur, competency: tst.b1.c1, level: 3, "
+        "placement: p1}\n"
+    )
+
+
+def test_observation_prompts_list_only_what_the_chosen_placement_evidences(
+    root, monkeypatch
+) -> None:
+    monkeypatch.setattr(record_cmds, "stdin_is_terminal", lambda: True)
+    # date: today; placement 1 (p1); competency 1; level 3; role and observer: the defaults
+    # (tuteur, p1's tutor); a note; confirm.
+    answers = "\n1\n1\n3\n\n\nRepasse seule\ny\n"
+    result = run(root, "log", "observation", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "1. Je sais repasser (tst.b1.c1)" in result.stderr
+    assert "Je sais laver le linge" not in result.stderr  # p1 has no laundry task
+    observation = load_worker(root).observations[-1]
+    assert (observation.date, observation.competency, observation.level) == (
+        dt.date.today(),
+        "tst.b1.c1",
+        3,
+    )
+    assert (observation.by, observation.role, observation.placement, observation.note) == (
+        "Mme D.",
+        "tuteur",
+        "p1",
+        "Repasse seule",
+    )
+
+
+def test_observation_of_an_unknown_placement_is_refused(root) -> None:
+    result = run(
+        root, "log", "observation", "w-1", "--competency", "tst.b1.c1", "--level", "3",
+        "--by", "Mme D.", "--role", "tuteur", "--placement", "p7",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "mise à disposition inconnue « p7 »" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_log_training_defaults_to_the_module_hours(root) -> None:
+    result = run(
+        root, "log", "training", "w-1", "--module", "ofa.linge", "--start", "2002-11-12",
+        "--result", "acquis",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert inserted(WORKER, worker_text(root)) == (
+        "trainings:\n"
+        "  - module: ofa.linge\n"
+        "    start: 2002-11-12\n"
+        "    hours: 12\n"
+        "    result: acquis\n"
+    )
+
+
+def test_an_unknown_module_is_refused_and_the_file_unchanged(root) -> None:
+    result = run(
+        root, "log", "training", "w-1", "--module", "ofa.cuisine", "--start", "2002-11-12",
+        "--hours", "6", "--result", "acquis",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "module inconnu « ofa.cuisine »" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_a_file_that_already_has_errors_is_left_alone(root) -> None:
+    broken = WORKER.replace("end: 2002-10-31", "end: 2002-09-30")
+    (root / "workers" / "w-1.yaml").write_text(broken, encoding="utf-8")
+    result = run(
+        root, "log", "training", "w-1", "--module", "ofa.linge", "--start", "2002-11-12",
+        "--result", "acquis",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "contient déjà des erreurs" in result.stderr
+    assert worker_text(root) == broken
+
+
+# --- worker new ---------------------------------------------------------------------------------
+
+
+def test_worker_new_creates_a_valid_file_named_after_the_worker(root) -> None:
+    result = run(
+        root, "worker", "new", "--first-name", "Kévin", "--last-name", "T.", "--target", "tst",
+        "--consent", "--consent-date", "2002-09-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    worker = load_worker(root, "kevin-t")
+    assert (worker.association, worker.targets) == ("ai-est", ["tst"])
+    assert worker.consent is not None and worker.consent.given
+
+
+def test_worker_new_refuses_an_existing_id(root) -> None:
+    result = run(root, "worker", "new", "--id", "w-1", "--first-name", "A", "--last-name", "B")
+    assert result.exit_code == 1
+    assert "existe déjà" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_worker_new_refuses_an_unknown_target(root) -> None:
+    result = run(root, "worker", "new", "--first-name", "A", "--last-name", "B", "--target", "xyz")
+    assert result.exit_code == 1
+    assert "référentiel visé inconnu « xyz »" in result.stderr
+    assert not (root / "workers" / "a-b.yaml").exists()
+
+
+# --- import timesheet ---------------------------------------------------------------------------
+
+TIMESHEET = """\
+salarié;client;type_client;date;heures;tâches;tuteur
+w-1;Mme D.;particulier;04/11/2002;3;repassage;Mme D.
+w-1;Mme D.;particulier;08/11/2002;3;repassage;Mme D.
+w-1;Mairie de Bron;collectivité;2002-11-05;7;lessive;M. Ruiz
+w-1;Mme D.;particulier;2002-11-25;3;repassage;Mme D.
+"""
+
+
+def write_sheet(root: Path, text: str) -> Path:
+    path = root / "heures.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_dry_run_shows_the_placements_and_writes_nothing(root) -> None:
+    result = run(root, "import", "timesheet", str(write_sheet(root, TIMESHEET)), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "p2 Mme D. (particulier), du 04/11/2002 au 08/11/2002, 6 h, lignes 2 à 3" in (
+        result.stdout
+    )
+    assert "p3 Mairie de Bron (collectivite), le 05/11/2002, 7 h, ligne 4" in result.stdout
+    assert "p4 Mme D. (particulier), le 25/11/2002, 3 h, ligne 5" in result.stdout
+    assert "rien n'a été écrit" in result.stdout
+    assert worker_text(root) == WORKER
+
+
+def test_import_writes_grouped_placements_after_the_existing_ones(root) -> None:
+    result = run(root, "import", "timesheet", str(write_sheet(root, TIMESHEET)))
+    assert result.exit_code == 0, result.stderr
+    placements = load_worker(root).placements
+    assert [(p.id, p.client.name, p.start, p.end, p.hours) for p in placements[1:]] == [
+        ("p2", "Mme D.", dt.date(2002, 11, 4), dt.date(2002, 11, 8), 6),
+        ("p3", "Mairie de Bron", dt.date(2002, 11, 5), dt.date(2002, 11, 5), 7),
+        ("p4", "Mme D.", dt.date(2002, 11, 25), dt.date(2002, 11, 25), 3),
+    ]
+    assert inserted(WORKER, worker_text(root)).startswith("  - id: p2\n")
+
+
+def test_rejected_rows_are_listed_and_nothing_is_written(root) -> None:
+    sheet = TIMESHEET + "w-1;Mme D.;particulier;31/11/2002;3;;\nw-7;X;particulier;2002-11-04;3;;\n"
+    result = run(root, "import", "timesheet", str(write_sheet(root, sheet)))
+    assert result.exit_code == 1
+    assert "refusé : ligne 6 : la date « 31/11/2002 » n'est pas une date valide" in result.stderr
+    assert "refusé : ligne 7 : salarié inconnu « w-7 »" in result.stderr
+    assert "2 lignes refusées" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_skip_invalid_imports_the_valid_rows(root) -> None:
+    sheet = TIMESHEET + "w-7;X;particulier;2002-11-04;3;;\n"
+    result = run(root, "import", "timesheet", str(write_sheet(root, sheet)), "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert len(load_worker(root).placements) == 4
+    assert "1 ligne ignorée" in result.stderr
+
+
+def test_importing_the_same_sheet_twice_is_refused_as_overlapping(root) -> None:
+    sheet = write_sheet(root, TIMESHEET)
+    assert run(root, "import", "timesheet", str(sheet)).exit_code == 0
+    once = worker_text(root)
+    result = run(root, "import", "timesheet", str(sheet))
+    assert result.exit_code == 1
+    assert "chevauche" in result.stderr
+    assert worker_text(root) == once
+
+
+def test_xlsx_timesheet_is_imported(root) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Salarié", "Client", "Type client", "Début", "Fin", "Heures", "Tâches"])
+    sheet.append(["w-1", "Mairie de Bron", "collectivite", dt.date(2002, 11, 4),
+                  dt.date(2002, 11, 8), 12.5, "lessive"])  # fmt: skip
+    sheet.append(["w-1", "Mairie de Bron", "collectivite", dt.date(2002, 11, 12),
+                  dt.date(2002, 11, 12), 3, "repassage"])  # fmt: skip
+    book.save(root / "heures.xlsx")
+    result = run(root, "import", "timesheet", str(root / "heures.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    placement = load_worker(root).placements[1]
+    assert (placement.start, placement.end, placement.hours) == (
+        dt.date(2002, 11, 4),
+        dt.date(2002, 11, 12),
+        15.5,
+    )
+    assert [(t.task, t.hours) for t in placement.tasks] == [("lessive", 12.5), ("repassage", 3)]
+
+
+def test_the_demo_example_timesheet_imports_cleanly(tmp_path) -> None:
+    workspace = tmp_path / "demo"
+    shutil.copytree(demo_dir(), workspace)
+    for name in ("feuille-de-temps-exemple.csv", "feuille-de-temps-exemple.xlsx"):
+        result = run(
+            workspace, "import", "timesheet", str(workspace / "imports" / name), "--dry-run"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "refusé" not in result.stderr
+        assert "mise" in result.stdout

@@ -1,0 +1,222 @@
+"""View models of the printed documents, computed from the shared workspace by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from portfolio.load import load_workspace
+from portfolio.model.evidence import Plan
+from portfolio.model.loaded import Workspace
+from portfolio.render.documents import assess
+from portfolio.render.views import (
+    DossierView,
+    PortfolioView,
+    counselor_title,
+    dossier_view,
+    portfolio_view,
+    rule_text,
+)
+
+
+@pytest.fixture(scope="module")
+def portfolio(render_workspace: Workspace, as_of: dt.date) -> PortfolioView:
+    worker = render_workspace.workers["fatima-b"]
+    assessment, evidence = assess(render_workspace, worker, as_of)
+    return portfolio_view(render_workspace, worker, assessment, evidence)
+
+
+def dossier(
+    ws: Workspace, as_of: dt.date, plan: Plan | None = None, worker_id: str = "fatima-b"
+) -> DossierView:
+    worker = ws.workers[worker_id]
+    assessment, evidence = assess(ws, worker, as_of)
+    return dossier_view(ws, worker, assessment, evidence, plan)
+
+
+def test_examples_are_the_placements_with_most_block_hours(portfolio: PortfolioView) -> None:
+    block = portfolio.targets[0].activities[0]
+    assert [e.organisation for e in block.examples] == [
+        "Mme Delorme (particulier)",
+        "M. Petit (particulier)",
+        "Résidence Les Tilleuls (association)",
+    ]
+
+
+def test_a_block_has_at_most_three_examples(portfolio: PortfolioView) -> None:
+    assert len(portfolio.targets[0].activities[0].examples) == 3
+
+
+def test_a_block_without_placement_has_no_example(portfolio: PortfolioView) -> None:
+    activities = portfolio.targets[0].activities
+    assert [len(a.examples) for a in activities] == [3, 1, 0]
+
+
+def test_example_tasks_keep_only_what_shows_the_block(portfolio: PortfolioView) -> None:
+    residence = portfolio.targets[0].activities[0].examples[2]
+    assert [(t.label, t.hours) for t in residence.tasks] == [("Repasser le linge", 10.0)]
+
+
+def test_example_fills_the_five_headings_from_the_placement(portfolio: PortfolioView) -> None:
+    first = portfolio.targets[0].activities[0].examples[0]
+    assert first.title == "Laver les sols — Mme Delorme"
+    assert first.means == ("fer à repasser vapeur", "aspirateur")
+    assert first.with_whom == ("Mme Delorme (tuteur)",)
+    assert (first.start, first.end, first.hours) == (
+        dt.date(2025, 10, 1),
+        dt.date(2025, 12, 19),
+        60,
+    )
+    assert first.further[0] == "Cliente exigeante sur le repassage"
+    assert (
+        "niveau 4 maîtrise sur « Entretenir le linge » — « Repasse seule, soigneusement »"
+        in (first.further[2])
+    )
+
+
+def test_example_context_names_the_service(portfolio: PortfolioView) -> None:
+    residence = portfolio.targets[0].activities[0].examples[2]
+    assert residence.service == "Service d'aide à domicile"
+    assert residence.with_whom == ("M. Garnier (tuteur)",)
+
+
+def test_cover_carries_the_certification(portfolio: PortfolioView) -> None:
+    target = portfolio.targets[0]
+    assert (target.kind, target.code, target.rncp, target.level) == (
+        "Titre professionnel",
+        "TP-99999",
+        "RNCP99999",
+        3,
+    )
+    assert portfolio.contact.association == "AI Lyon Est"
+    assert portfolio.work_hours == 128
+
+
+def test_status_rows_carry_the_evidence_trail(portfolio: PortfolioView) -> None:
+    row = portfolio.targets[0].status.blocks[0].rows[1]
+    assert (row.id, row.status, row.level, row.rule) == (
+        "aide-test.b1.c2",
+        "Acquise",
+        "4 maîtrise",
+        "20\u00a0h et niveau 3",
+    )
+    assert row.evidence == (
+        "p1 Mme Delorme : Repasser le linge, 30\u00a0h",
+        "p2 Résidence Les Tilleuls : Repasser le linge, 10\u00a0h",
+        "p3 M. Petit : Laver et ranger le linge, 20\u00a0h",
+        "Formation « Entretien du linge » : 12\u00a0h, acquis, 14/11/2025",
+        "Observation Mme Delorme (tuteur, p1) : niveau 4 maîtrise, 19/12/2025",
+    )
+
+
+def test_transversal_sections_list_unevidenced_competencies_in_one_line(
+    portfolio: PortfolioView,
+) -> None:
+    assert portfolio.transversal
+    for section in portfolio.transversal:
+        assert section.compact
+        for block in section.blocks:
+            assert len(block.rows) + len(block.unevidenced) == block.total
+            assert all(row.evidence for row in block.rows)
+
+
+def test_attestations_list_trainings(portfolio: PortfolioView) -> None:
+    (training,) = portfolio.trainings
+    assert (training.title, training.body, training.hours, training.result) == (
+        "Entretien du linge",
+        "Organisme de formation A",
+        12,
+        "acquis",
+    )
+
+
+def test_dossier_groups_plain_wordings_by_status(
+    render_workspace: Workspace, as_of: dt.date
+) -> None:
+    view = dossier(render_workspace, as_of)
+    assert view.can_do[0].skills == ("Je sais nettoyer les sols", "Je sais repasser le linge")
+    assert view.learning[0].skills == ("Je sais aider une personne à se laver",)
+    assert view.can_do[0].pictogram == "pictograms/emplois-familiaux.svg"
+
+
+def test_dossier_next_steps_name_presentable_blocks(
+    render_workspace: Workspace, as_of: dt.date
+) -> None:
+    assert dossier(render_workspace, as_of).next_steps.presentable == ("Entretenir le logement",)
+
+
+def test_dossier_next_steps_follow_the_plan(render_workspace: Workspace, as_of: dt.date) -> None:
+    plan = Plan(
+        worker="fatima-b",
+        budget=30,
+        modules=["ofa.enfants", "ofa.repas"],
+        hours=24,
+        covers=["aide-test.b2.c4", "aide-test.b3.c5"],
+        uncovered=["aide-test.b2.c3"],
+        no_module=["aide-test.b2.c3"],
+    )
+    steps = dossier(render_workspace, as_of, plan).next_steps
+    assert [(m.title, m.hours) for m in steps.modules] == [
+        ("Garde d'enfants", 10),
+        ("Cuisine familiale", 14),
+    ]
+    assert steps.at_work == ("Je sais aider une personne à se laver",)
+    assert steps.at_work_more == 0
+
+
+def test_dossier_shows_only_placements_started_at_the_date(render_workspace: Workspace) -> None:
+    view = dossier(render_workspace, dt.date(2026, 1, 31))
+    assert [p.client for p in view.placements] == ["Mme Delorme", "Résidence Les Tilleuls"]
+    residence = view.placements[1]
+    assert residence.ongoing
+    assert residence.hours == pytest.approx(40 * 27 / 54)
+
+
+def test_placement_pictogram_follows_its_track(render_workspace: Workspace, as_of: dt.date) -> None:
+    view = dossier(render_workspace, as_of)
+    assert {p.pictogram for p in view.placements} == {"pictograms/emplois-familiaux.svg"}
+
+
+@pytest.mark.parametrize(
+    ("counselor", "title"),
+    [
+        ("Mme Martin", "ma conseillère"),
+        ("M. Roux", "mon conseiller"),
+        (None, "mon conseiller ou ma conseillère"),
+    ],
+)
+def test_counselor_is_named_as_the_worker_would(counselor: str | None, title: str) -> None:
+    assert counselor_title(counselor) == title
+
+
+def test_rule_text_omits_what_is_not_required() -> None:
+    assert rule_text(0, True) == "niveau 3"
+    assert rule_text(30, False) == "30\u00a0h"
+
+
+def test_dossier_tells_only_the_latest_placements_in_detail(
+    make_workspace: Callable[[dict[str, str]], Path], as_of: dt.date
+) -> None:
+    placements = "\n".join(
+        f"""\
+  - id: p{n}
+    client: {{name: Client {n}, kind: particulier}}
+    start: 2025-0{n}-01
+    end: 2025-0{n}-20
+    hours: 10
+    tasks: [repassage]"""
+        for n in (5, 1, 2, 3, 4)
+    )
+    root = make_workspace(
+        {
+            "workers/w-1.yaml": "id: w-1\nfirst_name: A\nlast_name: B.\nassociation: ai-est\n"
+            f"targets: [advf]\nplacements:\n{placements}\n"
+        }
+    )
+    ws, _ = load_workspace(root)
+    view = dossier(ws, as_of, worker_id="w-1")
+    assert [p.client for p in view.earlier_placements] == ["Client 1"]
+    assert [p.client for p in view.placements] == [f"Client {n}" for n in (2, 3, 4, 5)]

@@ -1,0 +1,383 @@
+"""SPEC §7: needed competencies, candidate modules and the optimal training plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import textwrap
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portfolio.assess import assess_worker
+from portfolio.load import load_workspace
+from portfolio.model.evidence import Plan
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Module
+from portfolio.plan import (
+    candidate_modules,
+    needed_competencies,
+    optimal_selection,
+    plan_worker,
+)
+
+AS_OF = dt.date(2003, 6, 30)
+
+# Ten hours of work make a competency `acquise`; no observation is needed.
+TST = """\
+id: tst
+title: Référentiel de test
+track: emplois-familiaux
+certification: {kind: titre-professionnel}
+defaults: {min_hours: 10, observation: false}
+blocks:
+  - id: b1
+    title: Entretenir le logement et le linge
+    competencies:
+      - {id: c1, title: Repasser le linge, plain: Je sais repasser}
+      - {id: c2, title: Laver les sols, plain: Je sais laver les sols}
+      - {id: c3, title: Faire les courses, plain: Je sais faire les courses}
+      - {id: c4, title: Préparer un repas, plain: Je sais cuisiner}
+tasks:
+  - {id: repassage, label: Repasser le linge, evidences: [b1.c1]}
+  - {id: sols, label: Laver les sols, evidences: [b1.c2]}
+  - {id: courses, label: Faire les courses, evidences: [b1.c3]}
+  - {id: repas, label: Préparer un repas, evidences: [b1.c4]}
+"""
+
+WORKER = """\
+id: w-0001
+first_name: Fatima
+last_name: B.
+association: ai-est
+targets: [tst]
+consent: {given: true, date: 2002-09-20}
+"""
+
+
+def catalog(*modules: str) -> str:
+    """A catalogue of body `ofa`; each module as `id hours comp,comp`."""
+    lines = ["body: {id: ofa, name: Organisme de formation A}", "modules:"]
+    for spec in modules:
+        ident, hours, comps = spec.split()
+        targets = ", ".join(f"tst.b1.{c}" for c in comps.split(","))
+        lines.append(
+            f"  - {{id: ofa.{ident}, title: Module {ident}, axis: technique, hours: {hours}, "
+            f"competencies: [{targets}]}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def worker(extra: str = "") -> str:
+    return WORKER + textwrap.dedent(extra)
+
+
+def load(make_workspace, files: dict[str, str]) -> Workspace:
+    ws, issues = load_workspace(make_workspace({"referentiels/tst.yaml": TST, **files}))
+    assert not [i for i in issues if i.is_error], issues
+    return ws
+
+
+def plan_of(make_workspace, files: dict[str, str], **kwargs) -> Plan:
+    ws = load(make_workspace, {"workers/w-0001.yaml": WORKER, **files})
+    return plan_worker(ws, ws.workers["w-0001"], kwargs.pop("as_of", AS_OF), **kwargs)
+
+
+def ours(ids: list[str]) -> list[str]:
+    """The competencies of the test référentiel (the bundled transversal ones are needed too)."""
+    return [i for i in ids if i.startswith("tst.")]
+
+
+def needed_of(ws: Workspace, as_of: dt.date = AS_OF) -> list[str]:
+    person = ws.workers["w-0001"]
+    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
+    assessment, _ = assess_worker(person, ws.assessed_referentiels(person), modules, as_of)
+    return needed_competencies(assessment, person, modules, as_of)
+
+
+def module(ident: str, hours: float, *comps: str) -> Module:
+    return Module(id=ident, title=ident, axis="technique", hours=hours, competencies=list(comps))
+
+
+PLACEMENT_REPASSAGE = """\
+placements:
+  - id: p1
+    client: {name: Mme D., kind: particulier}
+    start: 2002-10-01
+    end: 2002-12-20
+    hours: 12
+    tasks: [repassage]
+"""
+
+# --- needed competencies ------------------------------------------------------------------------
+
+
+def test_needed_are_competencies_of_targets_and_transversal_referentiels(make_workspace):
+    ws = load(make_workspace, {"workers/w-0001.yaml": WORKER})
+    needed = needed_of(ws)
+    assert ours(needed) == ["tst.b1.c1", "tst.b1.c2", "tst.b1.c3", "tst.b1.c4"]
+    referentiels = {c.split(".")[0] for c in needed}
+    assert referentiels == {"tst", "savoir-etre", "numerique"}
+
+
+def test_acquired_competency_is_not_needed(make_workspace):
+    ws = load(make_workspace, {"workers/w-0001.yaml": worker(PLACEMENT_REPASSAGE)})
+    assert ours(needed_of(ws)) == ["tst.b1.c2", "tst.b1.c3", "tst.b1.c4"]
+
+
+def test_competency_with_an_acquis_training_is_not_needed(make_workspace):
+    trainings = """\
+    trainings:
+      - {module: ofa.sols, start: 2003-01-10, hours: 6, result: acquis}
+    """
+    files = {"catalog/ofa.yaml": catalog("sols 6 c2"), "workers/w-0001.yaml": worker(trainings)}
+    ws = load(make_workspace, files)
+    # c2 has no work hours, so it is not `acquise`; the training still takes it off the plan.
+    assert ours(needed_of(ws)) == ["tst.b1.c1", "tst.b1.c3", "tst.b1.c4"]
+
+
+def test_training_without_acquis_leaves_the_competency_needed(make_workspace):
+    trainings = """\
+    trainings:
+      - {module: ofa.sols, start: 2003-01-10, hours: 6, result: non-acquis}
+      - {module: ofa.sols, start: 2003-03-10, hours: 6, result: en-cours}
+    """
+    files = {"catalog/ofa.yaml": catalog("sols 6 c2"), "workers/w-0001.yaml": worker(trainings)}
+    assert "tst.b1.c2" in needed_of(load(make_workspace, files))
+
+
+def test_acquis_training_ending_after_the_assessment_date_does_not_count(make_workspace):
+    trainings = """\
+    trainings:
+      - {module: ofa.sols, start: 2003-06-20, end: 2003-07-04, hours: 6, result: acquis}
+    """
+    files = {"catalog/ofa.yaml": catalog("sols 6 c2"), "workers/w-0001.yaml": worker(trainings)}
+    ws = load(make_workspace, files)
+    assert "tst.b1.c2" in needed_of(ws, AS_OF)
+    assert "tst.b1.c2" not in needed_of(ws, dt.date(2003, 7, 4))
+
+
+def test_acquis_training_without_end_counts_from_its_start(make_workspace):
+    trainings = """\
+    trainings:
+      - {module: ofa.sols, start: 2003-06-30, hours: 6, result: acquis}
+    """
+    files = {"catalog/ofa.yaml": catalog("sols 6 c2"), "workers/w-0001.yaml": worker(trainings)}
+    ws = load(make_workspace, files)
+    assert "tst.b1.c2" in needed_of(ws, dt.date(2003, 6, 29))
+    assert "tst.b1.c2" not in needed_of(ws, AS_OF)
+
+
+# --- candidate modules --------------------------------------------------------------------------
+
+
+def test_module_targeting_no_needed_competency_is_not_a_candidate(make_workspace):
+    files = {
+        "catalog/ofa.yaml": catalog("linge 6 c1", "mixte 6 c1,c2"),
+        "workers/w-0001.yaml": worker(PLACEMENT_REPASSAGE),
+    }
+    ws = load(make_workspace, files)
+    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
+    found = candidate_modules(needed_of(ws), modules, ws.workers["w-0001"], AS_OF)
+    assert [m.id for m in found] == ["ofa.mixte"]
+
+
+def test_module_completed_with_acquis_is_not_a_candidate(make_workspace):
+    trainings = """\
+    trainings:
+      - {module: ofa.sols, start: 2003-06-20, end: 2003-06-30, hours: 6, result: acquis}
+      - {module: ofa.courses, start: 2003-06-20, hours: 6, result: non-acquis}
+    """
+    files = {
+        "catalog/ofa.yaml": catalog("sols 6 c2", "courses 6 c3"),
+        "workers/w-0001.yaml": worker(trainings),
+    }
+    ws = load(make_workspace, files)
+    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
+    # Asked about c2 anyway, the rule on modules holds on its own.
+    needed = ["tst.b1.c2", "tst.b1.c3"]
+    person = ws.workers["w-0001"]
+    assert [m.id for m in candidate_modules(needed, modules, person, AS_OF)] == ["ofa.courses"]
+    before_end = dt.date(2003, 6, 29)
+    assert [m.id for m in candidate_modules(needed, modules, person, before_end)] == [
+        "ofa.courses",
+        "ofa.sols",
+    ]
+
+
+# --- choosing the modules -----------------------------------------------------------------------
+
+
+def test_plan_covers_the_most_needed_competencies_within_the_budget(make_workspace):
+    files = {"catalog/ofa.yaml": catalog("court 8 c1", "long 20 c2,c3", "trop 21 c1,c2,c3,c4")}
+    plan = plan_of(make_workspace, files, budget=20)
+    assert plan.modules == ["ofa.long"]
+    assert ours(plan.covers) == ["tst.b1.c2", "tst.b1.c3"]
+    assert plan.hours == 20
+
+
+def test_among_plans_of_equal_cover_the_fewest_hours_win(make_workspace):
+    files = {"catalog/ofa.yaml": catalog("double 12 c1,c2", "un 6 c1", "deux 5 c2")}
+    plan = plan_of(make_workspace, files, budget=30)
+    assert plan.modules == ["ofa.deux", "ofa.un"]
+    assert plan.hours == 11
+
+
+def test_among_plans_of_equal_cover_and_hours_the_fewest_modules_win(make_workspace):
+    files = {"catalog/ofa.yaml": catalog("a 5 c1", "b 5 c2", "z 10 c1,c2")}
+    plan = plan_of(make_workspace, files, budget=30)
+    assert plan.modules == ["ofa.z"]
+
+
+def test_among_equal_plans_the_smallest_sorted_ids_win():
+    needed = ["c1", "c2"]
+    candidates = [
+        module("o.b", 5, "c1"),
+        module("o.c", 5, "c2"),
+        module("o.a", 5, "c1"),
+        module("o.z", 5, "c2"),
+    ]
+    # {o.a, o.c} < {o.a, o.z} < {o.b, o.c} < {o.b, o.z}, comparing sorted lists.
+    assert optimal_selection(needed, candidates, 10) == ["o.a", "o.c"]
+
+
+def test_module_ids_compare_as_text():
+    needed = ["c1"]
+    assert optimal_selection(needed, [module("o.m2", 5, "c1"), module("o.m10", 5, "c1")], 10) == [
+        "o.m10"
+    ]
+
+
+def test_plan_is_optimal_where_greedy_is_not(make_workspace):
+    # Most competencies per hour first would take `large` (3 for 6 h), then nothing fits.
+    files = {"catalog/ofa.yaml": catalog("large 6 c1,c2,c3", "gauche 5 c1,c2", "droite 5 c3,c4")}
+    plan = plan_of(make_workspace, files, budget=10)
+    assert plan.modules == ["ofa.droite", "ofa.gauche"]
+    assert ours(plan.covers) == ["tst.b1.c1", "tst.b1.c2", "tst.b1.c3", "tst.b1.c4"]
+
+
+def test_budget_defaults_to_training_budget_hours(make_workspace):
+    settings = textwrap.dedent(
+        """\
+        name: Programme test
+        associations:
+          - {id: ai-est, name: AI Lyon Est}
+        settings: {training_budget_hours: 12}
+        """
+    )
+    files = {"workspace.yaml": settings, "catalog/ofa.yaml": catalog("a 8 c1", "b 8 c2")}
+    default = plan_of(make_workspace, files)
+    assert default.budget == 12 and default.modules == ["ofa.a"]
+    assert plan_of(make_workspace, files, budget=16).modules == ["ofa.a", "ofa.b"]
+
+
+def test_competencies_no_module_targets_are_to_work_on_at_work(make_workspace):
+    files = {"catalog/ofa.yaml": catalog("a 8 c1", "cher 40 c2")}
+    plan = plan_of(make_workspace, files, budget=30)
+    assert ours(plan.covers) == ["tst.b1.c1"]
+    assert ours(plan.uncovered) == ["tst.b1.c2", "tst.b1.c3", "tst.b1.c4"]
+    # c2 stays open for lack of budget: a module targets it.
+    assert ours(plan.no_module) == ["tst.b1.c3", "tst.b1.c4"]
+    assert "savoir-etre.relation.c1" in plan.no_module
+
+
+def test_plan_json_has_the_spec_keys(make_workspace):
+    plan = plan_of(make_workspace, {"catalog/ofa.yaml": catalog("a 7.5 c1", "b 0.25 c2")})
+    assert list(plan.model_dump(mode="json")) == [
+        "worker",
+        "budget",
+        "modules",
+        "hours",
+        "covers",
+        "uncovered",
+        "no_module",
+    ]
+    assert plan.worker == "w-0001" and plan.budget == 30.0 and plan.hours == 7.75
+
+
+def test_nothing_needed_gives_an_empty_plan():
+    assert optimal_selection([], [module("o.a", 5, "c1")], 30) == []
+
+
+def test_empty_catalogue_gives_an_empty_plan():
+    assert optimal_selection(["c1"], [], 30) == []
+
+
+def test_budget_zero_gives_an_empty_plan():
+    assert optimal_selection(["c1"], [module("o.a", 5, "c1")], 0) == []
+
+
+def test_module_of_exactly_the_budget_fits():
+    assert optimal_selection(["c1"], [module("o.a", 7.3, "c1")], 7.3) == ["o.a"]
+
+
+def test_hours_add_up_as_decimals_not_binary_floats():
+    # 0.1 + 0.2 equals 0.3 = 0.15 + 0.15: the tie goes to the smaller ids. In binary floats
+    # 0.1 + 0.2 is 0.30000000000000004 and {o.c, o.d} would look cheaper.
+    candidates = [
+        module("o.a", 0.1, "c1"),
+        module("o.b", 0.2, "c2", "c3"),
+        module("o.c", 0.15, "c1", "c2"),
+        module("o.d", 0.15, "c3"),
+    ]
+    assert optimal_selection(["c1", "c2", "c3"], candidates, 1) == ["o.a", "o.b"]
+    assert optimal_selection(["c1", "c2", "c3"], candidates, 0.3) == ["o.a", "o.b"]
+
+
+# --- against brute force ------------------------------------------------------------------------
+
+POOL = [f"c{i}" for i in range(8)]
+# Hundredths of an hour: ties on purpose (10 + 20 = 30), and values no binary float holds.
+CENTS = [10, 20, 30, 50, 100, 100, 125, 150, 200, 250, 300, 333, 500, 700]
+
+
+def brute_force(needed: list[str], candidates: list[Module], cents: dict[str, int], budget: int):
+    """Every subset, ranked by the four criteria of SPEC §7 in exact hundredths of an hour."""
+    best = None
+    for size in range(len(candidates) + 1):
+        for subset in itertools.combinations(candidates, size):
+            hours = sum(cents[m.id] for m in subset)
+            if hours > budget:
+                continue
+            covered = set().union(*(m.competencies for m in subset))
+            cover = len(covered.intersection(needed))
+            key = (-cover, hours, size, sorted(m.id for m in subset))
+            if best is None or key < best:
+                best = key
+    assert best is not None
+    return best[3]
+
+
+@st.composite
+def instances(draw):
+    size = draw(st.integers(0, 12))
+    numbers = draw(st.lists(st.integers(0, 40), min_size=size, max_size=size, unique=True))
+    candidates, cents = [], {}
+    for number in numbers:
+        ident = f"o.m{number}"
+        comps = draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=4, unique=True))
+        cents[ident] = draw(st.sampled_from(CENTS) | st.integers(1, 900))
+        candidates.append(module(ident, cents[ident] / 100, *comps))
+    needed = draw(st.lists(st.sampled_from(POOL), unique=True))
+    budget = draw(st.integers(0, 1500))
+    return needed, candidates, cents, budget
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances())
+def test_selection_equals_brute_force(instance):
+    needed, candidates, cents, budget = instance
+    expected = brute_force(needed, candidates, cents, budget)
+    assert optimal_selection(needed, candidates, budget / 100) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.randoms(use_true_random=False))
+def test_selection_does_not_depend_on_candidate_order(instance, rng: random.Random):
+    needed, candidates, _, budget = instance
+    shuffled = list(candidates)
+    rng.shuffle(shuffled)
+    assert optimal_selection(needed, shuffled, budget / 100) == optimal_selection(
+        needed, candidates, budget / 100
+    )
