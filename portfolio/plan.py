@@ -217,6 +217,8 @@ class _BranchAndBound:
             return
         masks, units, suffix_union = self.masks, self.units, self.suffix_union
         for index in range(start, len(masks)):
+            # The children from `index` on add modules from `index` on: once these cannot reach
+            # the target, neither can those of any later child.
             if (covered | suffix_union[index]).bit_count() < self._target()[0][0]:
                 break
             if index > start and not self._may_improve(index, covered, hours, len(chosen)):

@@ -32,6 +32,12 @@ class _UntypedLoader(_Loader):  # type: ignore[misc, valid-type]
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         return ""
 
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 64

@@ -142,7 +142,7 @@ def plan_view(ws: Workspace, worker: Worker, plan: Plan, as_of_text: str) -> Gro
                 "formation avec le résultat « acquis »."
             )
         )
-    elif not plan.modules:
+    elif not plan.modules and set(plan.uncovered) != set(plan.no_module):
         parts.append(
             Text(f"Aucun module utile ne tient dans le budget de {fr_hours(plan.budget)}.")
         )

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portfolio.fsutil import write_atomic
-from portfolio.render.fetcher import AssetsOnlyFetcher, assets_dir
 from portfolio.resources import templates_dir
+
+if TYPE_CHECKING:
+    from portfolio.render.fetcher import AssetsOnlyFetcher
 
 BASE_STYLESHEET = "base.css"
 PDF_VARIANT = "pdf/ua-1"
@@ -32,13 +35,17 @@ def _weasyprint():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1)
 def fetcher() -> AssetsOnlyFetcher:
+    """Imported here: the fetcher subclasses WeasyPrint's, whose import costs about a second."""
+    from portfolio.render.fetcher import AssetsOnlyFetcher
+
     return AssetsOnlyFetcher()
 
 
 def stylesheet_path(name: str) -> Path:
     """A stylesheet of ``templates/assets/css/`` by file name."""
-    path = (assets_dir() / "css" / name).resolve()
-    if not path.is_relative_to(assets_dir().resolve()) or not path.is_file():
+    assets = templates_dir() / "assets"
+    path = (assets / "css" / name).resolve()
+    if not path.is_relative_to(assets.resolve()) or not path.is_file():
         raise FileNotFoundError(f"feuille de style introuvable dans le paquet : {name}")
     return path
 

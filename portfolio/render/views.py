@@ -187,7 +187,9 @@ def task_lines(
         if entry.placement != placement_id or entry.hours <= 0:
             continue
         if not entry.tasks and tasks is None:
-            hours[entry.text] = hours.get(entry.text, 0.0) + entry.hours
+            text = entry.text.strip()
+            text = text[:1].upper() + text[1:]
+            hours[text] = hours.get(text, 0.0) + entry.hours
         for task in entry.tasks:
             if tasks is None or task in tasks:
                 label = task_label(ws, task)

@@ -144,3 +144,20 @@ def test_invalid_catalogue_stops_the_plan(make_workspace):
     result = plan(root)
     assert result.exit_code == 1
     assert "catalog/ofa.yaml" in result.stderr
+
+
+def test_text_says_when_no_module_fits_the_budget(workspace):
+    result = plan(workspace, "--budget", "5")
+    assert result.exit_code == 0, result.output
+    assert "Aucun module utile ne tient dans le budget de 5 h." in result.stdout
+    assert "Modules retenus" not in result.stdout
+
+
+def test_text_shows_titles_as_written_without_markup(make_workspace):
+    catalog = CATALOG.replace("Entretien du linge", '"[red]Linge[/red] et sols"')
+    root = make_workspace(
+        {"referentiels/tst.yaml": TST, "catalog/ofa.yaml": catalog, "workers/w-0001.yaml": WORKER}
+    )
+    result = plan(root)
+    assert result.exit_code == 0, result.output
+    assert "ofa.linge — [red]Linge[/red] et sols : 12 h" in result.stdout
