@@ -33,7 +33,8 @@ DOC_SUFFIXES = (".pdf", ".html")
 class ErasurePlan:
     """What `forget` deletes: files, whole folders, and manifest entries."""
 
-    worker: str
+    source: Path | None = None
+    """The worker file, also listed in `files`: erased last."""
     files: list[Path] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
     manifests: dict[Path, list[str]] = field(default_factory=dict)
@@ -80,12 +81,12 @@ def _walk(folder: Path, worker: str, others: set[str], plan: ErasurePlan) -> Non
 
 
 def _manifest_entries(data: Any, drop: Callable[[list[str]], bool]) -> list[str]:
-    """Keys to drop, at any depth, judged on their path components."""
+    """Document paths (keys with a « / ») to drop, at any depth, judged on their components."""
     if not isinstance(data, dict):
         return []
     dropped = []
     for key, value in data.items():
-        if drop(str(key).split("/")):
+        if "/" in str(key) and drop(str(key).split("/")):
             dropped.append(str(key))
         else:
             dropped += _manifest_entries(value, drop)
@@ -153,8 +154,10 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
                 exit_code=2,
             )
     others = _other_workers(root, worker)
-    plan = ErasurePlan(worker)
+    plan = ErasurePlan()
     workers = root / "workers"
+    if (workers / f"{worker}.yaml").is_file():
+        plan.source = workers / f"{worker}.yaml"
     if workers.is_dir():
         _walk(workers, worker, others, plan)  # the file, editors' backups, interrupted writes
     folders = [root / DEFAULT_OUTPUT, *outputs]
@@ -180,19 +183,18 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
 def erase(plan: ErasurePlan) -> None:
     """Delete the documents, then clean the manifests, then the worker file last: if this is
     interrupted, running `forget` again finds what is left."""
-    source = [f for f in plan.files if f.suffix == ".yaml" and f.parent.name == "workers"]
     for path in plan.folders:
         shutil.rmtree(path)
     for path in plan.files:
-        if path not in source:
+        if path != plan.source:
             path.unlink(missing_ok=True)
     for manifest, dropped in plan.manifests.items():
         data = json.loads(manifest.read_text(encoding="utf-8"))
         write_atomic(
             manifest, json.dumps(_without(data, set(dropped)), indent=1, ensure_ascii=False) + "\n"
         )
-    for path in source:
-        path.unlink(missing_ok=True)
+    if plan.source is not None:
+        plan.source.unlink(missing_ok=True)
 
 
 def _without(data: Any, dropped: set[str]) -> Any:

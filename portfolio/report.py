@@ -152,8 +152,9 @@ def assess_cohort(ws: Workspace, as_of: dt.date) -> dict[str, tuple[Assessment, 
 def pseudonyms(worker_ids: Iterable[str], key: str) -> dict[str, str]:
     """Stable pseudonyms « Salarié·e 7F3A »: a keyed hash (HMAC-SHA256, key = workspace name)
     of the worker id, so that the same worker keeps the same pseudonym from one report to the
-    next and nobody without the workspace can recompute it. Two workers whose first four hex
-    digits collide both get longer ones."""
+    next. The workspace name is printed on the report: someone who can guess a worker id (ids
+    made of names, like `fatima-b`) can check a guess, so ids should not be names when reports
+    leave the federation. Two workers whose first four hex digits collide both get longer ones."""
     digests = {
         worker_id: hmac.new(key.encode(), worker_id.encode(), hashlib.sha256).hexdigest().upper()
         for worker_id in worker_ids

@@ -115,6 +115,16 @@ def test_forget_reports_what_it_erased_on_stdout(federation: Path):
     assert len(erased) == 9
 
 
+def test_a_worker_named_like_a_manifest_field_leaves_the_manifest_readable(federation: Path):
+    workers = federation / "ws" / "workers"
+    (workers / "version.yaml").write_text(WORKER.format(id="version"), encoding="utf-8")
+    result = forget(federation, "version", "--yes")
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((federation / "ws" / "documents" / MANIFEST).read_text("utf-8"))
+    assert manifest["version"] == 1
+    assert f"{WORKERS_DIR}/ana-b/dossier.pdf" in manifest["documents"]
+
+
 def test_without_terminal_and_without_yes_nothing_is_erased(federation: Path):
     before = files(federation)
     result = forget(federation, "ana-b")

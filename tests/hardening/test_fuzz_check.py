@@ -452,7 +452,7 @@ def nested_lists(levels: int, fanout: int) -> tuple[list[Any], int]:
     return inner, count
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(levels=st.integers(1, 12), fanout=st.integers(2, 10))
 @example(levels=9, fanout=9)
 def test_alias_bomb_stops_at_the_node_limit(levels: int, fanout: int) -> None:
@@ -557,8 +557,8 @@ def test_file_over_the_size_limit_is_refused_unread() -> None:
 
 
 def test_long_list_is_refused_before_it_fills_the_memory() -> None:
-    """4.8 MB of `[a,a,…]`: composing it whole took 750 MB; the event pre-scan stops early."""
-    content = ("placements: [" + "a," * 2_400_000 + "a]\n").encode()
+    """2 MB of `[a,a,…]`: composing it whole took 330 MB; the event pre-scan stops early."""
+    content = ("placements: [" + "a," * 1_000_000 + "a]\n").encode()
     tracemalloc.start()
     try:
         result, issues = check_file("workers/w-1.yaml", content)
@@ -569,7 +569,7 @@ def test_long_list_is_refused_before_it_fills_the_memory() -> None:
     assert any(
         i.string.startswith("workers/w-1.yaml:1:") and "trop complexe" in i.string for i in issues
     )
-    assert peak < 150_000_000
+    assert peak < 50_000_000
 
 
 def test_deep_nesting_in_a_long_file_is_refused_before_composing() -> None:
