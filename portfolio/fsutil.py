@@ -8,12 +8,31 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the mode of the file being replaced; a new file gets the usual umask-based mode.
+
+    (`mkstemp` creates files readable by their owner only, which would silently make a worker
+    file or a shared document private after the first edit.)
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -35,6 +54,7 @@ def copy_tree_atomic(source: Path, target: Path) -> None:
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns(".keep", "__pycache__"),
         )
+        staging.chmod(0o777 & ~_umask())
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

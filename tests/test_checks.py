@@ -4,7 +4,7 @@ reports them: file, line, column, severity and what to fix."""
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from support import (
     MINIMAL_WORKSPACE,
     VALID_CATALOG,
     VALID_REFERENTIEL,

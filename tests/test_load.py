@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import (
+from support import (
     MINIMAL_WORKSPACE,
     VALID_CATALOG,
     VALID_REFERENTIEL,

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import CheckRun, Reported
+from support import CheckRun, Reported
 
 from portfolio.load import load_workspace
 from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, SourceMap, read_yaml

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
 from portfolio.checks import check_workspace
+from portfolio.cli.build_cmds import print_summary, run_build
 from portfolio.cli.common import (
     PANEL_WORKSPACE,
     AsOfOption,
@@ -57,30 +57,6 @@ def run_check(workspace: Path, as_of: dt.date | None) -> list[Issue]:
     return issues + check_workspace(ws, as_of_or_today(as_of))
 
 
-def render_demo_documents(output: Path, as_of: dt.date) -> None:
-    """Print both documents of every demo worker into `documents/<worker>/` (SPEC §9 `demo`)."""
-    from portfolio.render.documents import write_worker_documents
-
-    ws, _ = load_workspace(output)
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr
-    ) as progress:
-        task = progress.add_task("Documents des salariés", total=len(ws.workers))
-        for worker_id in sorted(ws.workers):
-            progress.update(task, description=f"Documents de {escape(worker_id)}")
-            write_worker_documents(
-                ws, ws.workers[worker_id], as_of, output / "documents" / worker_id
-            )
-            progress.advance(task)
-    count = len(ws.workers)
-    stderr.print(
-        f"Dossier et portfolio de {count} salarié{'s' * (count > 1)} écrits dans "
-        f"{output / 'documents'}.",
-        markup=False,
-        soft_wrap=True,
-    )
-
-
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
@@ -105,7 +81,12 @@ def register(app: typer.Typer) -> None:
         ] = Path("portfolio-demo"),
         as_of: AsOfOption = None,
     ) -> None:
-        """Construire la démonstration : une fédération fictive, vérifiée, avec ses documents."""
+        """Construire la démonstration : une fédération fictive, vérifiée, avec tous ses documents.
+
+        Copie l'espace de démonstration (s'il n'existe pas déjà), le vérifie, puis produit le
+        dossier et le portfolio de chaque salarié, la couverture de chaque organisme et le bilan
+        du programme, avec un index.html.
+        """
         if not (output / WORKSPACE_FILE).is_file():
             create_workspace(output, demo=True)
             stderr.print(
@@ -122,8 +103,16 @@ def register(app: typer.Typer) -> None:
         stderr.print(summarise(issues))
         if has_errors(issues):
             raise typer.Exit(1)
-        render_demo_documents(output, as_of_or_today(as_of))
-        stdout.print(f"Démonstration prête dans {output}.", markup=False, soft_wrap=True)
+        documents = output / "documents"
+        summary = run_build(output, documents, as_of, jobs=None, timeout=300.0)
+        print_summary(summary, documents)
+        if summary.failed:
+            raise typer.Exit(1)
+        stdout.print(
+            f"Démonstration prête dans {output} : ouvrez {documents / 'index.html'}.",
+            markup=False,
+            soft_wrap=True,
+        )
 
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_WORKSPACE, VALID_CATALOG, VALID_REFERENTIEL, VALID_WORKER, write_tree
+from support import MINIMAL_WORKSPACE, VALID_CATALOG, VALID_REFERENTIEL, VALID_WORKER, write_tree
 from typer.testing import CliRunner, Result
 
 from portfolio.cli import app

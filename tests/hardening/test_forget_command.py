@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_WORKSPACE
+from support import MINIMAL_WORKSPACE
 from typer.testing import CliRunner
 
 from portfolio.build import MANIFEST, PROGRAMME_DIR, WORKERS_DIR, write_manifest
