@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import DEFAULT_MODULES, generate  # noqa: E402
+from generate import DEFAULT_MODULES, generate
 
-from portfolio.assess import assess_worker  # noqa: E402
-from portfolio.checks import check_workspace  # noqa: E402
-from portfolio.load import load_workspace  # noqa: E402
+from portfolio.assess import assess_worker
+from portfolio.checks import check_workspace
+from portfolio.load import load_workspace
 
 AS_OF = dt.date(2003, 6, 30)
 

@@ -167,7 +167,8 @@ def _catalogs(
         for n in range(1, size + 1):
             ref = rng.choice(refs)
             block = rng.choice(ref.blocks)
-            chosen = rng.sample(block.competencies, k=min(len(block.competencies), rng.randint(1, 3)))
+            size = min(len(block.competencies), rng.randint(1, 3))
+            chosen = rng.sample(block.competencies, k=size)
             axis = {"savoir-etre": "savoir-etre", "numerique": "general"}.get(ref.id, "technique")
             hours = rng.choice((3, 4, 6, 7, 8, 10, 12, 14, 21, 35))
             module_id = f"{body}.m{n:03d}"
@@ -236,8 +237,6 @@ def _placements(
         start = cursor
         days = rng.randint(10, 120)
         end = min(start + dt.timedelta(days=days), PERIOD_END)
-        if end < start:
-            end = start
         # Part-time work, 2 to 20 h a week.
         hours = max(4, round((end - start).days / 7 * rng.uniform(2, 20)))
         tutor = client if kind == "particulier" else f"{rng.choice(TITLES)} {rng.choice(SURNAMES)}"
@@ -260,10 +259,12 @@ def _placements(
             else:
                 lines.append(f"      - {_quote(text)}")
         made.append((pid, tutor, start, end))
-        # The next placement starts before or after this one ends: workers often have two.
-        cursor = start + dt.timedelta(days=rng.randint(days // 2, days + 30))
-        if cursor > PERIOD_END - dt.timedelta(days=10):
-            break
+        # The next placement starts before or after this one ends (workers often have two at
+        # once), and at the latest ten days before the end of the programme.
+        cursor = min(
+            start + dt.timedelta(days=rng.randint(days // 2, days + 30)),
+            PERIOD_END - dt.timedelta(days=10),
+        )
     return lines, made
 
 

@@ -129,8 +129,7 @@ def assess_competency(
     training = sum(e.hours for e in dated if isinstance(e, TrainingEvidence))
     level = level_of(dated)
     trail: list[Evidence] = [
-        PlacementEvidence(ref=e.ref, task=e.task, hours=round_hours(e.hours))
-        for e in placements
+        PlacementEvidence(ref=e.ref, task=e.task, hours=round_hours(e.hours)) for e in placements
     ]
     trail += dated
     return CompetencyStatus(
@@ -145,9 +144,16 @@ def assess_competency(
 
 CompetencyRule = tuple[str, tuple[float, bool]]
 """A competency's full id and its (min_hours, observation) rule."""
+BlockLayout = tuple[str, tuple[CompetencyRule, ...]]
+"""A block's full id and its competencies."""
+
+LAYOUT_CACHE_SIZE = 256
+# Keyed by the identity of loaded référentiels; each entry keeps its référentiel alive, so that
+# an id cannot be reused by another object while it is cached.
+_layouts: dict[int, tuple[Referentiel, tuple[BlockLayout, ...]]] = {}
 
 
-def layout(referentiel: Referentiel) -> tuple[tuple[str, tuple[CompetencyRule, ...]], ...]:
+def layout(referentiel: Referentiel) -> tuple[BlockLayout, ...]:
     """Blocks and competencies sorted by id (SPEC §9), with full ids and merged rules; computed
     once per loaded référentiel rather than once per worker."""
     cached = _layouts.get(id(referentiel))
@@ -163,15 +169,10 @@ def layout(referentiel: Referentiel) -> tuple[tuple[str, tuple[CompetencyRule, .
         )
         for block in sorted(referentiel.blocks, key=lambda b: b.id)
     )
-    # The entry keeps the référentiel alive, so its id cannot be reused while cached.
     _layouts[id(referentiel)] = (referentiel, found)
     if len(_layouts) > LAYOUT_CACHE_SIZE:
         del _layouts[next(iter(_layouts))]
     return found
-
-
-LAYOUT_CACHE_SIZE = 256
-_layouts: dict[int, tuple[Referentiel, tuple[tuple[str, tuple[CompetencyRule, ...]], ...]]] = {}
 
 
 def assess_block(

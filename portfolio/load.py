@@ -282,8 +282,8 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
-    """Loading builds millions of small objects without reference cycles; each automatic
-    collection walks all those already loaded (38 % of the time to load 5,000 workers)."""
+    """Loading builds millions of small objects without reference cycles, and each automatic
+    collection walks all those already loaded: 5,000 workers loaded 1.5 times slower."""
     enabled = gc.isenabled()
     gc.disable()
     try:

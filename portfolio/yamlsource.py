@@ -332,7 +332,7 @@ def read_yaml(file: Path, display: str) -> tuple[Any, SourceMap, list[Issue]]:
         return None, source, [error(_where(display, exc.mark), "yaml-too-big", str(exc))]
     except yaml.YAMLError as exc:
         message, mark = _yaml_message(exc, text)
-        return None, source, [error(_where(display, mark), "yaml-syntax", message)]
+        return None, source, [error(_in_text(_where(display, mark), text), "yaml-syntax", message)]
     except RecursionError:
         message = "imbrication trop profonde : vérifiez l'indentation"
         return None, source, [error(Location(display, 1, 1), "yaml-too-deep", message)]
@@ -351,6 +351,18 @@ def _where(display: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
         return Location(display, 1, 1)
     return Location(display, mark.line + 1, mark.column + 1)
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _in_text(where: Location, text: str) -> Location:
+    """The parser points past the last line when a file ends inside a « { » or a quote without a
+    final line break: point at the end of the last line instead, which an editor can show."""
+    lines = _LINE_BREAK.split(text)
+    if where.line <= len(lines):
+        return where
+    return Location(where.path, len(lines), len(lines[-1]) + 1)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str | None, Issue | None]:

@@ -126,6 +126,11 @@ def test_normalising_replaces_non_letters_by_spaces():
     assert normalise("l'enfant") == normalise("enfant")
 
 
+def test_normalising_folds_the_french_ligatures():
+    # Not required by SPEC §5.1 (NFKD keeps « œ »), but keyboards type « oe ».
+    assert normalise("Nettoyer le cœur de l'œuvre") == normalise("nettoyer le coeur de l'oeuvre")
+
+
 def test_normalising_keeps_digits():
     assert normalise("niveau 2") == (*normalise("niveau"), "2")
 

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
-from portfolio.cli import app
+from portfolio.cli import app, engine_cmds
 
 TST = """\
 id: tst
@@ -74,12 +75,10 @@ def assess(workspace: Path, *args: str):
     return runner.invoke(app, ["assess", *args, "-w", str(workspace), "--as-of", "2003-06-30"])
 
 
-def test_table_shows_statuses_in_french_with_hours_level_and_main_evidence(workspace):
-    result = runner.invoke(
-        app,
-        ["assess", "w-1", "-w", str(workspace), "--as-of", "2003-06-30"],
-        env={"COLUMNS": "200"},
-    )
+def test_table_shows_statuses_in_french_with_hours_level_and_main_evidence(workspace, monkeypatch):
+    # A wide console, whatever the terminal running the tests, so that each row fits one line.
+    monkeypatch.setattr(engine_cmds, "stdout", Console(width=200, highlight=False))
+    result = assess(workspace, "w-1")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     c1 = next(line for line in lines if "c1 Repasser le linge" in line)

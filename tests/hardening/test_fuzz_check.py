@@ -415,6 +415,7 @@ def test_random_yaml_structure_is_checked_without_crash(relative: str, content: 
     ending=st.sampled_from(ENDINGS),
 )
 @example(relative="workers/w-1.yaml", text="", ending="")
+@example(relative="catalog/ofa.yaml", text="{", ending="")  # was reported on a line 2
 @example(relative="workers/w-1.yaml", text="\ufeff", ending="")
 @example(relative="workspace.yaml", text="a: 1\n\tb: 2\n", ending="crlf")
 @example(relative="catalog/ofa.yaml", text="--- a\n--- b\n", ending="")
