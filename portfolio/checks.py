@@ -479,10 +479,21 @@ def check_references(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
     at = _worker_at(ws, stem)
     issues = []
     placements = {p.id for p in worker.placements}
+    assessed = {ref.id for ref in ws.assessed_referentiels(worker)}
     for o, obs in enumerate(worker.observations):
         if obs.competency not in ws.competency_index and not _refers_to_broken(ws, obs.competency):
             issues.append(
                 _unknown_competency(ws, at("observations", o, "competency"), obs.competency)
+            )
+        elif obs.competency.split(".", 1)[0] not in assessed:
+            issues.append(
+                warning(
+                    at("observations", o, "competency"),
+                    "observation-not-assessed",
+                    f"l'observation porte sur « {obs.competency} », d'un référentiel que ce "
+                    "salarié ne vise pas : elle ne compte pas ; ajoutez ce référentiel à ses "
+                    "« targets » ou corrigez la compétence",
+                )
             )
         if obs.placement is not None and obs.placement not in placements:
             issues.append(

@@ -51,6 +51,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Path_ = tuple[str | int, ...]
 
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
 
 @dataclass(frozen=True)
 class SourceMap:
@@ -148,6 +150,18 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _too_deep(node.start_mark)
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag and not node.tag.startswith(_STANDARD_TAG):
+            self.issues.append(
+                error(
+                    self._at(node),
+                    "yaml-tag",
+                    f"« {node.tag} » n'est pas compris ici (un « ! » en début de valeur est une "
+                    "étiquette YAML) : mettez la valeur entre guillemets",
+                )
+            )
+            return None
+        if node.tag == _STANDARD_TAG + "str" and isinstance(node, yaml.ScalarNode):
+            return node.value
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):

@@ -101,6 +101,16 @@ def test_unknown_competency_in_an_observation(make_workspace, run_check) -> None
     )
 
 
+def test_observation_on_a_referentiel_the_worker_does_not_target(make_workspace, run_check):
+    observation = OBSERVATION.replace("advf.ccp1.c3", "aph.ccp1.c1")
+    run = check_worker(make_workspace, run_check, ("trainings:\n", observation))
+    issue = the_warning(run)
+    assert issue[:4] == (WORKER, 17, 62, "avertissement")
+    assert "« aph.ccp1.c1 », d'un référentiel que ce salarié ne vise pas : elle ne compte pas" in (
+        issue.message
+    )
+
+
 def test_unknown_placement_in_an_observation(make_workspace, run_check) -> None:
     observation = OBSERVATION.replace("placement: p1", "placement: p2")
     run = check_worker(make_workspace, run_check, ("trainings:\n", observation))

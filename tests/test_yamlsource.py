@@ -95,6 +95,13 @@ def test_no_and_010_stay_text_for_ids_and_codes(make_workspace, run_check) -> No
 # --- positions -----------------------------------------------------------------------------------
 
 
+def test_a_yaml_tag_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    data, _, issues = read(tmp_path, "counselor: !b\ncode: !!str 010\n")
+    assert data == {"counselor": None, "code": "010"}
+    assert [(i.location.line, i.location.column, i.code) for i in issues] == [(1, 12, "yaml-tag")]
+    assert "mettez la valeur entre guillemets" in issues[0].message
+
+
 def test_positions_of_values_and_keys_are_one_based(tmp_path: Path) -> None:
     _, source, _ = read(tmp_path, "a: 1\nlist:\n  - {x: 2, y: [3, 4]}\n")
     assert source.values[("a",)] == (1, 4)

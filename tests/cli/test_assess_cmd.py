@@ -182,3 +182,15 @@ def test_worker_whose_checks_find_errors_is_refused(workspace):
     result = assess(workspace, "w-1")
     assert result.exit_code == 1
     assert "module inconnu « ofa.inconnu »" in result.stderr
+
+
+def test_table_shows_user_text_literally_not_as_markup(workspace, monkeypatch):
+    monkeypatch.setattr(engine_cmds, "stdout", Console(width=200, highlight=False))
+    tst = (workspace / "referentiels/tst.yaml").read_text(encoding="utf-8")
+    (workspace / "referentiels/tst.yaml").write_text(
+        tst.replace("title: Repasser le linge,", 'title: "Repasser [/] le [bold]linge",'),
+        encoding="utf-8",
+    )
+    result = assess(workspace, "w-1")
+    assert result.exit_code == 0, result.output
+    assert "c1 Repasser [/] le [bold]linge" in result.stdout
