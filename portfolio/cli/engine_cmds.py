@@ -140,14 +140,19 @@ def main_evidence(comp: CompetencyStatus, referentiel: str) -> str:
 
 
 def block_table(ws: Workspace, block: BlockStatus, referentiel: str) -> Table:
+    """One block: a title with its verdict, then a row per competency. User text (titles, module
+    ids) goes in as `Text`, never as rich markup."""
     ref_block = ws.competency_index[block.competencies[0].id].block
     verdict = (
-        "[bold green]présentable[/]"
+        Text("présentable", style="bold green")
         if block.presentable
-        else f"[yellow]non présentable[/] ({block.acquired}/{block.total} compétences acquises)"
+        else Text.assemble(
+            ("non présentable", "yellow"),
+            f" ({block.acquired}/{block.total} compétences acquises)",
+        )
     )
     table = Table(
-        title=f"[bold]{block.id}[/] — {ref_block.title} : {verdict}",
+        title=Text.assemble((block.id, "bold"), f" — {ref_block.title} : ", verdict),
         title_justify="left",
         expand=True,
     )
@@ -160,12 +165,12 @@ def block_table(ws: Workspace, block: BlockStatus, referentiel: str) -> Table:
     for comp in block.competencies:
         title = ws.competency_index[comp.id].competency.title
         table.add_row(
-            f"{comp.id.rsplit('.', 1)[-1]} {title}",
+            Text(f"{comp.id.rsplit('.', 1)[-1]} {title}"),
             status_text(comp.status),
             fr_hours(comp.work_hours),
             fr_hours(comp.training_hours),
             level_text(comp.level),
-            main_evidence(comp, referentiel),
+            Text(main_evidence(comp, referentiel)),
         )
     return table
 
@@ -179,11 +184,10 @@ def worker_view(
 ) -> Group:
     """The table view of one worker: a heading, then one table per référentiel and block."""
     as_of = assessment.as_of
-    heading = Text(f"{worker.display_name} ({worker.id})", style="bold")
-    heading.append(
+    heading = Text.assemble(
+        (f"{worker.display_name} ({worker.id})", "bold"),
         f" — évaluation au {fr_date(as_of)}\nHeures de travail : {fr_hours(evidence.work_hours)}"
         f" ; heures de formation : {fr_hours(training_hours(worker, modules, as_of))}",
-        style="not bold",
     )
     parts: list[Text | Table] = [heading]
     # Targets first: they are what the worker is working for; transversal ones follow.
@@ -192,9 +196,10 @@ def worker_view(
         ref = ws.referentiels[ref_status.id]
         presentable = sum(b.presentable for b in ref_status.blocks)
         parts.append(
-            Text.from_markup(
-                f"\n[bold underline]{ref.id} — {ref.title}[/] : {presentable}/"
-                f"{len(ref_status.blocks)} bloc(s) présentable(s)"
+            Text.assemble(
+                "\n",
+                (f"{ref.id} — {ref.title}", "bold underline"),
+                f" : {presentable}/{len(ref_status.blocks)} bloc(s) présentable(s)",
             )
         )
         parts += [block_table(ws, block, ref.id) for block in ref_status.blocks]
