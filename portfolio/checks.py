@@ -637,11 +637,17 @@ def check_worker(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> li
     return [issue for rule in WORKER_CHECKS for issue in rule(ws, stem, worker, as_of)]
 
 
-def check_workspace(ws: Workspace, as_of: dt.date) -> list[Issue]:
-    """Every rule of SPEC §8 over a loaded workspace (load issues are added by the caller)."""
+def check_shared(ws: Workspace) -> list[Issue]:
+    """The rules about what every worker shares: settings, catalogues, référentiels."""
     issues = check_settings(ws) + check_catalogs(ws)
     for ref in ws.referentiels.values():
         issues += check_referentiel(ws, ref)
+    return issues
+
+
+def check_workspace(ws: Workspace, as_of: dt.date) -> list[Issue]:
+    """Every rule of SPEC §8 over a loaded workspace (load issues are added by the caller)."""
+    issues = check_shared(ws)
     for stem, worker in ws.workers.items():
         issues += check_worker(ws, stem, worker, as_of)
     return sort_issues(issues)

@@ -293,27 +293,40 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_workspace(root: Path) -> tuple[Workspace, list[Issue]]:
-    """Load every file of a workspace; returns what is valid and every issue found."""
+def load_workspace(root: Path, *, workers: bool = True) -> tuple[Workspace, list[Issue]]:
+    """Load every file of a workspace; returns what is valid and every issue found.
+
+    With `workers=False`, worker files are left for `portfolio.cohort` to stream one by one,
+    which keeps memory flat on a federation-sized workspace.
+    """
     with _cyclic_gc_paused():
-        return _load_workspace(find_workspace(root))
+        return _load_workspace(find_workspace(root), workers)
 
 
-def _load_workspace(root: Path) -> tuple[Workspace, list[Issue]]:
+def load_worker(ws: Workspace, file: Path) -> tuple[Worker | None, list[Issue]]:
+    """Load one worker file into `ws`, keeping its positions for located issues."""
+    worker, source, issues = load_file(Worker, file, f"workers/{file.name}")
+    ws.sources[("worker", file.stem)] = source
+    if worker is None:
+        ws.broken.add(("worker", file.stem))
+    else:
+        ws.workers[file.stem] = worker
+    return worker, issues
+
+
+def worker_files(root: Path) -> list[Path]:
+    return _yaml_files(root / "workers")
+
+
+def _load_workspace(root: Path, workers: bool) -> tuple[Workspace, list[Issue]]:
     settings, source, issues = load_file(WorkspaceSettings, root / WORKSPACE_FILE, WORKSPACE_FILE)
     ws = Workspace(root=root, settings=settings)
     ws.sources[("workspace", "workspace")] = source
     issues += _load_referentiels(ws, root)
     issues += _load_catalogs(ws, root)
     issues += _misnamed_files(root)
-    for file in _yaml_files(root / "workers"):
-        worker, source, found = load_file(Worker, file, f"workers/{file.name}")
-        issues += found
-        ws.sources[("worker", file.stem)] = source
-        if worker is None:
-            ws.broken.add(("worker", file.stem))
-            continue
-        ws.workers[file.stem] = worker
+    for file in worker_files(root) if workers else ():
+        issues += load_worker(ws, file)[1]
     return ws, issues
 
 

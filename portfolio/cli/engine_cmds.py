@@ -27,13 +27,14 @@ from portfolio.cli.common import (
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
-    find_worker,
     friendly_errors,
+    open_worker,
     open_workspace,
     print_issues,
     stderr,
     stdout,
 )
+from portfolio.cohort import SummaryRow, assessed_worker, map_workers
 from portfolio.issues import Issue, PortfolioError, sort_issues
 from portfolio.model.evidence import (
     Assessment,
@@ -208,21 +209,6 @@ def worker_view(
     return Group(*parts)
 
 
-SummaryRow = tuple[str, str, str, str]
-
-
-def summary_rows(stem: str, assessment: Assessment) -> list[SummaryRow]:
-    """Worker, référentiel, presentable blocks and acquired competencies, as « n/total »."""
-    rows = []
-    for ref_status in assessment.referentiels:
-        blocks = ref_status.blocks
-        presentable = sum(b.presentable for b in blocks)
-        acquired = sum(b.acquired for b in blocks)
-        total = sum(b.total for b in blocks)
-        rows.append((stem, ref_status.id, f"{presentable}/{len(blocks)}", f"{acquired}/{total}"))
-    return rows
-
-
 def summary_table(rows: Iterable[SummaryRow]) -> Table:
     """`assess --all`: one line per worker and référentiel."""
     table = Table(title="Évaluation de tous les salariés", title_justify="left")
@@ -270,10 +256,9 @@ def register(app: typer.Typer) -> None:
                 exit_code=2,
             )
         day = as_of_or_today(as_of)
-        ws, _ = open_workspace(workspace)
-        modules = modules_of(ws)
         if worker_id is not None:
-            worker = find_worker(ws, worker_id)
+            ws, worker = open_worker(workspace, worker_id)
+            modules = modules_of(ws)
             warnings = worker_warnings(ws, [worker_id], day)[worker_id]
             assessment, evidence = assess_one(ws, worker, modules, day, warnings)
             if json_output:
@@ -283,23 +268,29 @@ def register(app: typer.Typer) -> None:
             for message in warnings:
                 stderr.print(message, style="yellow", markup=False, soft_wrap=True)
             return
-        stems = sorted(ws.workers)
-        warnings_of = worker_warnings(ws, stems, day)
-        if json_output:
-            for stem in stems:
-                assessment, _ = assess_one(ws, ws.workers[stem], modules, day, warnings_of[stem])
-                sys.stdout.write(as_json(assessment) + "\n")
-            return
-        rows = [
-            row
-            for stem in stems
-            for row in summary_rows(
-                stem, assess_one(ws, ws.workers[stem], modules, day, warnings_of[stem])[0]
-            )
-        ]
-        stdout.print(summary_table(rows))
-        warned = sum(bool(w) for w in warnings_of.values())
-        if warned:
+        ws, _ = open_workspace(workspace, workers=False)
+        worker_warnings(ws, [], day)
+        rows: list[SummaryRow] = []
+        refused: list[str] = []
+        warned = 0
+        for outcome in map_workers(ws.root, day, assessed_worker):
+            if outcome.json is None:
+                print_issues([i for i in outcome.issues if i.is_error])
+                refused.append(outcome.stem)
+                continue
+            warned += outcome.warned
+            if json_output:
+                sys.stdout.write(outcome.json + "\n")
+            else:
+                rows += outcome.summary
+        if not json_output:
+            stdout.print(summary_table(rows))
+        if warned and not json_output:
             stderr.print(
                 f"{warned} salarié(s) avec des avertissements : « portfolio check » les détaille."
+            )
+        if refused:
+            raise PortfolioError(
+                f"{len(refused)} salarié(s) non évalué(s) car leur fichier contient des erreurs "
+                f"(ci-dessus) : {', '.join(refused[:10])}{'…' if len(refused) > 10 else ''}"
             )

@@ -18,9 +18,8 @@ from portfolio.cli.common import (
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
-    find_worker,
     friendly_errors,
-    open_workspace,
+    open_worker,
     stderr,
     stdout,
 )
@@ -185,8 +184,7 @@ def register(app: typer.Typer) -> None:
         modules qui couvrent le plus de compétences à travailler, au moindre nombre d'heures."""
         hours = parse_budget(budget)
         day = as_of_or_today(as_of)
-        ws, _ = open_workspace(workspace)
-        worker = find_worker(ws, worker_id)
+        ws, worker = open_worker(workspace, worker_id)
         warnings = worker_warnings(ws, [worker_id], day)[worker_id]
         result = plan_worker(ws, worker, day, hours)
         if json_output:

@@ -26,6 +26,7 @@ from portfolio.cli.common import (
     as_of_or_today,
     find_worker,
     friendly_errors,
+    open_worker,
     open_workspace,
     stderr,
     stdout,
@@ -989,8 +990,7 @@ def _register_grid(app: typer.Typer) -> None:
         workspace: WorkspaceOption = Path("."),
     ) -> None:
         """Imprimer la grille d'observation du tuteur pour une mise à disposition (PDF)."""
-        ws, _ = open_workspace(workspace)
-        worker = find_worker(ws, worker_id)
+        ws, worker = open_worker(workspace, worker_id)
         day = as_of_or_today(as_of)
         chosen = choose_placement(worker, placement, day)
         view = grid_view(ws, worker, chosen, day)

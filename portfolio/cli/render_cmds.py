@@ -12,9 +12,8 @@ from portfolio.cli.common import (
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
-    find_worker,
     friendly_errors,
-    open_workspace,
+    open_worker,
     stderr,
 )
 from portfolio.render.documents import render_document, write_document
@@ -58,8 +57,7 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = Path("."),
     ) -> None:
         """Imprimer un document d'un salarié : son dossier, ou son dossier professionnel."""
-        ws, _ = open_workspace(workspace)
-        worker = find_worker(ws, worker_id)
+        ws, worker = open_worker(workspace, worker_id)
         target = output or Path(f"{worker.id}-{doc}.{fmt}")
         stderr.print(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…", markup=False)
         document = render_document(ws, worker, doc, as_of_or_today(as_of))

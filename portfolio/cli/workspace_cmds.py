@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from portfolio.checks import check_workspace
+from portfolio.checks import check_shared
 from portfolio.cli.build_cmds import print_summary, run_build
 from portfolio.cli.common import (
     PANEL_WORKSPACE,
@@ -24,8 +24,9 @@ from portfolio.cli.common import (
     stderr,
     stdout,
 )
+from portfolio.cohort import issues_only, map_workers
 from portfolio.fsutil import copy_tree_atomic
-from portfolio.issues import Issue, PortfolioError, has_errors
+from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
 from portfolio.load import WORKSPACE_FILE, load_referentiels, load_workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.resources import demo_dir, templates_dir
@@ -52,9 +53,17 @@ def summarise(issues: list[Issue]) -> str:
 
 
 def run_check(workspace: Path, as_of: dt.date | None) -> list[Issue]:
-    """Load issues and the rules of SPEC §8, together, so that one run reports them all."""
-    ws, issues = load_workspace(workspace)
-    return issues + check_workspace(ws, as_of_or_today(as_of))
+    """Load issues and the rules of SPEC §8, together, so that one run reports them all.
+
+    Worker files are streamed (portfolio.cohort) so that a federation-sized workspace is checked
+    in flat memory, on every core.
+    """
+    day = as_of_or_today(as_of)
+    ws, issues = load_workspace(workspace, workers=False)
+    issues += check_shared(ws)
+    for found in map_workers(ws.root, day, issues_only):
+        issues += found
+    return sort_issues(issues)
 
 
 def register(app: typer.Typer) -> None:

@@ -92,8 +92,10 @@ def test_document_is_required(workspace: Path) -> None:
 def test_demo_prints_both_documents_of_every_worker(workspace: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "-o", str(workspace), "--as-of", "2026-06-30"])
     assert result.exit_code == 0, result.output
+    documents = workspace / "documents"
     for kind, heading in (("dossier", "Mes missions"), ("portfolio", "Dossier professionnel")):
-        data = (workspace / "documents" / "w-1" / f"{kind}.pdf").read_bytes()
+        data = (documents / "salaries" / "w-1" / f"{kind}.pdf").read_bytes()
         text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
         assert heading in text
-    assert "Dossier et portfolio de 1 salarié écrits" in result.stderr
+    assert 'href="salaries/w-1/dossier.pdf"' in (documents / "index.html").read_text()
+    assert "0 en échec" in result.stdout
