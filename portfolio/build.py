@@ -156,11 +156,11 @@ _process_state: dict[str, object] = {}
 
 def _init_process(root: str, as_of: str) -> None:
     """Load the workspace and import WeasyPrint once per process, not once per document."""
-    from portfolio.render.pdf import _weasyprint
+    from portfolio.render.pdf import weasyprint_and_fonts
 
     ws, _ = load_workspace(Path(root))
     _process_state.update(ws=ws, as_of=dt.date.fromisoformat(as_of), cohort=None)
-    _weasyprint()
+    weasyprint_and_fonts()
 
 
 def _cohort(ws: Workspace, as_of: dt.date) -> dict:

@@ -22,7 +22,6 @@ from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views import dossier_view, portfolio_view
 
 DocumentKind = Literal["dossier", "portfolio"]
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("dossier", "portfolio")
 Format = Literal["pdf", "html"]
 
 
@@ -74,15 +73,3 @@ def render_document(
 def write_document(document: RenderedDocument, path: Path, fmt: Format) -> None:
     """Write the PDF or the standalone HTML atomically."""
     write_atomic(path, document.content(fmt))
-
-
-def write_worker_documents(
-    ws: Workspace, worker: Worker, as_of: dt.date, folder: Path
-) -> list[Path]:
-    """Both PDFs of a worker, as ``folder/dossier.pdf`` and ``folder/portfolio.pdf``."""
-    written = []
-    for kind in DOCUMENT_KINDS:
-        path = folder / f"{kind}.pdf"
-        write_document(render_document(ws, worker, kind, as_of), path, "pdf")
-        written.append(path)
-    return written

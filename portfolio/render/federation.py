@@ -17,6 +17,7 @@ from markupsafe import Markup
 from portfolio.charts import bar_chart, histogram, line_chart
 from portfolio.coverage import Coverage
 from portfolio.render.environment import fr_date, fr_number, render_html
+from portfolio.render.french import MONTHS
 from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views import TRACK_NAMES, DocumentInfo
 from portfolio.report import ProgrammeReport, WorkerRatio
@@ -40,20 +41,7 @@ SHORT_MONTHS = (
     "nov.",
     "déc.",
 )
-LONG_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+LONG_MONTHS = MONTHS
 HEAT_LEVELS = 4
 AXIS_LABELS = {"technique": "gestes techniques", "savoir-etre": "savoir-être", "general": "général"}
 

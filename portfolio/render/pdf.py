@@ -25,7 +25,7 @@ worker, who may use one)."""
 
 
 @lru_cache(maxsize=1)
-def _weasyprint():  # type: ignore[no-untyped-def]
+def weasyprint_and_fonts():  # type: ignore[no-untyped-def]
     """WeasyPrint takes about a second to import: only commands that print pay for it."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -58,7 +58,7 @@ def stylesheet_names(stylesheets: list[str] | None) -> list[str]:
 
 @lru_cache(maxsize=32)
 def _parsed_stylesheet(name: str):  # type: ignore[no-untyped-def]
-    weasyprint, font_config = _weasyprint()
+    weasyprint, font_config = weasyprint_and_fonts()
     path = stylesheet_path(name)
     return weasyprint.CSS(
         string=path.read_text(encoding="utf-8"),
@@ -77,7 +77,7 @@ def html_to_pdf(
     title and author (the association) go in the PDF metadata with the language ``fr``; any
     attachment the HTML might ask for is dropped.
     """
-    weasyprint, font_config = _weasyprint()
+    weasyprint, font_config = weasyprint_and_fonts()
     document = weasyprint.HTML(
         string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher()
     ).render(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from portfolio.model.common import TRACKS
 from portfolio.model.evidence import (
     Assessment,
     BlockStatus,
@@ -39,15 +40,7 @@ MAX_DETAILED_PLACEMENTS = 4
 so that a long history still fits in four pages."""
 """Dossier: competencies to learn on the job listed one per line; the rest are counted."""
 
-TRACK_ORDER = (
-    "emplois-familiaux",
-    "agents-administratifs",
-    "entretien-nettoyage",
-    "restauration-collective",
-    "espaces-verts",
-    "batiment",
-    "transversal",
-)
+TRACK_ORDER = TRACKS
 TRACK_NAMES = {
     "emplois-familiaux": "Emplois familiaux",
     "agents-administratifs": "Agents administratifs",
