@@ -150,11 +150,11 @@ def assess_cohort(ws: Workspace, as_of: dt.date) -> dict[str, tuple[Assessment, 
 
 
 def pseudonyms(worker_ids: Iterable[str], key: str) -> dict[str, str]:
-    """Stable pseudonyms « Salarié·e 7F3A »: a keyed hash (HMAC-SHA256, key = workspace name)
-    of the worker id, so that the same worker keeps the same pseudonym from one report to the
-    next. The workspace name is printed on the report: someone who can guess a worker id (ids
-    made of names, like `fatima-b`) can check a guess, so ids should not be names when reports
-    leave the federation. Two workers whose first four hex digits collide both get longer ones."""
+    """Stable pseudonyms « Salarié·e 7F3A »: a keyed hash (HMAC-SHA256) of the worker id, so that
+    the same worker keeps the same pseudonym from one report to the next. The key is a secret
+    (portfolio.secret) that never appears in a report: without it, guessing a worker id (ids
+    made of names, like `fatima-b`) does not tell which pseudonym is theirs. Two workers whose
+    first four hex digits collide both get longer ones."""
     digests = {
         worker_id: hmac.new(key.encode(), worker_id.encode(), hashlib.sha256).hexdigest().upper()
         for worker_id in worker_ids
@@ -406,18 +406,19 @@ def programme_report(
     cohort: Mapping[str, tuple[Assessment, WorkerEvidence]],
     as_of: dt.date,
     *,
-    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
 ) -> ProgrammeReport:
     """The federation's report on the programme at `as_of` (SPEC §9 `report`).
 
-    With `pseudonymise`, every worker's name and id is replaced by a stable pseudonym before any
-    figure is built, so that no later stage can leak one.
+    With a `pseudonym_key`, every worker's name and id is replaced by a stable pseudonym before
+    any figure is built, so that no later stage can leak one.
     """
+    pseudonymise = pseudonym_key is not None
     settings = ws.settings.settings if ws.settings else Settings()
     name = ws.settings.name if ws.settings else ws.root.name
     band = settings.training_ratio
     workers = [ws.workers[worker_id] for worker_id in cohort]
-    aliases = pseudonyms(cohort, name) if pseudonymise else {}
+    aliases = pseudonyms(cohort, pseudonym_key) if pseudonym_key is not None else {}
     facts = []
     for worker in workers:
         assessment, evidence = cohort[worker.id]

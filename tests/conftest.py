@@ -27,3 +27,12 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
 def run_check() -> Callable[..., CheckRun]:
     """`run_check(root, *args, as_of=...)`: `portfolio check` on a workspace, parsed."""
     return run_check_cli
+
+
+@pytest.fixture(autouse=True)
+def private_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """Keep the user's configuration folder (the pseudonym key) out of the tests' way."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.delenv("PORTFOLIO_PSEUDONYM_KEY", raising=False)
+    return folder

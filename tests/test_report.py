@@ -395,7 +395,7 @@ def test_pseudonyms_are_stable_keyed_and_distinct() -> None:
 
 def test_pseudonymised_report_has_no_worker_name_or_id(workspace_root: Path) -> None:
     ws, _ = load_workspace(workspace_root)
-    hidden = programme_report(ws, assess_cohort(ws, AS_OF), AS_OF, pseudonymise=True)
+    hidden = programme_report(ws, assess_cohort(ws, AS_OF), AS_OF, pseudonym_key="Programme test")
     text = hidden.model_dump_json()
     for name in ("Alice", "Arnaud", "Bruno", "Bernard", "Chloé", "Chevalier", "Denis", "Dupont"):
         assert name not in text

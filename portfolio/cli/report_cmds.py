@@ -23,6 +23,7 @@ from portfolio.coverage import Coverage, body_coverage, coverage_csv, find_catal
 from portfolio.fsutil import write_atomic
 from portfolio.model.loaded import Workspace
 from portfolio.report import ProgrammeReport, assess_cohort, programme_report, report_csv
+from portfolio.secret import pseudonym_key
 
 
 class OutputFormat(StrEnum):
@@ -146,5 +147,6 @@ def register(app: typer.Typer) -> None:
         compétences acquises et progression mois par mois, par association et par filière."""
         ws, _ = open_workspace(workspace)
         day = as_of_or_today(as_of)
-        result = programme_report(ws, assess_cohort(ws, day), day, pseudonymise=pseudonymise)
+        key = pseudonym_key() if pseudonymise else None
+        result = programme_report(ws, assess_cohort(ws, day), day, pseudonym_key=key)
         emit(report_output(result, fmt), fmt, output, "rapport-programme")

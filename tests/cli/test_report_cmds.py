@@ -17,6 +17,7 @@ from test_report import FILES, write_files
 from typer.testing import CliRunner
 
 from portfolio.cli import app
+from portfolio.secret import pseudonym_key
 
 runner = CliRunner()
 AS_OF = "2003-06-30"
@@ -170,6 +171,7 @@ def test_pseudonymise_removes_every_name_from_html_and_json(root: Path, tmp_path
         assert "Salarié·e " in text
         for name in REAL_NAMES:
             assert name not in text
+        assert pseudonym_key() not in text
 
 
 def test_pseudonyms_are_stable_between_runs(root: Path) -> None:

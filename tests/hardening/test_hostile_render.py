@@ -134,8 +134,23 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+FOOTER_HEIGHT = 22 * 72 / 25.4
+"""The bottom page margin (base.css), where the footer repeats the title on every page."""
+
+
 def pdf_text(path: Path) -> str:
-    return flat("".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+    """The text of every page without the footers, so a long text that wraps across a page break
+    still reads as one piece."""
+    parts: list[str] = []
+
+    def body_only(text: str, cm: list, tm: list, font: object, size: object) -> None:
+        height_on_page = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        if height_on_page > FOOTER_HEIGHT:
+            parts.append(text)
+
+    for page in pypdf.PdfReader(path).pages:
+        page.extract_text(visitor_text=body_only)
+    return flat("".join(parts))
 
 
 def decoded_streams(path: Path) -> bytes:
