@@ -36,7 +36,7 @@ from portfolio.render.documents import (
     RenderedDocument,
     render_document,
 )
-from portfolio.render.pdf import _weasyprint, stylesheet_names, stylesheet_path
+from portfolio.render.pdf import stylesheet_names, stylesheet_path, weasyprint_and_fonts
 from portfolio.resources import demo_dir, templates_dir
 
 
@@ -54,7 +54,7 @@ def pipeline_pdf(ws: Workspace, worker: Worker, kind: DocumentKind, as_of: dt.da
 
 def bare_pdf(document: RenderedDocument) -> bytes:
     """What a plain WeasyPrint call would do with the same HTML and stylesheets."""
-    weasyprint, _ = _weasyprint()
+    weasyprint, _ = weasyprint_and_fonts()
     paths = [str(stylesheet_path(n)) for n in stylesheet_names(list(document.stylesheets))]
     return weasyprint.HTML(string=document.html, base_url=templates_dir().as_uri() + "/").write_pdf(
         stylesheets=paths
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ws, _ = load_workspace(args.workspace)
-    _weasyprint()
+    weasyprint_and_fonts()
     bare_pdf(render_document(ws, next(iter(ws.workers.values())), "dossier", args.as_of))
 
     rows: dict[str, list[tuple[int, float, float, float, float]]] = {k: [] for k in DOCUMENT_KINDS}

@@ -26,6 +26,7 @@ from portfolio import __version__
 from portfolio.fsutil import write_atomic
 from portfolio.load import WORKSPACE_FILE, find_workspace, load_workspace
 from portfolio.model.loaded import Workspace
+from portfolio.render.documents import DOCUMENT_KINDS
 from portfolio.resources import referentiels_dir, templates_dir
 
 JobKind = Literal["dossier", "portfolio", "coverage", "report"]
@@ -107,7 +108,7 @@ def plan_jobs(root: Path, ws: Workspace, as_of: dt.date) -> list[Job]:
             f"{WORKERS_DIR}/{stem}/{kind}.pdf", kind, stem, _digest(shared, kind, file_hashes[stem])
         )
         for stem in sorted(file_hashes)
-        for kind in ("dossier", "portfolio")
+        for kind in DOCUMENT_KINDS
     ]
     jobs += [
         Job(
@@ -173,7 +174,7 @@ def _cohort(ws: Workspace, as_of: dt.date) -> dict:
 
 def render_job(job: Job, ws: Workspace, as_of: dt.date) -> bytes:
     """The PDF bytes of one document."""
-    if job.kind in ("dossier", "portfolio"):
+    if job.kind in DOCUMENT_KINDS:
         from portfolio.render.documents import render_document
 
         worker = ws.workers.get(job.subject)
@@ -300,7 +301,7 @@ def _render_all(
     total: int,
 ) -> None:
     # Aggregates first: they take longest, so starting them early shortens the whole build.
-    order = sorted(todo, key=lambda j: j.kind in ("dossier", "portfolio"))
+    order = sorted(todo, key=lambda j: j.kind in DOCUMENT_KINDS)
     digests = {job.output: job.digest for job in todo}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     last_save = time.monotonic()
@@ -342,13 +343,13 @@ def write_index(
     from portfolio.render.environment import render_html
 
     workers = []
-    for stem in sorted({j.subject for j in jobs if j.kind in ("dossier", "portfolio")}):
+    for stem in sorted({j.subject for j in jobs if j.kind in DOCUMENT_KINDS}):
         worker = ws.workers.get(stem)
         docs = {
             j.kind: j.output
             for j in jobs
             if j.subject == stem
-            and j.kind in ("dossier", "portfolio")
+            and j.kind in DOCUMENT_KINDS
             and (out / j.output).is_file()
         }
         workers.append(

@@ -22,6 +22,7 @@ from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views import dossier_view, portfolio_view
 
 DocumentKind = Literal["dossier", "portfolio"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("dossier", "portfolio")
 Format = Literal["pdf", "html"]
 
 
