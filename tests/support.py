@@ -131,3 +131,23 @@ def run_check_cli(root: Path, *args: str, as_of: str = "2003-06-30") -> CheckRun
                 )
             )
     return CheckRun(result.exit_code, output, issues)
+
+
+def placement(
+    tasks: str,
+    *,
+    ident: str = "p1",
+    hours: float = 60,
+    start: str = "2002-10-01",
+    end: str = "2002-12-20",
+    client: str = "Mme D.",
+) -> str:
+    """One placement at a private household, as a YAML list item of `placements:`."""
+    return f"""\
+  - id: {ident}
+    client: {{name: {client}, kind: particulier}}
+    start: {start}
+    end: {end}
+    hours: {hours}
+    tasks: {tasks}
+"""

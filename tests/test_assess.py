@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support import placement
 
 from portfolio.assess import assess_worker, counted_trainings, training_hours
 from portfolio.load import load_workspace
@@ -58,25 +59,6 @@ modules:
      competencies: [tst.b1.c1]}
   - {id: ofa.hygiene, title: Hygiène, axis: technique, hours: 8,
      competencies: [tst.b1.c2, tst.b2.c3]}
-"""
-
-
-def placement(
-    tasks: str,
-    *,
-    ident: str = "p1",
-    hours: float = 60,
-    start: str = "2002-10-01",
-    end: str = "2002-12-20",
-    client: str = "Mme D.",
-) -> str:
-    return f"""\
-  - id: {ident}
-    client: {{name: {client}, kind: particulier}}
-    start: {start}
-    end: {end}
-    hours: {hours}
-    tasks: {tasks}
 """
 
 

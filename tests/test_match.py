@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support import placement
 
 from portfolio.load import load_workspace
 from portfolio.match import STOP_WORDS, match_worker, normalise, prorata, vocabulary
@@ -64,25 +65,6 @@ targets: {targets}
 consent: {{given: true, date: 2002-09-20}}
 placements:
 {placements}"""
-
-
-def placement(
-    tasks: str,
-    *,
-    ident: str = "p1",
-    hours: float = 60,
-    start: str = "2002-10-01",
-    end: str = "2002-12-20",
-    client: str = "Mme D.",
-) -> str:
-    return f"""\
-  - id: {ident}
-    client: {{name: {client}, kind: particulier}}
-    start: {start}
-    end: {end}
-    hours: {hours}
-    tasks: {tasks}
-"""
 
 
 @pytest.fixture
