@@ -348,9 +348,7 @@ def write_index(
         docs = {
             j.kind: j.output
             for j in jobs
-            if j.subject == stem
-            and j.kind in DOCUMENT_KINDS
-            and (out / j.output).is_file()
+            if j.subject == stem and j.kind in DOCUMENT_KINDS and (out / j.output).is_file()
         }
         workers.append(
             {
