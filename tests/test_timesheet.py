@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from test_record import TST
 
 from portfolio.load import load_workspace
 from portfolio.timesheet import (
@@ -23,20 +24,6 @@ from portfolio.timesheet import (
 )
 
 TODAY = dt.date(2003, 6, 30)
-
-TST = """\
-id: tst
-title: Référentiel de test
-track: emplois-familiaux
-certification: {kind: titre-professionnel}
-blocks:
-  - id: b1
-    title: Entretenir le linge
-    competencies:
-      - {id: c1, title: Repasser le linge, plain: Je sais repasser}
-tasks:
-  - {id: repassage, label: Repasser le linge, synonyms: [repassage], evidences: [b1.c1]}
-"""
 
 WORKER = """\
 id: w-1

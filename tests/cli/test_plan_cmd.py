@@ -6,30 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from test_plan import TST
 from typer.testing import CliRunner
 
 from portfolio.cli import app
-
-TST = """\
-id: tst
-title: Référentiel de test
-track: emplois-familiaux
-certification: {kind: titre-professionnel}
-defaults: {min_hours: 10, observation: false}
-blocks:
-  - id: b1
-    title: Entretenir le logement et le linge
-    competencies:
-      - {id: c1, title: Repasser le linge, plain: Je sais repasser}
-      - {id: c2, title: Laver les sols, plain: Je sais laver les sols}
-      - {id: c3, title: Faire les courses, plain: Je sais faire les courses}
-      - {id: c4, title: Préparer un repas, plain: Je sais cuisiner}
-tasks:
-  - {id: repassage, label: Repasser le linge, evidences: [b1.c1]}
-  - {id: sols, label: Laver les sols, evidences: [b1.c2]}
-  - {id: courses, label: Faire les courses, evidences: [b1.c3]}
-  - {id: repas, label: Préparer un repas, evidences: [b1.c4]}
-"""
 
 CATALOG = """\
 body: {id: ofa, name: Organisme de formation A}
