@@ -77,9 +77,11 @@ def has_errors(issues: list[Issue]) -> bool:
 class PortfolioError(Exception):
     """Raised at the edges when a command cannot go on (no workspace, unknown worker…).
 
-    The message is French and written for the user; the CLI prints it and exits non-zero.
+    The message is French and written for the user; a front end shows `issues` first (the
+    located problems the message sums up), then the message, and the CLI exits with `exit_code`.
     """
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    def __init__(self, message: str, exit_code: int = 1, issues: list[Issue] | None = None):
         super().__init__(message)
         self.exit_code = exit_code
+        self.issues = sort_issues(issues or [])

@@ -13,10 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
-from portfolio.load import load_worker, load_workspace, worker_files
+from portfolio.issues import Issue, PortfolioError, sort_issues
 from portfolio.model.loaded import Workspace
-from portfolio.model.workspace import Worker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +76,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PortfolioError as exc:
+            print_issues(exc.issues)
             message = f"[bold red]Erreur :[/] {escape(str(exc))}"
             stderr.print(message, markup=True, emoji=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
@@ -89,50 +88,6 @@ def print_issues(issues: list[Issue], console: Console = stderr) -> None:
     for issue in sort_issues(issues):
         style = "red" if issue.is_error else "yellow"
         console.print(issue.render(), style=style, markup=False, emoji=False, soft_wrap=True)
-
-
-def open_workspace(
-    path: Path, *, strict: bool = True, workers: bool = True
-) -> tuple[Workspace, list[Issue]]:
-    """Load a workspace for a command that needs valid data.
-
-    With `strict`, load errors (invalid files) stop the command with exit 1 after listing them,
-    since documents built on half a workspace would be wrong without anyone noticing.
-    """
-    ws, issues = load_workspace(path, workers=workers)
-    if strict and has_errors(issues):
-        print_issues([i for i in issues if i.is_error])
-        raise PortfolioError(
-            "l'espace de travail contient des erreurs (ci-dessus) : corrigez-les, puis relancez "
-            "(« portfolio check » les liste toutes)"
-        )
-    return ws, issues
-
-
-def open_worker(path: Path, worker_id: str) -> tuple[Workspace, Worker]:
-    """Load the shared files and one worker's file, for a command about that worker only.
-
-    Another worker's broken file must not stop a counselor from printing this worker's dossier,
-    and reading one file instead of thousands keeps the command quick.
-    """
-    ws, issues = load_workspace(path, workers=False)
-    file = ws.root / "workers" / f"{worker_id}.yaml"
-    if file.is_file():
-        issues += load_worker(ws, file)[1]
-    if has_errors(issues):
-        print_issues([i for i in issues if i.is_error])
-        raise PortfolioError(
-            "les données nécessaires contiennent des erreurs (ci-dessus) : corrigez-les, puis "
-            "relancez (« portfolio check » les liste toutes)"
-        )
-    if worker_id not in ws.workers:
-        known = ", ".join(f.stem for f in worker_files(ws.root)[:8]) or "aucun"
-        raise PortfolioError(
-            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
-            f"(salariés connus : {known}…)",
-            exit_code=1,
-        )
-    return ws, ws.workers[worker_id]
 
 
 def find_worker(ws: Workspace, worker_id: str) -> Any:

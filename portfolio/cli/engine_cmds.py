@@ -13,6 +13,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.assess import assess_worker, training_hours
 from portfolio.checks import (
     check_catalogs,
@@ -28,8 +29,6 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
-    open_worker,
-    open_workspace,
     print_issues,
     stderr,
     stdout,

@@ -12,6 +12,7 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
+from portfolio.app.workspace import open_worker
 from portfolio.checks import fr_date, fr_hours
 from portfolio.cli.common import (
     PANEL_ASSESS,
@@ -19,7 +20,6 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
-    open_worker,
     stderr,
     stdout,
 )

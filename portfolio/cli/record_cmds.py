@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.checks import fr_date, fr_hours
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
@@ -26,8 +27,6 @@ from portfolio.cli.common import (
     as_of_or_today,
     find_worker,
     friendly_errors,
-    open_worker,
-    open_workspace,
     stderr,
     stdout,
 )

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 import typer
 
+from portfolio.app.workspace import open_worker
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
-    open_worker,
     stderr,
 )
 from portfolio.render.documents import render_document, write_document

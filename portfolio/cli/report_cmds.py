@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
+from portfolio.app.workspace import open_workspace
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
-    open_workspace,
     stderr,
 )
 from portfolio.coverage import Coverage, body_coverage, coverage_csv, find_catalog

@@ -12,8 +12,11 @@ Rncp = Annotated[str, StringConstraints(pattern=r"^RNCP\d+$")]
 Rome = Annotated[str, StringConstraints(pattern=r"^[A-N]\d{4}$")]
 
 
+CertificationKind = Literal["titre-professionnel", "cap", "capa", "cqp", "clea", "socle"]
+
+
 class Certification(InputModel):
-    kind: Literal["titre-professionnel", "cap", "capa", "cqp", "clea", "socle"]
+    kind: CertificationKind
     code: str | None = None
     rncp: Rncp | None = None
     level: int | None = Field(default=None, ge=1, le=8)

@@ -16,6 +16,9 @@ from portfolio.model.common import Axis, Id, InputModel, Text
 ClientKind = Literal["particulier", "collectivite", "association", "entreprise"]
 Role = Literal["tuteur", "conseiller", "formateur"]
 Result = Literal["acquis", "non-acquis", "en-cours"]
+Level = Literal[1, 2, 3, 4]
+"""SPEC §4 observation levels: 1 découverte, 2 avec aide, 3 autonome, 4 maîtrise."""
+LEVELS: tuple[int, ...] = Level.__args__  # type: ignore[attr-defined]
 
 
 class Period(InputModel):
@@ -111,7 +114,7 @@ class Observation(InputModel):
     by: Text
     role: Role
     competency: str
-    level: int = Field(ge=1, le=4)
+    level: int = Field(ge=min(LEVELS), le=max(LEVELS))
     placement: str | None = None
     note: str | None = None
 

@@ -1,0 +1,283 @@
+"""French as users read and type it: every format, every parser of typed values, every label.
+
+Ground level of the package (it imports only the models' Literals): documents, terminal messages,
+checks, recording and the web pages all say a date, an hour count or a status the same way, and
+accept what people type (« 31/12/2024 », « 3h30 », « 7,5 », « autonome ») through one parser each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, get_args
+
+from portfolio.model.common import Track
+from portfolio.model.evidence import Status
+from portfolio.model.referentiel import CertificationKind
+from portfolio.model.workspace import ClientKind, Level, Result, Role
+
+NBSP = "\u00a0"
+"""No-break space: French thousands separator and the space before a unit. The shipped font has
+no narrow no-break space (U+202F), so the plain one is used."""
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+class InputError(ValueError):
+    """A value a user typed cannot be read; the message is French and says what to write."""
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def _labels(literal: Any, words: Mapping[Any, str]) -> dict[Any, str]:
+    """A label for every value of a model Literal, in the Literal's order; a value added to the
+    model without its French word fails at import, not in front of a user."""
+    values = get_args(literal)
+    missing = set(values) ^ set(words)
+    if missing:
+        raise AssertionError(f"labels out of step with {literal}: {sorted(map(str, missing))}")
+    return {value: words[value] for value in values}
+
+
+TRACK_NAMES: dict[str, str] = _labels(
+    Track,
+    {
+        "emplois-familiaux": "Emplois familiaux",
+        "agents-administratifs": "Agents administratifs",
+        "entretien-nettoyage": "Entretien et nettoyage",
+        "restauration-collective": "Restauration collective",
+        "espaces-verts": "Espaces verts",
+        "batiment": "Bâtiment",
+        "transversal": "Compétences utiles dans tous les métiers",
+    },
+)
+CLIENT_KIND_WORDS: dict[str, str] = _labels(
+    ClientKind,
+    {
+        "particulier": "particulier",
+        "collectivite": "collectivité",
+        "association": "association",
+        "entreprise": "entreprise",
+    },
+)
+STATUS_WORDS: dict[str, str] = _labels(
+    Status, {"acquise": "acquise", "en-cours": "en cours", "a-acquerir": "à acquérir"}
+)
+STATUS_LABELS: dict[str, str] = {key: word.capitalize() for key, word in STATUS_WORDS.items()}
+"""Status as a table heading or a cell that starts a line: « À acquérir »."""
+LEVEL_WORDS: dict[int, str] = _labels(
+    Level, {1: "découverte", 2: "avec aide", 3: "autonome", 4: "maîtrise"}
+)
+"""SPEC §4 observation levels."""
+LEVEL_LABELS: dict[int, str] = {n: f"{n} {word}" for n, word in LEVEL_WORDS.items()}
+LEVEL_HINTS: dict[int, str] = _labels(
+    Level,
+    {
+        1: "découvre, regarde faire",
+        2: "fait avec de l'aide",
+        3: "fait sans aide, bien",
+        4: "peut l'apprendre à un autre",
+    },
+)
+"""The few words a tutor needs to choose a level."""
+RESULT_WORDS: dict[str, str] = _labels(
+    Result, {"acquis": "acquis", "non-acquis": "non acquis", "en-cours": "en cours"}
+)
+PLAIN_RESULTS: dict[str, str] = _labels(
+    Result, {"acquis": "Réussie", "non-acquis": "Pas encore réussie", "en-cours": "En cours"}
+)
+"""A training result in the worker's dossier, in everyday words."""
+CERTIFICATION_KINDS: dict[str, str] = _labels(
+    CertificationKind,
+    {
+        "titre-professionnel": "Titre professionnel",
+        "cap": "CAP",
+        "capa": "CAP agricole",
+        "cqp": "Certificat de qualification professionnelle",
+        "clea": "Certificat CléA",
+        "socle": "Socle de compétences",
+    },
+)
+CLIENT_KINDS: tuple[str, ...] = get_args(ClientKind)
+ROLES: tuple[str, ...] = get_args(Role)
+RESULTS: tuple[str, ...] = get_args(Result)
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+def fr_date(value: dt.date | None, style: str = "short") -> str:
+    """A date as the French write it: ``12/03/2026`` or, with ``style="long"``, ``12 mars 2026``."""
+    if value is None:
+        return ""
+    if style == "long":
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return value.strftime("%d/%m/%Y")
+
+
+def fr_period(start: dt.date, end: dt.date) -> str:
+    """A period in words, without repeating what the two dates share: « le 2 février 2026 »,
+    « du 13 au 14 octobre 2025 », « du 20 janvier au 10 février 2026 »."""
+    if start == end:
+        return f"le {fr_date(start, 'long')}"
+    first = fr_date(start, "long")
+    if start.year == end.year:
+        first = first.rsplit(" ", 1)[0]
+        if start.month == end.month:
+            first = first.rsplit(" ", 1)[0]
+    return f"du {first} au {fr_date(end, 'long')}"
+
+
+def fr_number(value: float | None, decimals: int = 2, *, thousands: str = NBSP) -> str:
+    """``1234.5`` → ``1 234,5``: decimal comma, no-break thousands separator, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", thousands).replace(".", ",")
+
+
+def fr_hours(value: float | None, decimals: int = 1) -> str:
+    """``12.5`` → ``12,5 h`` on printed documents (hours rounded to a tenth)."""
+    if value is None:
+        return ""
+    return f"{fr_number(value, decimals)}{NBSP}h"
+
+
+def fr_percent(share: float | None, decimals: int = 0) -> str:
+    """A share (0.153) as a printed percentage: ``15 %``; « — » when there is none."""
+    if share is None:
+        return "—"
+    return f"{fr_number(share * 100, decimals)}{NBSP}%"
+
+
+def message_hours(hours: float) -> str:
+    """Hours inside a one-line message (checks, terminal, JSON warnings): ``1234,56 h``, to the
+    hundredth, so that a figure a counselor typed (3,25 h) is quoted as typed."""
+    return f"{fr_number(hours, 2, thousands='')} h"
+
+
+def message_percent(share: float) -> str:
+    """A share inside a one-line message: ``10 %``."""
+    return f"{share * 100:.0f} %"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 erreur », « 2 erreurs »: French plural from 2 on."""
+    return f"{count} {singular if count < 2 else plural_form or singular + 's'}"
+
+
+def end_sentence(text: str) -> str:
+    """Close a sentence ending with user text (« Mme D. ») without doubling its full stop."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+# --- folding ------------------------------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def fold(text: str) -> str:
+    """Text compared as people mean it: without capitals, accents or ligatures (SPEC §5.1)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LIGATURES)
+
+
+# --- values typed by a user ---------------------------------------------------------------------
+
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_HOURS_MINUTES = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})?\s*(?:min)?$", re.IGNORECASE)
+_YES = frozenset({"o", "oui", "y", "yes"})
+_NO = frozenset({"n", "non", "no"})
+
+
+def parse_date(text: str, what: str = "la date") -> dt.date:
+    """A date written AAAA-MM-JJ (as in the YAML files) or JJ/MM/AAAA (as French people do)."""
+    value = text.strip()
+    try:
+        found = _FRENCH_DATE.match(value)
+        if found:
+            day, month, year = (int(g) for g in found.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{what} « {value} » n'est pas une date valide : écrivez AAAA-MM-JJ (2003-01-31) "
+            "ou JJ/MM/AAAA (31/01/2003), et vérifiez que ce jour existe"
+        ) from None
+
+
+def parse_hours(text: str, what: str = "les heures") -> float:
+    """Hours as 12, 3.5, 3,5 (French decimal comma), 3h30 or 3:30; more than 0, finite."""
+    value = text.strip()
+    found = _HOURS_MINUTES.match(value)
+    try:
+        if found:
+            minutes = int(found.group(2) or 0)
+            if minutes >= 60:
+                raise ValueError
+            hours = int(found.group(1)) + minutes / 60
+        else:
+            hours = float(value.replace(",", ".").replace(" ", ""))
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"{what} « {value} » ne sont pas un nombre d'heures : écrivez par exemple 12, "
+            "3,5 ou 3h30"
+        ) from None
+    if not (hours > 0 and math.isfinite(hours)):
+        raise InputError(f"{what} « {value} » : un nombre d'heures doit être plus grand que 0")
+    return round(hours, 2)
+
+
+def parse_level(text: str) -> int:
+    """An observation level (SPEC §4) as a number or as its word: « 3 » or « autonome »."""
+    value = text.strip()
+    if value in {str(n) for n in LEVEL_WORDS}:
+        return int(value)
+    for n, word in LEVEL_WORDS.items():
+        if fold(word) == fold(value):
+            return n
+    *first, last = (f"{n} ({word})" for n, word in LEVEL_WORDS.items())
+    raise InputError(f"niveau « {value} » inconnu : écrivez {', '.join(first)} ou {last}")
+
+
+def choice(value: str, allowed: Iterable[str], what: str) -> str:
+    """A value that must be one of a few words, compared without accents or capitals."""
+    options = list(allowed)
+    folded = fold(value.strip())
+    for option in options:
+        if fold(option) == folded:
+            return option
+    raise InputError(f"{what} « {value} » n'existe pas : choisissez parmi {', '.join(options)}")
+
+
+def parse_yes_no(text: str) -> bool:
+    """« oui » / « non », as typed at a prompt (o, oui, n, non; y and yes too)."""
+    value = fold(text.strip())
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise InputError(f"« {text.strip()} » : répondez « oui » ou « non »")
