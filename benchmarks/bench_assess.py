@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import DEFAULT_MODULES, generate
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.checks import check_workspace
 from portfolio.load import load_workspace
 
@@ -56,12 +56,11 @@ def run(root: Path) -> dict[str, float]:
     errors = [i for i in issues + checked if i.is_error]
     if errors:
         raise SystemExit(f"{len(errors)} erreur(s), par exemple : {errors[0].render()}")
-    modules = {k: m for k, (m, _) in ws.module_index.items()}
 
     def assess_all() -> int:
         count = 0
         for worker in ws.workers.values():
-            assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, AS_OF)
+            assessment, _ = assess(ws, worker, AS_OF)
             count += len(assessment.referentiels)
         return count
 

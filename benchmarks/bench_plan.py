@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.load import load_referentiel, load_workspace
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
@@ -160,14 +160,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def time_plans(ws: Workspace, as_of: dt.date, budget: float | None) -> None:
-    modules = {m_id: m for m_id, (m, _) in ws.module_index.items()}
+    modules = ws.modules
     plan_times, select_times, sizes = [], [], []
     for worker in ws.workers.values():
         began = time.perf_counter()
         plan = plan_worker(ws, worker, as_of, budget)
         plan_times.append(time.perf_counter() - began)
         # The selection alone, on the same inputs as inside plan_worker.
-        assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
+        assessment, _ = assess(ws, worker, as_of)
         needed = needed_competencies(assessment, worker, modules, as_of)
         candidates = candidate_modules(needed, modules, worker, as_of)
         began = time.perf_counter()

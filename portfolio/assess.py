@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from portfolio.match import match_worker
+from portfolio.match import Vocabulary, match_worker, workspace_vocabulary
 from portfolio.model.evidence import (
     Assessment,
     BlockStatus,
@@ -19,6 +19,7 @@ from portfolio.model.evidence import (
     TrainingEvidence,
     WorkerEvidence,
 )
+from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Module, Training, Worker
 
@@ -147,19 +148,10 @@ CompetencyRule = tuple[str, tuple[float, bool]]
 BlockLayout = tuple[str, tuple[CompetencyRule, ...]]
 """A block's full id and its competencies."""
 
-LAYOUT_CACHE_SIZE = 256
-# Keyed by the identity of loaded référentiels; each entry keeps its référentiel alive, so that
-# an id cannot be reused by another object while it is cached.
-_layouts: dict[int, tuple[Referentiel, tuple[BlockLayout, ...]]] = {}
-
 
 def layout(referentiel: Referentiel) -> tuple[BlockLayout, ...]:
-    """Blocks and competencies sorted by id (SPEC §9), with full ids and merged rules; computed
-    once per loaded référentiel rather than once per worker."""
-    cached = _layouts.get(id(referentiel))
-    if cached is not None and cached[0] is referentiel:
-        return cached[1]
-    found = tuple(
+    """Blocks and competencies sorted by id (SPEC §9), with full ids and merged rules."""
+    return tuple(
         (
             referentiel.full_id(block),
             tuple(
@@ -169,10 +161,6 @@ def layout(referentiel: Referentiel) -> tuple[BlockLayout, ...]:
         )
         for block in sorted(referentiel.blocks, key=lambda b: b.id)
     )
-    _layouts[id(referentiel)] = (referentiel, found)
-    if len(_layouts) > LAYOUT_CACHE_SIZE:
-        del _layouts[next(iter(_layouts))]
-    return found
 
 
 def assess_block(
@@ -199,6 +187,7 @@ def assess_block(
 
 
 def assess_referentiel(
+    blocks: Sequence[BlockLayout],
     referentiel: Referentiel,
     evidence: WorkerEvidence,
     dated: Mapping[str, list[DatedEvidence]],
@@ -207,7 +196,7 @@ def assess_referentiel(
         id=referentiel.id,
         blocks=[
             assess_block(block_id, competencies, evidence, dated)
-            for block_id, competencies in layout(referentiel)
+            for block_id, competencies in blocks
         ],
     )
 
@@ -218,18 +207,39 @@ def assess_worker(
     modules: Mapping[str, Module],
     as_of: dt.date,
     warnings: Sequence[str] = (),
+    *,
+    vocab: Vocabulary | None = None,
+    layout_of: Callable[[Referentiel], Sequence[BlockLayout]] = layout,
 ) -> tuple[Assessment, WorkerEvidence]:
     """Assess every competency of the given référentiels (the worker's targets and the
-    transversal ones: `Workspace.assessed_referentiels`) at `as_of`, lists sorted by id (§9)."""
-    evidence = match_worker(worker, referentiels, as_of)
+    transversal ones: `Workspace.assessed_referentiels`) at `as_of`, lists sorted by id (§9).
+
+    `vocab` and `layout_of` let `assess` reuse what its workspace already built."""
+    evidence = match_worker(worker, referentiels, as_of, vocab=vocab)
     dated = dated_evidence(worker, modules, as_of)
     assessment = Assessment(
         worker=worker.id,
         as_of=as_of,
         referentiels=[
-            assess_referentiel(ref, evidence, dated)
+            assess_referentiel(layout_of(ref), ref, evidence, dated)
             for ref in sorted(referentiels, key=lambda r: r.id)
         ],
         warnings=list(warnings),
     )
     return assessment, evidence
+
+
+def assess(
+    ws: Workspace, worker: Worker, as_of: dt.date, warnings: Sequence[str] = ()
+) -> tuple[Assessment, WorkerEvidence]:
+    """The worker's assessment at `as_of` in their workspace: every caller's entry point."""
+    referentiels = ws.assessed_referentiels(worker)
+    return assess_worker(
+        worker,
+        referentiels,
+        ws.modules,
+        as_of,
+        warnings,
+        vocab=workspace_vocabulary(ws, referentiels),
+        layout_of=lambda ref: ws.memo(("layout", ref.id), lambda: layout(ref)),
+    )

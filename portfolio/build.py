@@ -6,6 +6,11 @@ file (or every worker file, for the aggregate documents), the référentiels, th
 Rendering happens in a process pool (WeasyPrint imported once per process); each output is written
 atomically and the manifest is saved as documents complete, so an interrupted build loses nothing
 and the next one finishes the work.
+
+A build holds its output folder's lock (`transaction.locked`) from the moment it reads the worker
+files to its last write: a second build of the same folder waits for it (its clean-up would
+otherwise delete the first one's temporary files), and `portfolio forget`, which takes the same
+lock, can never see a worker's documents written back after it erased them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,8 +31,10 @@ from portfolio import __version__
 from portfolio.fsutil import write_atomic
 from portfolio.load import WORKSPACE_FILE, find_workspace, load_workspace
 from portfolio.model.loaded import Workspace
+from portfolio.pool import process_pool
 from portfolio.render.documents import DOCUMENT_KINDS
 from portfolio.resources import referentiels_dir, templates_dir
+from portfolio.transaction import locked
 
 JobKind = Literal["dossier", "portfolio", "coverage", "report"]
 MANIFEST = "manifest.json"
@@ -260,12 +267,28 @@ def build(
     timeout: float = 300.0,
     progress: Progress | None = None,
 ) -> BuildSummary:
-    """Render what changed since the last build into `out`, then write the index."""
+    """Render what changed since the last build into `out`, then write the index.
+
+    Everything happens under the output folder's lock, the reading of the worker files
+    included: waits for another build or `forget` of the same folder (see the module's note)."""
     started = time.perf_counter()
     root = find_workspace(root)
+    with locked(out):
+        summary = _build_locked(root, out, as_of, jobs, timeout, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_locked(
+    root: Path,
+    out: Path,
+    as_of: dt.date,
+    jobs: int | None,
+    timeout: float,
+    progress: Progress | None,
+) -> BuildSummary:
     ws, _ = load_workspace(root)
     todo_all = plan_jobs(root, ws, as_of)
-    out.mkdir(parents=True, exist_ok=True)
     remove_partial_writes(out)
     manifest = read_manifest(out)
     summary = BuildSummary()
@@ -284,7 +307,6 @@ def build(
         )
     write_manifest(out, manifest)
     write_index(out, ws, todo_all, summary, as_of)
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -305,9 +327,7 @@ def _render_all(
     digests = {job.output: job.digest for job in todo}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     last_save = time.monotonic()
-    with ProcessPoolExecutor(
-        workers, initializer=_init_process, initargs=(str(root), as_of.isoformat())
-    ) as pool:
+    with process_pool(workers, _init_process, (str(root), as_of.isoformat())) as pool:
         pending: set[Future] = {pool.submit(_run_job, job, str(out), timeout) for job in order}
         try:
             while pending:
@@ -341,45 +361,9 @@ def write_index(
 ) -> None:
     """An index.html linking every document, grouped for the people who read them."""
     from portfolio.render.environment import render_html
+    from portfolio.render.views.index import index_view
 
-    workers = []
-    for stem in sorted({j.subject for j in jobs if j.kind in DOCUMENT_KINDS}):
-        worker = ws.workers.get(stem)
-        docs = {
-            j.kind: j.output
-            for j in jobs
-            if j.subject == stem and j.kind in DOCUMENT_KINDS and (out / j.output).is_file()
-        }
-        workers.append(
-            {
-                "id": stem,
-                "name": worker.display_name if worker else stem,
-                "association": worker.association if worker else "",
-                "dossier": docs.get("dossier"),
-                "portfolio": docs.get("portfolio"),
-                "failed": any(j.output in summary.failed for j in jobs if j.subject == stem),
-            }
-        )
-    bodies = [
-        {
-            "id": j.subject,
-            "output": j.output if (out / j.output).is_file() else None,
-            "name": next((c.body.name for c in ws.catalogs if c.body.id == j.subject), j.subject),
-        }
-        for j in jobs
-        if j.kind == "coverage"
-    ]
-    report = next(
-        (j.output for j in jobs if j.kind == "report" and (out / j.output).is_file()), None
-    )
-    html = render_html(
-        "build/index.html.j2",
-        title=ws.settings.name if ws.settings else "Documents",
-        federation=ws.settings.federation if ws.settings else None,
-        as_of=as_of,
-        workers=workers,
-        bodies=bodies,
-        report=report,
-        failed=sorted(summary.failed.items()),
-    )
+    written = {j.output for j in jobs if (out / j.output).is_file()}
+    view = index_view(ws, jobs, written, summary.failed, as_of)
+    html = render_html("build/index.html.j2", view=view)
     write_atomic(out / "index.html", html)

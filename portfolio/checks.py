@@ -8,31 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from portfolio.assess import training_hours
-from portfolio.issues import Issue, error, sort_issues, warning
-from portfolio.match import prorata, vocabulary
+from portfolio.french import fr_date, message_hours, message_percent, plural
+from portfolio.issues import CONTROL_CHARACTERS, Issue, error, sort_issues, warning
+from portfolio.match import prorata, workspace_vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Period, Placement, Worker
 
 COMPANY_CAP_HOURS = 480
 COMPANY_CAP_MONTHS = 24
-
-
-def fr_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def fr_percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
-
-
-def fr_hours(hours: float) -> str:
-    text = f"{hours:.2f}".rstrip("0").rstrip(".")
-    return f"{text.replace('.', ',')} h"
 
 
 def _duplicates(ids: Iterable[str]) -> list[tuple[int, str]]:
@@ -249,7 +239,7 @@ def _not_positive(where: Any, what: str, hours: float) -> Issue:
     return error(
         where,
         "hours",
-        f"{what} compte {fr_hours(hours)} : écrivez un nombre d'heures plus grand que 0",
+        f"{what} compte {message_hours(hours)} : écrivez un nombre d'heures plus grand que 0",
     )
 
 
@@ -392,8 +382,8 @@ def check_placements(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -
                 error(
                     at("placements", p, "tasks"),
                     "task-hours",
-                    f"les heures des tâches de {what} ({fr_hours(explicit)}) dépassent "
-                    f"ses heures ({fr_hours(placement.hours)}) : corrigez les heures "
+                    f"les heures des tâches de {what} ({message_hours(explicit)}) dépassent "
+                    f"ses heures ({message_hours(placement.hours)}) : corrigez les heures "
                     "des tâches ou de la mise à disposition",
                 )
             )
@@ -450,7 +440,7 @@ def _overlaps(at: Callable[..., Any], placements: list[Placement]) -> list[Issue
 def check_task_entries(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
     """SPEC §5.2: an entry that resolves to no task is a warning with suggestions."""
     at = _worker_at(ws, stem)
-    vocab = vocabulary(ws.assessed_referentiels(worker))
+    vocab = workspace_vocabulary(ws, ws.assessed_referentiels(worker))
     issues = []
     for p, placement in enumerate(worker.placements):
         for e, entry in enumerate(placement.tasks):
@@ -576,7 +566,7 @@ def check_company_cap(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) 
                     _worker_at(ws, stem)("placements", index, "hours"),
                     "company-cap",
                     f"plus de {COMPANY_CAP_HOURS} h de mise à disposition en entreprise "
-                    f"en {COMPANY_CAP_MONTHS} mois ({fr_hours(total)} entre le "
+                    f"en {COMPANY_CAP_MONTHS} mois ({message_hours(total)} entre le "
                     f"{fr_date(window_start)} et le {fr_date(window_end)}) : l'article "
                     "L5132-9 du Code du travail plafonne ces heures ; orientez vers des "
                     "particuliers, collectivités ou associations, ou vérifiez qu'une "
@@ -584,6 +574,25 @@ def check_company_cap(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) 
                 )
             ]
     return []
+
+
+Position = Literal["en-dessous", "au-dessus"]
+
+
+def ratio_position(
+    work: float, training: float, band: tuple[float, float]
+) -> tuple[float | None, Position | None]:
+    """SPEC §8 training ratio: training hours / work hours and where it falls against the wanted
+    band. Training without any work hours is above the band; no hours at all is not judged."""
+    low, high = band
+    if work == 0:
+        return None, ("au-dessus" if training > 0 else None)
+    ratio = training / work
+    if ratio < low:
+        return ratio, "en-dessous"
+    if ratio > high:
+        return ratio, "au-dessus"
+    return ratio, None
 
 
 def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
@@ -598,56 +607,206 @@ def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.dat
         for p in worker.placements
         if p.end >= p.start and p.hours > 0
     )
-    training = training_hours(worker, {k: m for k, (m, _) in ws.module_index.items()}, as_of)
-    if work == 0 and training == 0:
+    training = training_hours(worker, ws.modules, as_of)
+    ratio, position = ratio_position(work, training, (low, high))
+    if position is None:
         return []
-    band = f"fourchette voulue de {fr_percent(low)} à {fr_percent(high)} des heures de travail"
-    if work == 0:
+    band = (
+        f"fourchette voulue de {message_percent(low)} à {message_percent(high)} des heures de "
+        "travail"
+    )
+    if ratio is None:
         message = (
-            f"au {fr_date(as_of)}, {fr_hours(training)} de formation et aucune heure de "
+            f"au {fr_date(as_of)}, {message_hours(training)} de formation et aucune heure de "
             f"travail ({band}) : enregistrez ses mises à disposition"
         )
     else:
-        ratio = training / work
-        if low <= ratio <= high:
-            return []
         advice = (
             "proposez-lui des modules de formation (« portfolio plan »)"
-            if ratio < low
+            if position == "en-dessous"
             else "vérifiez les heures de formation, ou proposez-lui plus de mises à disposition"
         )
         message = (
-            f"au {fr_date(as_of)}, {fr_hours(training)} de formation pour {fr_hours(work)} "
-            f"de travail, soit {fr_percent(ratio)}, hors de la {band} : {advice}"
+            f"au {fr_date(as_of)}, {message_hours(training)} de formation pour "
+            f"{message_hours(work)} de travail, soit {message_percent(ratio)}, hors de la "
+            f"{band} : {advice}"
         )
     return [warning(_worker_at(ws, stem)("id"), "training-ratio", message)]
+
+
+HOURS_PER_DAY = 24
+
+
+def check_daily_hours(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """SPEC §8: more hours than 24 per day of the placement's dates is an error, not a warning
+    (a million-row timesheet made placements of 20,000 h)."""
+    at = _worker_at(ws, stem)
+    issues = []
+    for p, placement in enumerate(worker.placements):
+        if placement.end < placement.start:
+            continue  # an error of its own (check_placements)
+        days = (placement.end - placement.start).days + 1
+        if placement.hours > HOURS_PER_DAY * days:
+            issues.append(
+                error(
+                    at("placements", p, "hours"),
+                    "daily-hours",
+                    f"la mise à disposition « {placement.id} » compte "
+                    f"{message_hours(placement.hours)} en {plural(days, 'jour')} (du "
+                    f"{fr_date(placement.start)} au {fr_date(placement.end)}), soit plus de "
+                    f"{HOURS_PER_DAY} h par jour : corrigez ses heures ou ses dates",
+                )
+            )
+    return issues
+
+
+# --- stored text --------------------------------------------------------------------------------
+
+SHORT_TEXT_CHARACTERS = 200
+LONG_TEXT_CHARACTERS = 2_000
+LONG_TEXT_FIELDS = frozenset({"note", "description"})
+"""Free-text fields of paragraphs; every other text is a name, a title or a sentence
+(docs/formats.md, « Longueur des textes »)."""
+
+TextPath = tuple[str | int, ...]
+
+
+def _plain_texts(model: BaseModel) -> bool:
+    """Whether every text of a loaded file is short and free of control characters: a quick
+    pass, so that the located walk (`_texts`, five times slower) runs only for a file with a
+    problem."""
+    pending: list[object] = [model]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if len(value) > SHORT_TEXT_CHARACTERS or CONTROL_CHARACTERS.search(value):
+                return False
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, BaseModel):
+            pending.extend(value.__dict__.values())  # its fields, twice as quick as iter()
+    return True
+
+
+def _texts(value: object, loc: TextPath) -> Iterator[tuple[TextPath, str]]:
+    """Every text of a loaded file, with its place (for `Workspace.locate`)."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name, item in value.__dict__.items():
+            yield from _texts(item, (*loc, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, str(key)))
+
+
+def _text_issues(model: BaseModel, at: Callable[..., Any]) -> list[Issue]:
+    """SPEC §8, stored text: no control character (a tab and a line break only in a note), and
+    a bounded length: an ESC sequence stored from a timesheet cell drove the terminal of every
+    later `grid`, and a 4.8 MB note made a 1,168-page portfolio in 255 s."""
+    if _plain_texts(model):
+        return []
+    issues = []
+    for loc, text in _texts(model, ()):
+        name = next(str(part) for part in reversed(loc) if isinstance(part, str))
+        last = loc[-1]
+        what = f"l'élément n°{last + 1} de « {name} »" if isinstance(last, int) else f"« {name} »"
+        long = name in LONG_TEXT_FIELDS
+        limit = LONG_TEXT_CHARACTERS if long else SHORT_TEXT_CHARACTERS
+        if len(text) > limit:
+            issues.append(
+                error(
+                    at(*loc),
+                    "text-length",
+                    f"{what} compte {_grouped(len(text))} caractères, plus que les "
+                    f"{_grouped(limit)} permis : raccourcissez ce texte (les documents le "
+                    "reprennent en entier)",
+                )
+            )
+        control = next(
+            (
+                found.group()
+                for found in CONTROL_CHARACTERS.finditer(text)
+                if not (long and found.group() in "\t\n")
+            ),
+            None,
+        )
+        if control is not None:
+            allowed = (
+                "seuls la tabulation et le retour à la ligne sont permis dans ce texte"
+                if long
+                else "ce texte tient sur une ligne"
+            )
+            issues.append(
+                error(
+                    at(*loc),
+                    "control-character",
+                    f"{what} contient un caractère de contrôle invisible (U+{ord(control):04X}), "
+                    f"qui peut commander le terminal ou le document qui l'affiche : "
+                    f"supprimez-le ; {allowed}",
+                )
+            )
+    return issues
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def check_worker_texts(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """Every text of a worker file (`_text_issues`)."""
+    return _text_issues(worker, _worker_at(ws, stem))
+
+
+def check_shared_texts(ws: Workspace) -> list[Issue]:
+    """Every text of workspace.yaml, the catalogues and the référentiels (`_text_issues`)."""
+    issues: list[Issue] = []
+    if ws.settings is not None:
+        issues += _text_issues(ws.settings, lambda *loc: ws.locate("workspace", "workspace", *loc))
+    for catalog in ws.catalogs:
+        body = catalog.body.id
+        issues += _text_issues(catalog, lambda *loc, body=body: ws.locate("catalog", body, *loc))
+    for ref in ws.referentiels.values():
+        issues += _text_issues(ref, lambda *loc, ref=ref.id: ws.locate("referentiel", ref, *loc))
+    return issues
 
 
 WORKER_CHECKS: tuple[WorkerCheck, ...] = (
     check_identity,
     check_placements,
+    check_daily_hours,
     check_task_entries,
     check_references,
     check_company_cap,
     check_training_ratio,
+    check_worker_texts,
 )
 
 
 def check_worker(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
+    """The rules about one worker file."""
     return [issue for rule in WORKER_CHECKS for issue in rule(ws, stem, worker, as_of)]
 
 
 def check_shared(ws: Workspace) -> list[Issue]:
     """The rules about what every worker shares: settings, catalogues, référentiels."""
-    issues = check_settings(ws) + check_catalogs(ws)
+    issues = check_settings(ws) + check_catalogs(ws) + check_shared_texts(ws)
     for ref in ws.referentiels.values():
         issues += check_referentiel(ws, ref)
     return issues
 
 
-def check_workspace(ws: Workspace, as_of: dt.date) -> list[Issue]:
-    """Every rule of SPEC §8 over a loaded workspace (load issues are added by the caller)."""
+def check_workspace(
+    ws: Workspace, as_of: dt.date, workers: Iterable[str] | None = None
+) -> list[Issue]:
+    """Every rule of SPEC §8 over a loaded workspace: the shared files', then those of each of
+    `workers` (file stems; by default every loaded worker). Load issues are the caller's."""
     issues = check_shared(ws)
-    for stem, worker in ws.workers.items():
-        issues += check_worker(ws, stem, worker, as_of)
+    for stem in ws.workers if workers is None else workers:
+        issues += check_worker(ws, stem, ws.workers[stem], as_of)
     return sort_issues(issues)

@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
-from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.checks import check_worker
 from portfolio.issues import Issue, sort_issues
 from portfolio.load import _cyclic_gc_paused, load_worker, load_workspace, worker_files
 from portfolio.model.evidence import Assessment
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
+from portfolio.pool import process_pool
 
 T = TypeVar("T")
 
@@ -76,11 +76,8 @@ def map_workers(
         for file in files:
             yield _run(file)  # type: ignore[misc]
         return
-    context = get_context("fork") if hasattr(os, "fork") else get_context()
-    with context.Pool(
-        workers, initializer=_init, initargs=(str(root), as_of.isoformat(), stage)
-    ) as pool:
-        yield from pool.imap(_run, files, chunksize=CHUNK)  # type: ignore[misc]
+    with process_pool(workers, _init, (str(root), as_of.isoformat(), stage)) as pool:
+        yield from pool.map(_run, files, chunksize=CHUNK)  # type: ignore[misc]
 
 
 def issues_only(
@@ -107,11 +104,8 @@ def assessed_worker(
     """`portfolio assess --all`: the assessment, unless the worker's data has errors."""
     if worker is None or any(i.is_error for i in issues):
         return AssessedWorker(stem, None, False, [], issues)
-    modules = {mid: module for mid, (module, _) in ws.module_index.items()}
     warnings = [i.render() for i in issues]
-    assessment, _ = assess_worker(
-        worker, ws.assessed_referentiels(worker), modules, as_of, warnings
-    )
+    assessment, _ = assess(ws, worker, as_of, warnings)
     return AssessedWorker(
         stem, assessment.model_dump_json(), bool(warnings), summary_rows(stem, assessment), []
     )

@@ -1,37 +1,76 @@
 """Erase a worker and every output that names them (SPEC §9 `forget`, docs/donnees-personnelles.md).
 
-Erasure is planned first, from file names only, so that the user confirms an exact list and so
-that a worker file too broken to load can still be erased. Nothing is searched by content: the
-documents are PDFs, and the documents that name every worker (the build's index and programme
-report) are removed whole, to be made again without the person by the next `portfolio build`.
+Erasure is planned first, so that the user confirms an exact list and so that a worker file too
+broken to load can still be erased. Documents are PDFs: they are found by their names. Those
+that name every worker (the build's index and programme report, the programme reports `report`
+writes under their default names) are removed whole, to be made again without the person. The
+workspace's own text is searched by content: the person's rows are removed from its timesheets
+and the comment lines naming them from its YAML files, the rest of each file kept byte for byte;
+any other mention is listed for someone to correct, as the tool cannot judge it.
+
+Forgetting happens under the workspace's lock, then each output folder's lock (always in this
+order, output folders sorted), and `build` reads the worker files under its output folder's
+lock: a build running at the same moment either ends before the erasure or starts after it, and
+never brings the person's documents back.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from portfolio.build import MANIFEST, PROGRAMME_DIR
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
-from portfolio.load import find_workspace
+from portfolio.load import WORKSPACE_FILE, find_workspace, load_file
 from portfolio.model.common import ID_PATTERN
+from portfolio.model.workspace import Worker
+from portfolio.resources import DEFAULT_OUTPUT
+from portfolio.transaction import commit, locked
 
-DEFAULT_OUTPUT = "documents"
-"""The folder `portfolio build` writes to when no -o is given, inside the workspace."""
 BUILD_INDEX = "index.html"
 DOC_SUFFIXES = (".pdf", ".html")
+REPORT_STEM = "rapport-programme"
+"""The name `portfolio report` gives its file by default (cli/report_cmds.py)."""
+REPORT_SUFFIXES = (".pdf", ".html", ".csv", ".json")
+TEXT_SUFFIXES = frozenset({".yaml", ".yml", ".csv", ".txt", ".md", ".json", ".html", ".htm"})
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+LARGEST_READ = 20_000_000
+"""Bytes: a workspace file larger than this is not searched (no timesheet or note is)."""
+WORKSPACE_DATA = ("workers", "catalog", "referentiels", "imports", WORKSPACE_FILE)
+"""Parts of a workspace that removing a link's target must never touch."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A workspace file that stays, without the lines about the person."""
+
+    content: bytes
+    lines: int
+    kind: Literal["timesheet", "comments"]
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Something naming the person that `forget` leaves for someone to correct or check."""
+
+    path: Path
+    line: int | None
+    """The line that names them; None for a link whose target lies outside (left alone)."""
 
 
 @dataclass
 class ErasurePlan:
-    """What `forget` deletes: files, whole folders, and manifest entries."""
+    """What `forget` deletes: files, whole folders, manifest entries, lines of workspace files."""
 
     source: Path | None = None
     """The worker file, also listed in `files`: erased last."""
@@ -39,10 +78,13 @@ class ErasurePlan:
     folders: list[Path] = field(default_factory=list)
     manifests: dict[Path, list[str]] = field(default_factory=dict)
     """Manifest file → the entries to drop from it."""
+    rewrites: dict[Path, Rewrite] = field(default_factory=dict)
+    leftovers: list[Leftover] = field(default_factory=list)
+    """Not erased: shown so that a person corrects them."""
 
     @property
     def empty(self) -> bool:
-        return not (self.files or self.folders or self.manifests)
+        return not (self.files or self.folders or self.manifests or self.rewrites)
 
 
 def mentions(name: str, worker: str, others: set[str]) -> bool:
@@ -61,6 +103,33 @@ def mentions(name: str, worker: str, others: set[str]) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Person:
+    """Whom to look for in text: the id (as a whole id) and, when the file told it, the name."""
+
+    worker: str
+    others: set[str]
+    name: re.Pattern[str] | None
+
+    def named_in(self, text: str) -> bool:
+        if mentions(text, self.worker, self.others):
+            return True
+        return self.name is not None and self.name.search(text) is not None
+
+
+def _person(root: Path, worker: str, others: set[str]) -> Person:
+    """The person's first and last name, read from their file when it is valid."""
+    file = root / "workers" / f"{worker}.yaml"
+    loaded = None
+    if file.is_file():
+        loaded, _, _ = load_file(Worker, file, f"workers/{file.name}", root)
+    name = None
+    if loaded is not None:
+        first, last = re.escape(loaded.first_name.strip()), re.escape(loaded.last_name.strip())
+        name = re.compile(rf"(?<!\w){first}\s+{last}(?!\w)", re.IGNORECASE)
+    return Person(worker, others, name)
+
+
 def _other_workers(root: Path, worker: str) -> set[str]:
     folder = root / "workers"
     stems = {f.stem for f in folder.glob("*.yaml")} if folder.is_dir() else set()
@@ -68,8 +137,8 @@ def _other_workers(root: Path, worker: str) -> set[str]:
 
 
 def _walk(folder: Path, worker: str, others: set[str], plan: ErasurePlan) -> None:
-    """Files and folders under `folder` whose name carries the worker's id (symlinks not
-    followed: a link is removed, never what it points to)."""
+    """Files and folders under `folder` whose name carries the worker's id (links are not
+    followed here: see `_link_targets`)."""
     for current, dirs, files in os.walk(folder):
         base = Path(current)
         for name in sorted(dirs):
@@ -119,6 +188,15 @@ def _collective_documents(folder: Path, plan: ErasurePlan) -> None:
     _drop_from_manifest(folder, lambda parts: parts[0] == PROGRAMME_DIR, plan)
 
 
+def _programme_reports(folder: Path) -> list[Path]:
+    """`rapport-programme.pdf` (or .html, .csv, .json): `portfolio report` names every worker.
+
+    Removed whole, as their PDF cannot be searched; pseudonymised ones too, which still hold
+    the person's figures (docs/donnees-personnelles.md)."""
+    reports = (folder / f"{REPORT_STEM}{suffix}" for suffix in REPORT_SUFFIXES)
+    return [path for path in reports if path.is_file() or path.is_symlink()]
+
+
 def _default_named(folder: Path, worker: str, others: set[str]) -> list[Path]:
     """Documents `render` and `grid` write by default in the current folder:
     `<id>-dossier.pdf`, `<id>-portfolio.html`, `grille-<id>-<placement>.pdf`."""
@@ -137,9 +215,190 @@ def _default_named(folder: Path, worker: str, others: set[str]) -> list[Path]:
     return found
 
 
-def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> ErasurePlan:
-    """Everything to delete for one worker; raises when the id or an output folder is wrong."""
-    root = find_workspace(root).resolve()
+def _link_targets(root: Path, folders: list[Path], others: set[str], plan: ErasurePlan) -> None:
+    """What the links of the plan lead to, erased too when it lies inside the workspace or an
+    output folder and is only the person's; a link leading elsewhere is never followed."""
+    zones = [root, *folders]
+    data = [root / part for part in WORKSPACE_DATA]
+    for link in [p for p in plan.files if p.is_symlink()]:
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue  # a dangling link: nothing behind it
+        protected = [*zones, *data, link.parent.resolve()]
+        inside = any(target.is_relative_to(zone) for zone in zones)
+        if not inside or any(p.is_relative_to(target) for p in protected):
+            plan.leftovers.append(Leftover(link, None))
+            continue
+        if any(target.is_relative_to(part) for part in data) or _names_others(target, others):
+            plan.leftovers.append(Leftover(link, None))
+            continue
+        (plan.folders if target.is_dir() else plan.files).append(target)
+
+
+def _names_others(target: Path, others: set[str]) -> bool:
+    """Whether a file or folder carries another worker's id in its name or below it."""
+    names = [target.name]
+    if target.is_dir():
+        for _, dirs, files in os.walk(target):
+            names += dirs + files
+    return any(mentions(name, other, set()) for name in names for other in others)
+
+
+# --- the workspace's own text -------------------------------------------------------------------
+
+
+def _workspace_text(root: Path, skipped: set[Path], person: Person, plan: ErasurePlan) -> None:
+    """The person's timesheet rows and comment lines to remove, and the other mentions, in every
+    file of the workspace outside the output folders and the plan (links are not followed)."""
+    erased = set(plan.files)
+    for current, dirs, files in os.walk(root):
+        base = Path(current)
+        dirs[:] = sorted(
+            d for d in dirs if (base / d) not in skipped and (base / d) not in plan.folders
+        )
+        for name in sorted(files):
+            path = base / name
+            if path in erased or path.is_symlink() or not path.is_file():
+                continue
+            if path.stat().st_size > LARGEST_READ:
+                continue
+            _search_file(path, person, plan)
+
+
+def _search_file(path: Path, person: Person, plan: ErasurePlan) -> None:
+    suffix = path.suffix.lower()
+    rewrite = None
+    if suffix == ".csv":
+        rewrite = _csv_without(path.read_bytes(), person.worker)
+    elif suffix == ".xlsx":
+        rewrite = _xlsx_without(path, person.worker)
+    elif suffix in YAML_SUFFIXES:
+        rewrite = _comments_without(path.read_bytes(), person)
+    if rewrite is not None:
+        plan.rewrites[path] = rewrite
+    if suffix not in TEXT_SUFFIXES:
+        return
+    content = rewrite.content if rewrite is not None else path.read_bytes()
+    text = content.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if person.named_in(line):
+            plan.leftovers.append(Leftover(path, number))
+
+
+def _comments_without(raw: bytes, person: Person) -> Rewrite | None:
+    """A YAML file without its whole-line comments naming the person: a comment is never data,
+    so the file means exactly what it meant."""
+    try:
+        lines = raw.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None
+    kept = [line for line in lines if not (line.lstrip().startswith("#") and person.named_in(line))]
+    if len(kept) == len(lines):
+        return None
+    return Rewrite("".join(kept).encode("utf-8"), len(lines) - len(kept), "comments")
+
+
+def _worker_column(header: list[str]) -> int | None:
+    """Where a timesheet keeps the worker id, as `portfolio import` reads it; None when the file
+    is not a timesheet."""
+    from portfolio.record.timesheet import TimesheetError, map_columns
+
+    try:
+        columns, _ = map_columns([cell.lstrip("\ufeff").strip() for cell in header])
+    except TimesheetError:
+        return None
+    return columns["worker"]
+
+
+def _person_rows(rows: Iterable[Sequence[Any]], worker: str) -> list[int]:
+    """Numbers (from 1) of the rows whose worker cell is the person's id; the first non-empty
+    row is the header. None when the table is not a timesheet."""
+    column: int | None = None
+    found = []
+    for number, values in enumerate(rows, start=1):
+        cells = ["" if value is None else str(value) for value in values]
+        if column is None:
+            if any(cell.strip() for cell in cells):
+                column = _worker_column(cells)
+                if column is None:
+                    return []
+            continue
+        if column < len(cells) and cells[column].strip() == worker:
+            found.append(number)
+    return found
+
+
+def _csv_without(raw: bytes, worker: str) -> Rewrite | None:
+    """A CSV timesheet without the person's rows; every other byte stays (encoding, separator,
+    quotes, line ends), decoded as `portfolio import` decodes it."""
+    try:
+        text, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = raw.decode("cp1252", errors="surrogateescape"), "cp1252"
+    lines = io.StringIO(text, newline="").readlines()
+    first = next((line for line in lines if line.strip()), "")
+    reader = csv.reader(iter(lines), delimiter=max((";", ",", "\t"), key=first.count))
+    rows: list[tuple[list[str], list[str]]] = []
+    consumed = 0
+    try:
+        for cells in reader:
+            rows.append((cells, lines[consumed : reader.line_num]))
+            consumed = reader.line_num
+    except csv.Error:
+        return None  # a file `import` refuses too
+    doomed = set(_person_rows((cells for cells, _ in rows), worker))
+    if not doomed:
+        return None
+    kept = [line for n, (_, row) in enumerate(rows, start=1) if n not in doomed for line in row]
+    content = "".join(kept + lines[consumed:]).encode(encoding, errors="surrogateescape")
+    return Rewrite(content, len(doomed), "timesheet")
+
+
+def _xlsx_without(path: Path, worker: str) -> Rewrite | None:
+    """An Excel timesheet without the person's rows, on every sheet with a timesheet header;
+    saved again by openpyxl (values, formulas and styles stay; pictures and charts do not)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path)
+    except Exception:  # openpyxl raises many kinds for a damaged file: `import` refuses it too
+        return None
+    dropped = 0
+    for sheet in book.worksheets:
+        doomed = _person_rows(sheet.iter_rows(values_only=True), worker)
+        for first, count in _runs(doomed):
+            sheet.delete_rows(first, count)
+        dropped += len(doomed)
+    if not dropped:
+        return None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Rewrite(buffer.getvalue(), dropped, "timesheet")
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Increasing row numbers as (first, count) runs, the last run first: deleting from the
+    bottom keeps the numbers above it valid."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and sum(runs[-1]) == number:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((number, 1))
+    return runs[::-1]
+
+
+# --- planning and erasing -----------------------------------------------------------------------
+
+
+def output_folders(root: Path, outputs: list[Path]) -> list[Path]:
+    """The workspace's documents folder and the folders given with --output, each once."""
+    folders = [root / DEFAULT_OUTPUT, *outputs]
+    return sorted(dict.fromkeys(f.resolve() for f in folders if f.is_dir()))
+
+
+def _check_request(worker: str, outputs: list[Path]) -> None:
     if not re.fullmatch(ID_PATTERN.removeprefix("^").removesuffix("$"), worker):
         raise PortfolioError(
             f"« {worker} » n'est pas un identifiant de salarié : minuscules sans accent, chiffres "
@@ -153,15 +412,21 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
                 "(rien n'a été effacé)",
                 exit_code=2,
             )
+
+
+def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> ErasurePlan:
+    """Everything to delete for one worker; raises when the id or an output folder is wrong."""
+    root = find_workspace(root).resolve()
+    _check_request(worker, outputs)
     others = _other_workers(root, worker)
+    person = _person(root, worker, others)
     plan = ErasurePlan()
     workers = root / "workers"
     if (workers / f"{worker}.yaml").is_file():
         plan.source = workers / f"{worker}.yaml"
     if workers.is_dir():
         _walk(workers, worker, others, plan)  # the file, editors' backups, interrupted writes
-    folders = [root / DEFAULT_OUTPUT, *outputs]
-    folders = list(dict.fromkeys(f.resolve() for f in folders if f.is_dir()))
+    folders = output_folders(root, outputs)
     builds = [folder for folder in folders if (folder / MANIFEST).is_file()]
     for folder in folders:
         _walk(folder, worker, others, plan)
@@ -169,20 +434,70 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
         _drop_from_manifest(
             folder, lambda parts: any(mentions(p, worker, others) for p in parts), plan
         )
-    for folder in dict.fromkeys([root, cwd.resolve()]):
+    printed = list(dict.fromkeys([root, cwd.resolve()]))
+    for folder in printed:
         plan.files += _default_named(folder, worker, others)
+    _workspace_text(root, set(folders), person, plan)
     if not plan.empty:  # the worker did exist: the collective documents name them
         for folder in builds:
             _collective_documents(folder, plan)
-    plan.files = list(dict.fromkeys(plan.files))
-    inside = tuple(plan.folders)
-    plan.files = [f for f in plan.files if not any(f.is_relative_to(d) for d in inside)]
+        for folder in dict.fromkeys([*printed, *folders]):
+            plan.files += _programme_reports(folder)
+    _link_targets(root, folders, others, plan)
+    _without_overlaps(plan)
     return plan
 
 
-def erase(plan: ErasurePlan) -> None:
-    """Delete the documents, then clean the manifests, then the worker file last: if this is
-    interrupted, running `forget` again finds what is left."""
+def _without_overlaps(plan: ErasurePlan) -> None:
+    """Each thing once, and nothing inside a folder erased whole (nor a file to keep that goes
+    anyway)."""
+    folders = list(dict.fromkeys(plan.folders))
+    plan.folders = [d for d in folders if not any(d != o and d.is_relative_to(o) for o in folders)]
+
+    def erased(path: Path) -> bool:
+        return any(path.is_relative_to(folder) for folder in plan.folders)
+
+    plan.files = [f for f in dict.fromkeys(plan.files) if not erased(f)]
+    gone = set(plan.files)
+    plan.rewrites = {
+        p: rewrite for p, rewrite in plan.rewrites.items() if p not in gone and not erased(p)
+    }
+    plan.leftovers = [
+        left
+        for left in plan.leftovers
+        if left.line is None or (left.path not in gone and not erased(left.path))
+    ]
+
+
+@contextmanager
+def erasure_locks(root: Path, outputs: list[Path]) -> Iterator[None]:
+    """The workspace's lock, then each output folder's, in a fixed order (see the module's note).
+
+    The workspace's `documents/` is locked even before it exists: a build starting there
+    meanwhile would otherwise read the worker file that is about to go. Folders are locked by
+    their real path, so that a folder given twice (through a link) is locked once."""
+    folders = [(root / DEFAULT_OUTPUT).resolve(), *(f.resolve() for f in outputs)]
+    with ExitStack() as stack:
+        stack.enter_context(locked(root))
+        for folder in sorted(dict.fromkeys(folders)):
+            if folder != root:
+                stack.enter_context(locked(folder))
+        yield
+
+
+def forget_worker(root: Path, worker: str, outputs: list[Path], cwd: Path) -> ErasurePlan:
+    """Plan again under the locks, then erase; returns what was erased."""
+    root = find_workspace(root).resolve()
+    _check_request(worker, outputs)
+    with erasure_locks(root, outputs):
+        plan = plan_erasure(root, worker, outputs, cwd)
+        erase(plan, root)
+    return plan
+
+
+def erase(plan: ErasurePlan, root: Path) -> None:
+    """Delete the documents, clean the manifests and the workspace's files, then the worker file
+    last: if this is interrupted, running `forget` again finds what is left."""
     for path in plan.folders:
         shutil.rmtree(path)
     for path in plan.files:
@@ -193,6 +508,8 @@ def erase(plan: ErasurePlan) -> None:
         write_atomic(
             manifest, json.dumps(_without(data, set(dropped)), indent=1, ensure_ascii=False) + "\n"
         )
+    if plan.rewrites:
+        commit(root, {path: rewrite.content for path, rewrite in plan.rewrites.items()})
     if plan.source is not None:
         plan.source.unlink(missing_ok=True)
 

@@ -1,8 +1,9 @@
 """French as users read and type it: every format, every parser of typed values, every label.
 
-Ground level of the package (it imports only the models' Literals): documents, terminal messages,
-checks, recording and the web pages all say a date, an hour count or a status the same way, and
-accept what people type (« 31/12/2024 », « 3h30 », « 7,5 », « autonome ») through one parser each.
+Ground level of the package (it imports only the Literals of `model/literals.py`): documents,
+terminal messages, checks, recording and the web pages all say a date, an hour count or a status
+the same way, and accept what people type (« 31/12/2024 », « 3h30 », « 7,5 », « autonome »)
+through one parser each.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
-from portfolio.model.common import Track
-from portfolio.model.evidence import Status
-from portfolio.model.referentiel import CertificationKind
-from portfolio.model.workspace import ClientKind, Level, Result, Role
+from portfolio.model.literals import (
+    CertificationKind,
+    ClientKind,
+    Level,
+    Role,
+    Status,
+    Track,
+    TrainingResult,
+)
 
 NBSP = "\u00a0"
 """No-break space: French thousands separator and the space before a unit. The shipped font has
@@ -98,10 +104,11 @@ LEVEL_HINTS: dict[int, str] = _labels(
 )
 """The few words a tutor needs to choose a level."""
 RESULT_WORDS: dict[str, str] = _labels(
-    Result, {"acquis": "acquis", "non-acquis": "non acquis", "en-cours": "en cours"}
+    TrainingResult, {"acquis": "acquis", "non-acquis": "non acquis", "en-cours": "en cours"}
 )
 PLAIN_RESULTS: dict[str, str] = _labels(
-    Result, {"acquis": "Réussie", "non-acquis": "Pas encore réussie", "en-cours": "En cours"}
+    TrainingResult,
+    {"acquis": "Réussie", "non-acquis": "Pas encore réussie", "en-cours": "En cours"},
 )
 """A training result in the worker's dossier, in everyday words."""
 CERTIFICATION_KINDS: dict[str, str] = _labels(
@@ -117,7 +124,7 @@ CERTIFICATION_KINDS: dict[str, str] = _labels(
 )
 CLIENT_KINDS: tuple[str, ...] = get_args(ClientKind)
 ROLES: tuple[str, ...] = get_args(Role)
-RESULTS: tuple[str, ...] = get_args(Result)
+RESULTS: tuple[str, ...] = get_args(TrainingResult)
 
 
 # --- formats ------------------------------------------------------------------------------------
@@ -196,6 +203,8 @@ def end_sentence(text: str) -> str:
 
 # --- folding ------------------------------------------------------------------------------------
 
+# NFKD does not split the French ligatures; folding them lets "coeur" and "cœur" meet, as French
+# keyboards rarely type "œ".
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 

@@ -14,7 +14,7 @@ def _umask() -> int:
     return current
 
 
-def _mode_for(path: Path) -> int:
+def kept_mode(path: Path) -> int:
     """Keep the mode of the file being replaced; a new file gets the usual umask-based mode.
 
     (`mkstemp` creates files readable by their owner only, which would silently make a worker
@@ -26,13 +26,18 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename it."""
+def write_atomic(path: Path, content: str | bytes, *, mode: int | None = None) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename it.
+
+    `mode` (0o600 for a secret) is the file's from its creation on, never loosened for a moment:
+    the temporary file is created readable by its owner only and given `mode` before any byte
+    is written. Without it, the replaced file's mode is kept (`kept_mode`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, _mode_for(path))
+        os.fchmod(fd, kept_mode(path) if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -5,7 +5,7 @@ Stages never raise for a user's mistake: they return `Issue` values that the CLI
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -34,27 +34,28 @@ class Issue(NamedTuple):
         character, shown escaped (\\n) so that scripts reading `path:line:column:` stay right."""
         loc = self.location
         where = loc.path if loc.line == 0 else f"{loc.path}:{loc.line}:{loc.column}"
-        return _one_line(f"{where}: {self.severity.value}: {self.message}")
+        return terminal_safe(f"{where}: {self.severity.value}: {self.message}")
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 controls (ESC starts the sequences that recolour, move the cursor or retitle the
+window) and the line and paragraph separators: refused in stored text (SPEC §8,
+`portfolio.checks`), escaped in every terminal output."""
+
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""CONTROL_CHARACTERS, and the bidi embeddings, overrides and isolates that show a line
+reversed: accepted in stored text (right-to-left names), escaped on a terminal."""
 
 
-def _one_line(text: str) -> str:
-    """Escape control characters, line separators and bidi overrides, which could split the
-    line or show it reversed on a terminal."""
-    if text.isprintable():
-        return text
-    return "".join(
-        repr(char)[1:-1]
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp"}
-        else char
-        for char in text
-    )
+def terminal_safe(text: str) -> str:
+    """A text as a terminal may print it: controls, line separators and bidi overrides shown
+    escaped (ESC as \\x1b, a line break as \\n), so that a value read from a file or typed on
+    the command line can neither drive the terminal nor split a `path:line:column:` line."""
+    return _TERMINAL_UNSAFE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def error(location: Location, code: str, message: str) -> Issue:
@@ -72,6 +73,40 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
 
 def has_errors(issues: list[Issue]) -> bool:
     return any(i.is_error for i in issues)
+
+
+ISSUES_PER_FILE = 50
+"""Beyond this, a file's issues are counted, not listed: a file with 150,000 unknown keys
+printed 150,000 lines in a minute, and the first ones are those to fix first anyway."""
+
+
+def cap_per_file(issues: list[Issue], limit: int = ISSUES_PER_FILE) -> list[Issue]:
+    """The first `limit` issues of each file, in file order, then one error counting the rest,
+    placed where the first of them is."""
+    by_file: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_file.setdefault(issue.location.path, []).append(issue)
+    if all(len(found) <= limit for found in by_file.values()):
+        return issues
+    kept: list[Issue] = []
+    for found in by_file.values():
+        ordered = sort_issues(found)
+        kept += ordered[:limit]
+        if len(ordered) > limit:
+            kept.append(more_issues(ordered[limit].location, len(ordered) - limit, limit))
+    return kept
+
+
+def more_issues(location: Location, count: int, limit: int) -> Issue:
+    """The one error that stands for the `count` issues of a file not listed after the first
+    `limit`; placed where the first of them is, so that it is printed after those listed."""
+    grouped = f"{count:,}".replace(",", " ")
+    return error(
+        location,
+        "more-issues",
+        f"problèmes de ce fichier non affichés : encore {grouped} ; corrigez d'abord les {limit} "
+        "ci-dessus, puis relancez « portfolio check »",
+    )
 
 
 class PortfolioError(Exception):

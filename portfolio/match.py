@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +16,9 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from portfolio.french import fold
 from portfolio.model.evidence import PlacementEvidence, ResolvedEntry, WorkerEvidence
+from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Placement, Worker
 
@@ -30,9 +31,6 @@ STOP_WORDS = frozenset(
 
 # Every character that is neither a letter nor a digit (Unicode-aware: `\w` minus `_`).
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
-# NFKD does not split the French ligatures; folding them lets "coeur" and "cœur" meet, as French
-# keyboards rarely type "œ".
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 _stemmer = snowballstemmer.stemmer("french")
 
 SUGGESTION_CANDIDATES = 40
@@ -43,8 +41,6 @@ SUGGESTION_WINDOW = 15
 """Only labels scoring within this many points of the best one are suggested: WRatio scores
 short unrelated labels around 60, which would drown the one close match."""
 
-VOCABULARY_CACHE_SIZE = 64
-
 Tokens = tuple[str, ...]
 
 
@@ -52,9 +48,7 @@ Tokens = tuple[str, ...]
 def normalise(text: str) -> Tokens:
     """SPEC §5.1, in its order: lower case, fold accents, keep letters and digits, drop stop
     words, stem each word."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).translate(_LIGATURES)
-    words = _NOT_LETTER_OR_DIGIT.sub(" ", folded).split()
+    words = _NOT_LETTER_OR_DIGIT.sub(" ", fold(text)).split()
     return tuple(_stem(w) for w in words if w not in STOP_WORDS)
 
 
@@ -133,7 +127,7 @@ class Vocabulary:
         return tuple(f"{self.labels[t]} ({t})" for t in list(tasks)[:limit])
 
 
-def _build_vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
+def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
     by_id: dict[str, list[str]] = defaultdict(list)
     phrases: dict[str, list[tuple[Tokens, str]]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -161,25 +155,10 @@ def _build_vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
     )
 
 
-# Keyed by the identity of the référentiel objects; each value keeps those objects alive, so an
-# id cannot be reused by another référentiel while its entry is cached.
-_vocabularies: OrderedDict[tuple[int, ...], tuple[tuple[Referentiel, ...], Vocabulary]] = (
-    OrderedDict()
-)
-
-
-def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
-    """The vocabulary of a set of référentiels, built once per distinct set of loaded objects."""
-    key = tuple(id(r) for r in referentiels)
-    cached = _vocabularies.get(key)
-    if cached is not None:
-        _vocabularies.move_to_end(key)
-        return cached[1]
-    built = _build_vocabulary(referentiels)
-    _vocabularies[key] = (tuple(referentiels), built)
-    if len(_vocabularies) > VOCABULARY_CACHE_SIZE:
-        _vocabularies.popitem(last=False)
-    return built
+def workspace_vocabulary(ws: Workspace, referentiels: Sequence[Referentiel]) -> Vocabulary:
+    """The vocabulary of some of the workspace's référentiels, built once per workspace."""
+    key = ("vocabulary", *(r.id for r in referentiels))
+    return ws.memo(key, lambda: vocabulary(referentiels))
 
 
 def days_inclusive(start: dt.date, end: dt.date) -> int:
@@ -207,13 +186,18 @@ def entry_hours(placement: Placement) -> list[float]:
 
 
 def match_worker(
-    worker: Worker, referentiels: Sequence[Referentiel], as_of: dt.date
+    worker: Worker,
+    referentiels: Sequence[Referentiel],
+    as_of: dt.date,
+    *,
+    vocab: Vocabulary | None = None,
 ) -> WorkerEvidence:
     """Turn a worker's placements into hours per task and per competency at `as_of` (SPEC §5).
 
-    Every placement counts in the total work hours, whether its entries resolve or not.
+    Every placement counts in the total work hours, whether its entries resolve or not. Pass the
+    référentiels' `vocab` when it is already built (`workspace_vocabulary`).
     """
-    vocab = vocabulary(referentiels)
+    vocab = vocab or vocabulary(referentiels)
     placement_hours: dict[str, float] = {}
     entries: list[ResolvedEntry] = []
     per_task: dict[tuple[str, str], float] = {}

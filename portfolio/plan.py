@@ -12,7 +12,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.model.evidence import Assessment, Plan
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Module, Settings, Worker
@@ -109,9 +109,9 @@ def plan_worker(
     """
     settings = ws.settings.settings if ws.settings is not None else Settings()
     budget = settings.training_budget_hours if budget is None else budget
-    modules = {module_id: module for module_id, (module, _) in ws.module_index.items()}
+    modules = ws.modules
     if assessment is None:
-        assessment, _ = assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
+        assessment, _ = assess(ws, worker, as_of)
     needed = needed_competencies(assessment, worker, modules, as_of)
     chosen = optimal_selection(needed, candidate_modules(needed, modules, worker, as_of), budget)
     covered = {comp for module_id in chosen for comp in modules[module_id].competencies}

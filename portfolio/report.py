@@ -15,16 +15,15 @@ import hmac
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Literal
 
-from portfolio.assess import assess_worker, counted_trainings, training_hours
+from portfolio.assess import assess, counted_trainings, training_hours
+from portfolio.checks import Position, ratio_position
 from portfolio.match import days_inclusive
-from portfolio.model.common import TRACKS
 from portfolio.model.evidence import Assessment, Result, WorkerEvidence
+from portfolio.model.literals import TRACKS
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Module, Period, Placement, Settings, Worker
 
-Position = Literal["en-dessous", "au-dessus"]
 HOURS_DECIMALS = 2
 RATIO_DECIMALS = 3
 HISTOGRAM_WIDTH = 0.05
@@ -136,16 +135,10 @@ class WorkerFacts(Result):
     """Acquired competencies of the transversal référentiels, assessed for every worker."""
 
 
-def module_map(ws: Workspace) -> dict[str, Module]:
-    return {module_id: module for module_id, (module, _) in ws.module_index.items()}
-
-
 def assess_cohort(ws: Workspace, as_of: dt.date) -> dict[str, tuple[Assessment, WorkerEvidence]]:
     """Every worker assessed at `as_of` on their targets and the transversal référentiels."""
-    modules = module_map(ws)
     return {
-        worker_id: assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
-        for worker_id, worker in sorted(ws.workers.items())
+        worker_id: assess(ws, worker, as_of) for worker_id, worker in sorted(ws.workers.items())
     }
 
 
@@ -175,22 +168,6 @@ def pseudonyms(worker_ids: Iterable[str], key: str) -> dict[str, str]:
     return names
 
 
-def ratio_position(
-    work: float, training: float, band: tuple[float, float]
-) -> tuple[float | None, Position | None]:
-    """The ratio and where it falls against the band; same rule as `portfolio check` (SPEC §8):
-    training without any work hours is above the band, no hours at all is not judged."""
-    low, high = band
-    if work == 0:
-        return None, ("au-dessus" if training > 0 else None)
-    ratio = training / work
-    if ratio < low:
-        return ratio, "en-dessous"
-    if ratio > high:
-        return ratio, "au-dessus"
-    return ratio, None
-
-
 def worker_tracks(ws: Workspace, worker: Worker) -> tuple[str, ...]:
     """The tracks of the worker's targets; a worker without targets is only assessed on the
     transversal référentiels, hence the `transversal` track."""
@@ -207,7 +184,7 @@ def worker_facts(
     name: str,
 ) -> WorkerFacts:
     tracks = worker_tracks(ws, worker)
-    training = training_hours(worker, module_map(ws), assessment.as_of)
+    training = training_hours(worker, ws.modules, assessment.as_of)
     ratio, position = ratio_position(evidence.work_hours, training, band)
     acquired = dict.fromkeys(tracks, 0)
     presentable = dict.fromkeys(tracks, 0)
@@ -445,7 +422,7 @@ def programme_report(
         without_work=sum(f.ratio is None for f in facts),
         distribution=ratio_distribution(facts),
         outside=outside_band(facts, association_names(ws)),
-        months=month_progress(workers, module_map(ws), period, target, as_of) if period else [],
+        months=month_progress(workers, ws.modules, period, target, as_of) if period else [],
     )
 
 
@@ -475,8 +452,17 @@ REPORT_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+
+
 def csv_value(value: object) -> str:
-    """A cell: numbers with a decimal comma and no exponent, nothing for null."""
+    """A cell: numbers with a decimal comma and no exponent, nothing for null, text made inert.
+
+    A text starting like a formula (an association named « =HYPERLINK(…) ») gets a leading
+    apostrophe, as OWASP recommends, so that Excel or LibreOffice shows it instead of running
+    it; numbers, negative ones included, stay numbers.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -484,15 +470,19 @@ def csv_value(value: object) -> str:
     if isinstance(value, float):
         text = f"{value:.6f}".rstrip("0").rstrip(".")
         return text.replace(".", ",") if text not in ("-0", "") else "0"
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> str:
-    """One flat table, every value quoted only when it has to be."""
+    """One flat table, every value quoted only when it has to be; headers are cells too, as
+    the coverage table has a column per module id."""
     columns = list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([csv_value(column) for column in columns])
     for row in rows:
         writer.writerow([csv_value(row.get(c)) for c in columns])
     return CSV_BOM + buffer.getvalue()

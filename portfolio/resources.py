@@ -1,4 +1,5 @@
-"""Where the bundled référentiels, templates and demo workspace live.
+"""Where the bundled référentiels, templates and demo workspace live, and where a workspace's
+documents go by default.
 
 In a wheel they are copied into `portfolio/_data/`; in a source checkout (editable install, tests)
 they sit at the repository root. Both layouts are looked up in that order.
@@ -9,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+DEFAULT_OUTPUT = "documents"
+"""The folder of a workspace that `build` (and `demo`) write into unless told otherwise."""
 
 
 def bundled(name: str) -> Path:

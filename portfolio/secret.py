@@ -4,7 +4,8 @@ A pseudonym keyed with anything printed on the report (the programme's name, say
 reversed by hashing guessable worker ids. The key is therefore random, kept out of the workspace
 (so that a shared or copied workspace does not carry it, and `report` stays read-only on it):
 `$PORTFOLIO_PSEUDONYM_KEY` when set (a federation sharing one key between its staff), else a file
-of the user's configuration folder, created on first use and readable by its owner only.
+of the user's configuration folder, created on first use and readable by its owner only, in
+a folder only its owner can open, from the start (never world-readable for a moment).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def pseudonym_key() -> str:
     if file.is_file():
         return file.read_text(encoding="utf-8").strip()
     key = secrets.token_hex(32)
-    write_atomic(file, key + "\n")
-    file.chmod(0o600)
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    file.parent.chmod(0o700)  # mkdir's mode is masked by the umask, and the folder may exist
+    write_atomic(file, key + "\n", mode=0o600)
     return key

@@ -328,14 +328,29 @@ def _bad_start(text: str, mark: yaml.Mark | None) -> str:
 
 def read_yaml(file: Path, display: str) -> tuple[Any, SourceMap, list[Issue]]:
     """Read one YAML file. Returns (data, positions, issues); data is None when unusable."""
-    source = SourceMap(display)
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        return None, source, [error(Location(display, 1, 1), "file-missing", "fichier introuvable")]
+        issue = error(Location(display, 1, 1), "file-missing", "fichier introuvable")
+        return None, SourceMap(display), [issue]
     except OSError as exc:
         message = f"fichier illisible ({exc.strerror}) : vérifiez qu'il existe et ses droits"
-        return None, source, [error(Location(display, 1, 1), "file-unreadable", message)]
+        issue = error(Location(display, 1, 1), "file-unreadable", message)
+        return None, SourceMap(display), [issue]
+    return _parse(raw, display)
+
+
+def parse_yaml_text(text: str, display: str) -> tuple[Any, SourceMap, list[Issue]]:
+    """Parse YAML text exactly as `read_yaml` reads it from the file `display` saved in UTF-8.
+
+    A worker file is judged before it is written (recording, SPEC §9): its text must meet the
+    same limits and get the same messages and positions as the file it will become.
+    """
+    return _parse(text.encode("utf-8"), display)
+
+
+def _parse(raw: bytes, display: str) -> tuple[Any, SourceMap, list[Issue]]:
+    source = SourceMap(display)
     text, problem = _decode(raw, display)
     if text is None:
         return None, source, [problem] if problem else []

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.checks import check_workspace
 from portfolio.issues import Issue
 from portfolio.load import load_referentiel, load_workspace
-from portfolio.model.common import TRACKS
 from portfolio.model.evidence import Assessment
+from portfolio.model.literals import TRACKS
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.resources import demo_dir, referentiels_dir
@@ -56,11 +56,7 @@ def demo() -> tuple[Workspace, list[Issue]]:
 @pytest.fixture(scope="module")
 def assessments(demo: tuple[Workspace, list[Issue]]) -> dict[str, Assessment]:
     ws, _ = demo
-    modules = {ident: module for ident, (module, _) in ws.module_index.items()}
-    return {
-        stem: assess_worker(worker, ws.assessed_referentiels(worker), modules, AS_OF)[0]
-        for stem, worker in ws.workers.items()
-    }
+    return {stem: assess(ws, worker, AS_OF)[0] for stem, worker in ws.workers.items()}
 
 
 def test_the_eight_referentiels_are_bundled() -> None:

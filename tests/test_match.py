@@ -8,7 +8,14 @@ import pytest
 from support import placement
 
 from portfolio.load import load_workspace
-from portfolio.match import STOP_WORDS, match_worker, normalise, prorata, vocabulary
+from portfolio.match import (
+    STOP_WORDS,
+    match_worker,
+    normalise,
+    prorata,
+    vocabulary,
+    workspace_vocabulary,
+)
 from portfolio.model.evidence import WorkerEvidence
 from portfolio.model.loaded import Workspace
 
@@ -203,12 +210,14 @@ def test_vocabulary_resolve_and_suggest_are_public(make_workspace):
     assert vocab.suggest("repasage du linje")[0] == "Repasser le linge (tst.repassage)"
 
 
-def test_vocabulary_is_built_once_per_set_of_referentiels(make_workspace):
+def test_vocabulary_is_built_once_per_workspace_and_set_of_referentiels(make_workspace):
     root = make_workspace({"referentiels/tst.yaml": TST})
     ws, _ = load_workspace(root)
+    other, _ = load_workspace(root)
     refs = [ws.referentiels["tst"], ws.referentiels["savoir-etre"]]
-    assert vocabulary(refs) is vocabulary(list(refs))
-    assert vocabulary(refs) is not vocabulary(refs[:1])
+    assert workspace_vocabulary(ws, refs) is workspace_vocabulary(ws, list(refs))
+    assert workspace_vocabulary(ws, refs) is not workspace_vocabulary(ws, refs[:1])
+    assert workspace_vocabulary(other, refs) is not workspace_vocabulary(ws, refs)
 
 
 # --- §5.2 unresolved entries -----------------------------------------------------------------

@@ -10,7 +10,7 @@ import textwrap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.load import load_workspace
 from portfolio.model.evidence import Plan
 from portfolio.model.loaded import Workspace
@@ -91,9 +91,8 @@ def ours(ids: list[str]) -> list[str]:
 
 def needed_of(ws: Workspace, as_of: dt.date = AS_OF) -> list[str]:
     person = ws.workers["w-0001"]
-    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
-    assessment, _ = assess_worker(person, ws.assessed_referentiels(person), modules, as_of)
-    return needed_competencies(assessment, person, modules, as_of)
+    assessment, _ = assess(ws, person, as_of)
+    return needed_competencies(assessment, person, ws.modules, as_of)
 
 
 def module(ident: str, hours: float, *comps: str) -> Module:
@@ -178,7 +177,7 @@ def test_module_targeting_no_needed_competency_is_not_a_candidate(make_workspace
         "workers/w-0001.yaml": worker(PLACEMENT_REPASSAGE),
     }
     ws = load(make_workspace, files)
-    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
+    modules = ws.modules
     found = candidate_modules(needed_of(ws), modules, ws.workers["w-0001"], AS_OF)
     assert [m.id for m in found] == ["ofa.mixte"]
 
@@ -194,7 +193,7 @@ def test_module_completed_with_acquis_is_not_a_candidate(make_workspace):
         "workers/w-0001.yaml": worker(trainings),
     }
     ws = load(make_workspace, files)
-    modules = {mid: m for mid, (m, _) in ws.module_index.items()}
+    modules = ws.modules
     # Asked about c2 anyway, the rule on modules holds on its own.
     needed = ["tst.b1.c2", "tst.b1.c3"]
     person = ws.workers["w-0001"]

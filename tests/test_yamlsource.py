@@ -10,7 +10,7 @@ import pytest
 from support import CheckRun, Reported
 
 from portfolio.load import load_workspace
-from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, SourceMap, read_yaml
+from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, SourceMap, parse_yaml_text, read_yaml
 
 WORKER = """\
 id: w-0042
@@ -301,6 +301,27 @@ def test_file_too_big(tmp_path: Path) -> None:
     assert data is None
     assert [i.code for i in issues] == ["file-too-big"]
     assert "fichier trop gros (5,0 Mo, au plus 5 Mo)" in issues[0].message
+
+
+# --- text not read from a file (a worker file judged before it is written) -----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WORKER,
+        "\ufeffid: w-1\r\nfirst_name: A\r\n",
+        "id: w-1\nid: w-2\n",
+        'id: "w-1\nfirst_name: A\n',
+        "id: w-1\n\tfirst_name: A\n",
+        "",
+        "id: w-1\x00\n",
+        "# " + "x" * MAX_FILE_BYTES + "\n",
+    ],
+    ids=["valid", "bom-crlf", "duplicate", "quote", "tab", "empty", "nul", "too-big"],
+)
+def test_text_is_parsed_exactly_as_the_file_holding_it(tmp_path: Path, text: str) -> None:
+    assert parse_yaml_text(text, "f.yaml") == read(tmp_path, text)
 
 
 # --- hostile YAML ---------------------------------------------------------------------------------

@@ -1,13 +1,29 @@
-"""Opening a workspace for a request: all of it, or the shared files and one worker."""
+"""The workspace itself: create it, open it for a request (all of it, or the shared files and
+one worker), check it, list its référentiels."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
-from portfolio.issues import Issue, PortfolioError, has_errors
-from portfolio.load import load_worker, load_workspace, worker_files
+from portfolio.checks import check_workspace
+from portfolio.cohort import issues_only, map_workers
+from portfolio.french import plural
+from portfolio.fsutil import copy_tree_atomic
+from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
+from portfolio.load import (
+    WORKSPACE_FILE,
+    load_referentiels,
+    load_worker,
+    load_workspace,
+    worker_files,
+)
+from portfolio.model.common import ID_PATTERN
 from portfolio.model.loaded import Workspace
+from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Worker
+from portfolio.resources import demo_dir, templates_dir
 
 FIX_AND_RETRY = "corrigez-les, puis relancez (« portfolio check » les liste toutes)"
 
@@ -29,12 +45,30 @@ def open_workspace(
     return ws, issues
 
 
+def require_worker_id(worker_id: str) -> None:
+    """SPEC §8: a worker id given on the command line (or to the web interface) is an id, never
+    a path: `assess ../../x` read any `*.yaml` of the disk as a worker file.
+
+    Every request naming a worker calls this before touching a file (usage error, exit 2).
+    """
+    if re.fullmatch(ID_PATTERN, worker_id) is None:
+        shown = worker_id if len(worker_id) <= 60 else worker_id[:57] + "…"
+        raise PortfolioError(
+            f"« {shown} » n'est pas un identifiant de salarié : écrivez l'identifiant seul, "
+            "jamais un chemin, tel que le nom de son fichier dans workers/ sans « .yaml » : "
+            "minuscules sans accent, chiffres et tirets, en commençant par une lettre ou un "
+            "chiffre (par exemple w-0042)",
+            exit_code=2,
+        )
+
+
 def open_worker(path: Path, worker_id: str) -> tuple[Workspace, Worker]:
     """Load the shared files and one worker's file, for a request about that worker only.
 
     Another worker's broken file must not stop a counselor from printing this worker's dossier,
     and reading one file instead of thousands keeps the request quick.
     """
+    require_worker_id(worker_id)
     ws, issues = load_workspace(path, workers=False)
     file = ws.root / "workers" / f"{worker_id}.yaml"
     if file.is_file():
@@ -52,3 +86,58 @@ def open_worker(path: Path, worker_id: str) -> tuple[Workspace, Worker]:
             exit_code=1,
         )
     return ws, ws.workers[worker_id]
+
+
+def create_workspace(target: Path, *, demo: bool) -> None:
+    """Create a workspace folder (the commented skeleton, or a copy of the demo), refusing to
+    touch an existing one."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise PortfolioError(
+            f"« {target} » existe déjà et n'est pas vide : choisissez un nouveau dossier "
+            "(rien n'a été modifié)"
+        )
+    if target.exists():
+        target.rmdir()
+    copy_tree_atomic(demo_dir() if demo else templates_dir() / "skeleton", target)
+
+
+def prepare_demo(target: Path) -> str:
+    """Copy the demo workspace unless `target` already holds a workspace; says which."""
+    if (target / WORKSPACE_FILE).is_file():
+        return f"Espace de démonstration déjà présent dans {target} : il est réutilisé."
+    create_workspace(target, demo=True)
+    return f"Espace de démonstration copié dans {target}."
+
+
+def check(root: Path, as_of: dt.date) -> list[Issue]:
+    """Load issues and every rule of SPEC §8, together, so that one run reports them all.
+
+    Worker files are streamed (portfolio.cohort) so that a federation-sized workspace is checked
+    in flat memory, on every core.
+    """
+    ws, issues = load_workspace(root, workers=False)
+    issues += check_workspace(ws, as_of, workers=())
+    for found in map_workers(ws.root, as_of, issues_only):
+        issues += found
+    return sort_issues(issues)
+
+
+def issue_summary(issues: list[Issue]) -> str:
+    """The last line of `check`: « 2 erreurs, 1 avertissement. »."""
+    if not issues:
+        return "Aucun problème trouvé."
+    errors = sum(i.is_error for i in issues)
+    return f"{plural(errors, 'erreur')}, {plural(len(issues) - errors, 'avertissement')}."
+
+
+def referentiels(root: Path) -> tuple[dict[str, Referentiel], list[Issue]]:
+    """The bundled référentiels, plus the workspace's own when `root` is a workspace."""
+    return load_referentiels(root if (root / WORKSPACE_FILE).is_file() else None)
+
+
+def find_referentiel(found: dict[str, Referentiel], ident: str) -> Referentiel:
+    if ident not in found:
+        raise PortfolioError(
+            f"référentiel inconnu « {ident} » : choisissez parmi {', '.join(sorted(found))}"
+        )
+    return found[ident]

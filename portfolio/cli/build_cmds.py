@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from portfolio.build import BuildSummary, build
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
     AsOfOption,
@@ -19,10 +19,15 @@ from portfolio.cli.common import (
     stderr,
     stdout,
 )
+from portfolio.issues import terminal_safe
+from portfolio.resources import DEFAULT_OUTPUT
+
+if TYPE_CHECKING:
+    from portfolio.build import BuildSummary
 
 
 def run_build(
-    workspace: Path, output: Path, as_of, jobs: int | None, timeout: float
+    workspace: Path, output: Path, as_of: dt.date | None, jobs: int | None, timeout: float
 ) -> BuildSummary:
     """Build with a progress bar on stderr, so that stdout keeps only the summary."""
     columns = (
@@ -31,6 +36,8 @@ def run_build(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+    from portfolio.app.documents import build_documents
+
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task("Documents", total=None)
 
@@ -39,24 +46,25 @@ def run_build(
                 task,
                 completed=done,
                 total=total,
-                description=f"Documents {output_path}"[:60] if output_path else "Documents",
+                description=(  # a markup column: escaped
+                    escape(terminal_safe(f"Documents {output_path}")[:60])
+                    if output_path
+                    else "Documents"
+                ),
             )
 
-        return build(
+        return build_documents(
             workspace, output, as_of_or_today(as_of), jobs=jobs, timeout=timeout, progress=advance
         )
 
 
 def print_summary(summary: BuildSummary, output: Path) -> None:
-    for document, reason in sorted(summary.failed.items()):
-        stderr.print(f"[red]échec[/] {escape(document)} : {escape(reason)}", soft_wrap=True)
-    stdout.print(
-        f"{len(summary.rendered)} produit(s), {len(summary.reused)} réutilisé(s), "
-        f"{len(summary.failed)} en échec"
-        + (f", {len(summary.removed)} supprimé(s)" if summary.removed else "")
-        + f", en {summary.seconds:.1f} s. Index : {output / 'index.html'}",
-        soft_wrap=True,
-    )
+    from portfolio.app.documents import build_report
+
+    failures, closing = build_report(summary, output)
+    for line in failures:
+        stderr.print(terminal_safe(line), style="red", markup=False, soft_wrap=True)
+    stdout.print(terminal_safe(closing), markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -93,7 +101,7 @@ def register(app: typer.Typer) -> None:
 
         Seuls les documents dont les données ont changé sont refaits.
         """
-        target = output or workspace / "documents"
+        target = output or workspace / DEFAULT_OUTPUT
         summary = run_build(workspace, target, as_of, jobs, timeout)
         print_summary(summary, target)
         raise typer.Exit(1 if summary.failed else 0)

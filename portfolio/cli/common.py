@@ -13,8 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from portfolio.issues import Issue, PortfolioError, sort_issues
-from portfolio.model.loaded import Workspace
+from portfolio.issues import Issue, PortfolioError, sort_issues, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +24,8 @@ PANEL_RECORD = "Saisie sans éditer le YAML"
 PANEL_PRIVACY = "Données personnelles"
 
 # emoji=False: a value like « :smile: » read from a file is printed as written, not as 😄.
+# Every text that comes from a file or the command line goes through `terminal_safe`
+# (portfolio.issues) before it is printed: an ESC sequence would otherwise drive the terminal.
 stdout = Console(highlight=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
@@ -77,7 +78,7 @@ def friendly_errors(func: F) -> F:
             return func(*args, **kwargs)
         except PortfolioError as exc:
             print_issues(exc.issues)
-            message = f"[bold red]Erreur :[/] {escape(str(exc))}"
+            message = f"[bold red]Erreur :[/] {escape(terminal_safe(str(exc)))}"
             stderr.print(message, markup=True, emoji=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
@@ -85,21 +86,16 @@ def friendly_errors(func: F) -> F:
 
 
 def print_issues(issues: list[Issue], console: Console = stderr) -> None:
+    """Issues in file order, one line each (`Issue.render` makes them terminal-safe)."""
     for issue in sort_issues(issues):
         style = "red" if issue.is_error else "yellow"
         console.print(issue.render(), style=style, markup=False, emoji=False, soft_wrap=True)
 
 
-def find_worker(ws: Workspace, worker_id: str) -> Any:
-    worker = ws.workers.get(worker_id)
-    if worker is None:
-        known = ", ".join(sorted(ws.workers)[:8]) or "aucun"
-        raise PortfolioError(
-            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
-            f"ou n'est pas valide (salariés connus : {known}…)",
-            exit_code=1,
-        )
-    return worker
+def print_warnings(warnings: list[str]) -> None:
+    """A worker's warnings, already rendered, after the result they qualify."""
+    for message in warnings:
+        stderr.print(terminal_safe(message), style="yellow", markup=False, soft_wrap=True)
 
 
 def is_terminal() -> bool:

@@ -8,11 +8,14 @@ from portfolio import __version__
 from portfolio.cli import (
     build_cmds,
     engine_cmds,
+    grid_cmds,
+    import_cmds,
+    log_cmds,
     plan_cmds,
     privacy_cmds,
-    record_cmds,
     render_cmds,
     report_cmds,
+    worker_cmds,
     workspace_cmds,
 )
 
@@ -31,7 +34,10 @@ app = typer.Typer(
 workspace_cmds.register(app)
 engine_cmds.register(app)
 plan_cmds.register(app)
-record_cmds.register(app)
+worker_cmds.register(app)
+log_cmds.register(app)
+import_cmds.register(app)
+grid_cmds.register(app)
 render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from portfolio.cli.common import PANEL_PRIVACY, WorkspaceOption, friendly_errors, stderr, stdout
-from portfolio.forget import DEFAULT_OUTPUT, ErasurePlan, erase, plan_erasure
-from portfolio.issues import PortfolioError
+from portfolio.french import InputError, parse_yes_no
+from portfolio.issues import PortfolioError, terminal_safe
+from portfolio.resources import DEFAULT_OUTPUT
 
 
 def stdin_is_terminal() -> bool:
@@ -21,25 +22,10 @@ def stdin_is_terminal() -> bool:
 def confirmed(question: str) -> bool:
     """A French yes/no question: only « o » or « oui » (or « y », « yes ») erases."""
     answer = typer.prompt(f"{question} (oui/non)", default="non", err=True)
-    return answer.strip().lower() in {"o", "oui", "y", "yes"}
-
-
-def _shown(path: Path) -> str:
     try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def describe(plan: ErasurePlan) -> list[str]:
-    """One line per thing erased, as the confirmation and the final report show them."""
-    lines = [f"dossier et son contenu : {_shown(p)}" for p in plan.folders]
-    lines += [f"fichier : {_shown(p)}" for p in plan.files]
-    lines += [
-        f"entrées du manifeste {_shown(m)} : {', '.join(entries)}"
-        for m, entries in plan.manifests.items()
-    ]
-    return lines
+        return parse_yes_no(answer)
+    except InputError:
+        return False
 
 
 def register(app: typer.Typer) -> None:
@@ -79,17 +65,21 @@ def register(app: typer.Typer) -> None:
         - ses documents dans DOSSIER_DE_TRAVAIL/documents et les dossiers --output ;
         - ses entrées du manifeste de « portfolio build », l'index et le rapport
           du programme, refaits sans lui au prochain « portfolio build » ;
-        - ses documents imprimés ici ou dans l'espace de travail (nom par défaut).
+        - ses documents imprimés ici ou dans l'espace de travail (nom par défaut),
+          et les rapports de programme (rapport-programme.pdf, .html, .csv, .json) ;
+        - ses lignes dans les feuilles de temps de l'espace de travail, et les
+          lignes de commentaire qui le nomment dans ses fichiers YAML.
+        Ce qui le nomme encore ailleurs dans l'espace de travail est signalé.
+        Attend la fin d'un « portfolio build » en cours dans ces dossiers.
         """
-        plan = plan_erasure(workspace, worker_id, outputs or [], Path.cwd())
-        if plan.empty:
-            raise PortfolioError(
-                f"rien à effacer pour « {worker_id} » : aucun fichier workers/{worker_id}.yaml ni "
-                "document à son nom (vérifiez l'identifiant, ou indiquez avec --output le dossier "
-                "où ses documents ont été écrits)"
-            )
-        lines = describe(plan)
-        stderr.print(f"Pour « {worker_id} », seront effacés définitivement :", markup=False)
+        from portfolio.app.privacy import describe, erasure_plan, forget, leftovers
+
+        cwd = Path.cwd()
+        plan = erasure_plan(workspace, worker_id, outputs or [], cwd)
+        lines = [terminal_safe(line) for line in describe(plan, cwd)]
+        stderr.print(
+            f"Pour « {terminal_safe(worker_id)} », seront effacés définitivement :", markup=False
+        )
         for line in lines:
             stderr.print(f"  {line}", markup=False, soft_wrap=True)
         if not yes:
@@ -101,12 +91,15 @@ def register(app: typer.Typer) -> None:
                 )
             if not confirmed(f"Effacer ces {len(lines)} éléments ?"):
                 raise PortfolioError("rien n'a été effacé", exit_code=1)
-        erase(plan)
-        for line in lines:
-            stdout.print(f"effacé — {line}", markup=False, soft_wrap=True)
-        stderr.print(
-            f"« {worker_id} » est effacé ({len(lines)} éléments). Pensez aux copies faites "
-            "ailleurs (clés USB, courriels, impressions).",
-            markup=False,
-            soft_wrap=True,
-        )
+        erased, closing = forget(workspace, worker_id, outputs or [], cwd)
+        for line in describe(erased, cwd):
+            stdout.print(f"effacé — {terminal_safe(line)}", markup=False, soft_wrap=True)
+        remaining = leftovers(erased, cwd)
+        if remaining:
+            stderr.print(
+                "Le salarié reste nommé ici ; l'outil ne peut pas en juger, corrigez à la main :",
+                markup=False,
+            )
+        for line in remaining:
+            stderr.print(f"  {terminal_safe(line)}", markup=False, soft_wrap=True)
+        stderr.print(terminal_safe(closing), markup=False, soft_wrap=True)

@@ -1,4 +1,8 @@
-"""`portfolio render`: one printed document of one worker (SPEC §9, §10)."""
+"""`portfolio render`: one printed document of one worker (SPEC §9, §10).
+
+The application layer's document functions are imported when the command runs: importing them
+brings in the rendering modules, which `portfolio --help` must not pay for.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from portfolio.app.workspace import open_worker
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
     AsOfOption,
@@ -16,11 +19,10 @@ from portfolio.cli.common import (
     friendly_errors,
     stderr,
 )
-from portfolio.render.documents import render_document, write_document
+from portfolio.issues import terminal_safe
 
 DocChoice = Literal["dossier", "portfolio"]
 FormatChoice = Literal["pdf", "html"]
-DOC_NAMES = {"dossier": "dossier", "portfolio": "dossier professionnel"}
 
 
 def register(app: typer.Typer) -> None:
@@ -57,9 +59,15 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = Path("."),
     ) -> None:
         """Imprimer un document d'un salarié : son dossier, ou son dossier professionnel."""
-        ws, worker = open_worker(workspace, worker_id)
-        target = output or Path(f"{worker.id}-{doc}.{fmt}")
-        stderr.print(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…", markup=False)
-        document = render_document(ws, worker, doc, as_of_or_today(as_of))
-        write_document(document, target, fmt)
-        stderr.print(f"Document écrit : {target}", markup=False)
+        from portfolio.app.documents import render_worker_document
+
+        written = render_worker_document(
+            workspace,
+            worker_id,
+            doc,
+            fmt,
+            as_of_or_today(as_of),
+            output,
+            announce=lambda line: stderr.print(terminal_safe(line), markup=False),
+        )
+        stderr.print(terminal_safe(str(written)), markup=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from portfolio.app.workspace import open_workspace
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
     AsOfOption,
@@ -19,11 +17,7 @@ from portfolio.cli.common import (
     friendly_errors,
     stderr,
 )
-from portfolio.coverage import Coverage, body_coverage, coverage_csv, find_catalog
-from portfolio.fsutil import write_atomic
-from portfolio.model.loaded import Workspace
-from portfolio.report import ProgrammeReport, assess_cohort, programme_report, report_csv
-from portfolio.secret import pseudonym_key
+from portfolio.issues import terminal_safe
 
 
 class OutputFormat(StrEnum):
@@ -55,41 +49,16 @@ OutputOption = Annotated[
 ]
 
 
-def author_of(ws: Workspace) -> str:
-    if ws.settings is None:
-        return ws.root.name
-    return ws.settings.federation or ws.settings.name
-
-
-def coverage_output(coverage: Coverage, fmt: OutputFormat, author: str) -> str | bytes:
-    if fmt is OutputFormat.JSON:
-        return coverage.model_dump_json(indent=2) + "\n"
-    if fmt is OutputFormat.CSV:
-        return coverage_csv(coverage)
-    from portfolio.render.federation import coverage_document
-
-    return coverage_document(coverage, fmt.value, author)
-
-
-def report_output(report: ProgrammeReport, fmt: OutputFormat) -> str | bytes:
-    if fmt is OutputFormat.JSON:
-        return report.model_dump_json(indent=2) + "\n"
-    if fmt is OutputFormat.CSV:
-        return report_csv(report)
-    from portfolio.render.federation import report_document
-
-    return report_document(report, fmt.value)
-
-
 def emit(content: str | bytes, fmt: OutputFormat, output: Path | None, default: str) -> None:
     """Figures go to stdout unless a file is named; documents always go to a file."""
-    if output is None and fmt in (OutputFormat.JSON, OutputFormat.CSV):
+    from portfolio.app.documents import DATA_FORMATS, save_output
+
+    if output is None and fmt.value in DATA_FORMATS:
         sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         sys.stdout.flush()
         return
-    target = output or Path(f"{default}.{fmt.value}")
-    write_atomic(target, content)
-    stderr.print(f"Écrit : {target}", markup=False, highlight=False)
+    written = save_output(content, output or Path(f"{default}.{fmt.value}"))
+    stderr.print(terminal_safe(str(written)), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -120,12 +89,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Couverture d'un catalogue : matrice compétences × modules, compétences sans module,
         besoins des salariés et nombre de séances à prévoir."""
-        ws, _ = open_workspace(workspace)
-        find_catalog(ws, body)
-        day: dt.date = as_of_or_today(as_of)
-        assessments = {worker: a for worker, (a, _) in assess_cohort(ws, day).items()}
-        result = body_coverage(ws, body, assessments, day, referentiel)
-        emit(coverage_output(result, fmt, author_of(ws)), fmt, output, f"couverture-{body}")
+        from portfolio.app.documents import coverage_output
+
+        content = coverage_output(workspace, body, referentiel, fmt.value, as_of_or_today(as_of))
+        emit(content, fmt, output, f"couverture-{body}")
 
     @app.command(rich_help_panel=PANEL_DOCUMENTS)
     @friendly_errors
@@ -145,8 +112,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rapport de programme pour la fédération : heures, ratio formation / travail,
         compétences acquises et progression mois par mois, par association et par filière."""
-        ws, _ = open_workspace(workspace)
-        day = as_of_or_today(as_of)
-        key = pseudonym_key() if pseudonymise else None
-        result = programme_report(ws, assess_cohort(ws, day), day, pseudonym_key=key)
-        emit(report_output(result, fmt), fmt, output, "rapport-programme")
+        from portfolio.app.documents import report_output
+
+        content = report_output(
+            workspace, fmt.value, as_of_or_today(as_of), pseudonymise=pseudonymise
+        )
+        emit(content, fmt, output, "rapport-programme")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -10,19 +10,6 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-Track = Literal[
-    "emplois-familiaux",
-    "agents-administratifs",
-    "entretien-nettoyage",
-    "restauration-collective",
-    "espaces-verts",
-    "batiment",
-    "transversal",
-]
-TRACKS: tuple[str, ...] = Track.__args__  # type: ignore[attr-defined]
-
-Axis = Literal["technique", "savoir-etre", "general"]
 
 
 class InputModel(BaseModel):

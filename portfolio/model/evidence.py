@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["acquise", "en-cours", "a-acquerir"]
+from portfolio.model.literals import Status
 
 
 class Result(BaseModel):

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from portfolio.issues import Location
 from portfolio.model.referentiel import Block, Competency, Referentiel, Task
 from portfolio.model.workspace import Catalog, Module, Worker, WorkspaceSettings
-from portfolio.yamlsource import SourceMap
+
+T = TypeVar("T")
+
+
+class Locator(Protocol):
+    """Where the values of a loaded file came from (the YAML reader's source map)."""
+
+    def locate(self, *loc: str | int, key: bool = False) -> Location: ...
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,19 @@ class Workspace:
     referentiels: dict[str, Referentiel] = field(default_factory=dict)
     catalogs: list[Catalog] = field(default_factory=list)
     workers: dict[str, Worker] = field(default_factory=dict)
-    sources: dict[tuple[str, str], SourceMap] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Locator] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of files that exist but could not be loaded: references to them are not
     reported again as unknown ids."""
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values computed once from the shared files (task vocabularies, block layouts) and kept
+    with them: thousands of workers are assessed against the same few référentiels."""
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()`, computed once per key for the life of this workspace."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]  # type: ignore[no-any-return]
 
     def locate(self, kind: str, ident: str, *loc: str | int, key: bool = False) -> Location:
         source = self.sources.get((kind, ident))
@@ -54,6 +72,11 @@ class Workspace:
     @cached_property
     def module_index(self) -> dict[str, tuple[Module, Catalog]]:
         return {m.id: (m, cat) for cat in self.catalogs for m in cat.modules}
+
+    @cached_property
+    def modules(self) -> dict[str, Module]:
+        """Every module of every catalogue, by id (the engine's view of the catalogues)."""
+        return {module_id: module for module_id, (module, _) in self.module_index.items()}
 
     @cached_property
     def task_index(self) -> dict[str, tuple[Referentiel, Task]]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from portfolio.model.common import Axis, Id, InputModel, Text, Track
+from portfolio.model.common import Id, InputModel, Text
+from portfolio.model.literals import Axis, CertificationKind, Track
 
 Rncp = Annotated[str, StringConstraints(pattern=r"^RNCP\d+$")]
 Rome = Annotated[str, StringConstraints(pattern=r"^[A-N]\d{4}$")]
-
-
-CertificationKind = Literal["titre-professionnel", "cap", "capa", "cqp", "clea", "socle"]
 
 
 class Certification(InputModel):

@@ -7,18 +7,12 @@ that a single run reports them all with their positions instead of rejecting a w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, model_validator
 
-from portfolio.model.common import Axis, Id, InputModel, Text
-
-ClientKind = Literal["particulier", "collectivite", "association", "entreprise"]
-Role = Literal["tuteur", "conseiller", "formateur"]
-Result = Literal["acquis", "non-acquis", "en-cours"]
-Level = Literal[1, 2, 3, 4]
-"""SPEC §4 observation levels: 1 découverte, 2 avec aide, 3 autonome, 4 maîtrise."""
-LEVELS: tuple[int, ...] = Level.__args__  # type: ignore[attr-defined]
+from portfolio.model.common import Id, InputModel, Text
+from portfolio.model.literals import LEVELS, Axis, ClientKind, Role, TrainingResult
 
 
 class Period(InputModel):
@@ -124,7 +118,7 @@ class Training(InputModel):
     start: dt.date
     end: dt.date | None = None
     hours: float
-    result: Result
+    result: TrainingResult
 
     @property
     def end_date(self) -> dt.date:

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from portfolio.assess import assess_worker
+from portfolio.assess import assess
 from portfolio.fsutil import write_atomic
-from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.plan import plan_worker
 from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
-from portfolio.render.views import dossier_view, portfolio_view
+from portfolio.render.views.dossier import dossier_view
+from portfolio.render.views.portfolio import portfolio_view
 
 DocumentKind = Literal["dossier", "portfolio"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("dossier", "portfolio")
@@ -48,17 +48,15 @@ class RenderedDocument:
         return self.pdf() if fmt == "pdf" else self.standalone_html()
 
 
-def assess(ws: Workspace, worker: Worker, as_of: dt.date) -> tuple[Assessment, WorkerEvidence]:
-    modules = {mid: module for mid, (module, _) in ws.module_index.items()}
-    return assess_worker(worker, ws.assessed_referentiels(worker), modules, as_of)
-
-
 def render_document(
     ws: Workspace, worker: Worker, kind: DocumentKind, as_of: dt.date
 ) -> RenderedDocument:
+    """One document of the worker at `as_of`; the dossier's plan reuses the assessment instead
+    of assessing the worker a second time."""
     assessment, evidence = assess(ws, worker, as_of)
     if kind == "dossier":
-        view = dossier_view(ws, worker, assessment, evidence, plan_worker(ws, worker, as_of))
+        plan = plan_worker(ws, worker, as_of, assessment=assessment)
+        view = dossier_view(ws, worker, assessment, evidence, plan)
     else:
         view = portfolio_view(ws, worker, assessment, evidence)
     html = render_html(f"{kind}/{kind}.html.j2", view=view, doc=view.doc)

@@ -11,15 +11,15 @@ from functools import lru_cache
 
 import jinja2
 
-from portfolio.render.french import end_sentence, fr_date, fr_hours, fr_number, fr_period
+from portfolio.french import end_sentence, fr_date, fr_hours, fr_number, fr_period
 from portfolio.resources import templates_dir
 
 
 def asset_url(name: str) -> str:
     """Absolute ``file:`` URL of a file in ``templates/assets/`` (pictograms…).
 
-    Absolute so that ``--format html`` previews still find it; the PDF fetcher serves it since it
-    lies inside the assets folder.
+    The PDF fetcher serves it since it lies inside the assets folder; ``standalone_html`` replaces
+    it with the file's content (a ``data:`` URL), so that no HTML written names the install path.
     """
     return (templates_dir() / "assets" / name).resolve().as_uri()
 

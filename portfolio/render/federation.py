@@ -2,7 +2,7 @@
 (SPEC §10: "tables and a chart where one reads better than a table").
 
 The figures are computed in `portfolio.coverage` and `portfolio.report`; here they are only
-labelled in French, drawn (`portfolio.charts`) and laid out by the templates of
+labelled in French, drawn (`charts`) and laid out by the templates of
 `templates/coverage/` and `templates/report/`.
 """
 
@@ -14,12 +14,12 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from portfolio.charts import bar_chart, histogram, line_chart
 from portfolio.coverage import Coverage
-from portfolio.render.environment import fr_date, fr_number, render_html
-from portfolio.render.french import MONTHS
+from portfolio.french import MONTHS, TRACK_NAMES, fr_date, fr_percent
+from portfolio.render.charts import bar_chart, histogram, line_chart
+from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
-from portfolio.render.views import TRACK_NAMES, DocumentInfo
+from portfolio.render.views.common import DocumentInfo
 from portfolio.report import ProgrammeReport, WorkerRatio
 
 DocumentFormat = Literal["pdf", "html"]
@@ -27,6 +27,7 @@ STYLESHEET = "federation.css"
 WIDE_MATRIX = 6
 """Beyond this many module columns, the coverage matrix is printed on landscape pages."""
 TRACK_LABELS = {**TRACK_NAMES, "transversal": "Transversal (sans métier visé)"}
+"""Tracks as groups of workers: a worker of the `transversal` track targets no trade."""
 SHORT_MONTHS = (
     "janv.",
     "févr.",
@@ -41,7 +42,6 @@ SHORT_MONTHS = (
     "nov.",
     "déc.",
 )
-LONG_MONTHS = MONTHS
 HEAT_LEVELS = 4
 AXIS_LABELS = {"technique": "gestes techniques", "savoir-etre": "savoir-être", "general": "général"}
 
@@ -61,15 +61,11 @@ def month_label(month: str, short: bool = False) -> str:
     year, number = month.split("-")
     if short:
         return f"{SHORT_MONTHS[int(number) - 1]} {year[2:]}"
-    return f"{LONG_MONTHS[int(number) - 1]} {year}"
+    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def axis_label(axis: str) -> str:
     return AXIS_LABELS.get(axis, axis)
-
-
-def percent(value: float | None, decimals: int = 0) -> str:
-    return "—" if value is None else f"{fr_number(value * 100, decimals)}\u00a0%"
 
 
 def heat(needing: int, assessed: int) -> str:
@@ -110,7 +106,7 @@ HELPERS: dict[str, Callable[..., str]] = {
     "referentiel_track": referentiel_track,
     "axis_label": axis_label,
     "month_label": month_label,
-    "percent": percent,
+    "percent": fr_percent,
     "heat": heat,
     "short_module_id": short_module_id,
 }

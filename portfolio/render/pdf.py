@@ -7,10 +7,13 @@ configuration that renders the document, or the shipped font is silently replace
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from portfolio.fsutil import write_atomic
 from portfolio.resources import templates_dir
@@ -101,19 +104,40 @@ def write_pdf(
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(?!data:)([^'\")]+)\1\s*\)")
 
 
-def standalone_html(html: str, stylesheets: list[str] | None = None) -> str:
-    """The HTML with its stylesheets inlined, for ``--format html`` previews in a browser.
+def asset_data_url(path: Path) -> str:
+    """A file of ``templates/assets/`` as a ``data:`` URL (fonts, pictograms)."""
+    assets = (templates_dir() / "assets").resolve()
+    path = path.resolve()
+    if not path.is_relative_to(assets) or not path.is_file():
+        raise FileNotFoundError(f"ressource introuvable dans le paquet : {path.name}")
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
-    Relative ``url()`` references (fonts, pictograms) become absolute ``file:`` URLs of the
-    installed assets so that the page still finds them once saved elsewhere.
+
+def _asset_attributes() -> re.Pattern[str]:
+    """``src``/``href`` attributes the templates fill with ``asset_url`` (absolute ``file:``
+    URLs, which the PDF fetcher serves)."""
+    prefix = (templates_dir() / "assets").resolve().as_uri()
+    return re.compile(rf'(src|href)="{re.escape(prefix)}/([^"]+)"')
+
+
+def standalone_html(html: str, stylesheets: list[str] | None = None) -> str:
+    """The HTML with its stylesheets and assets inlined, for ``--format html`` previews.
+
+    Fonts and pictograms become ``data:`` URLs: the page looks the same once saved or sent
+    elsewhere, and it names no folder of the computer it was made on (the install path tells
+    who made it, and where). The PDF keeps reading the files through the restricted fetcher.
     """
+    assets = templates_dir() / "assets"
     css = []
     for name in stylesheet_names(stylesheets):
         path = stylesheet_path(name)
-        base = path.parent
         text = path.read_text(encoding="utf-8")
         css.append(
-            _CSS_URL.sub(lambda m, b=base: f'url("{(b / m.group(2)).resolve().as_uri()}")', text)
+            _CSS_URL.sub(lambda m, b=path.parent: f'url("{asset_data_url(b / m.group(2))}")', text)
         )
     style = "<style>\n" + "\n".join(css) + "</style>\n"
+    html = _asset_attributes().sub(
+        lambda m: f'{m.group(1)}="{asset_data_url(assets / unquote(m.group(2)))}"', html
+    )
     return html.replace("</head>", style + "</head>", 1)

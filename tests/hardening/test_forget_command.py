@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from portfolio.build import MANIFEST, PROGRAMME_DIR, WORKERS_DIR, write_manifest
 from portfolio.cli import app, privacy_cmds
 from portfolio.forget import mentions
+from portfolio.transaction import LOCK_FILE
 
 WORKER = """\
 id: {id}
@@ -69,7 +70,10 @@ def forget(root: Path, *args: str, input: str | None = None):
 
 
 def files(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    """Every file but the locks that `forget` takes (empty files, kept for the next writer)."""
+    return {
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.name != LOCK_FILE
+    }
 
 
 def test_forget_erases_the_worker_file_and_every_document_naming_them(federation: Path):

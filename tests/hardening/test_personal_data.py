@@ -16,14 +16,14 @@ from portfolio.cli import app
 CRASHING_CHECK = textwrap.dedent(
     """\
     import sys
-    from portfolio.cli import workspace_cmds
+    import portfolio.app.workspace as app_workspace
     from portfolio.cli.main import main
 
     def crash(*args, **kwargs):
         worker_name = "Fatima-Secret-B."
         raise RuntimeError("panne simulée")
 
-    workspace_cmds.run_check = crash
+    app_workspace.check = crash
     sys.argv = ["portfolio", "check", "-w", sys.argv[1]]
     main()
     """

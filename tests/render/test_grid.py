@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from portfolio.cli import app
-from portfolio.grid import choose_placement, grid_view, observed_competencies
 from portfolio.issues import PortfolioError
 from portfolio.load import load_workspace
+from portfolio.render.grid import choose_placement, grid_view, observed_competencies
 
 runner = CliRunner()
 

@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from portfolio.assess import assess
+from portfolio.build import Job
 from portfolio.load import load_workspace
 from portfolio.model.evidence import Plan
 from portfolio.model.loaded import Workspace
-from portfolio.render.documents import assess
-from portfolio.render.views import (
-    DossierView,
-    PortfolioView,
-    counselor_title,
-    dossier_view,
-    portfolio_view,
-    rule_text,
-)
+from portfolio.render.views.common import counselor_title
+from portfolio.render.views.dossier import DossierView, dossier_view
+from portfolio.render.views.index import BodyLink, WorkerLinks, index_view
+from portfolio.render.views.portfolio import PortfolioView, portfolio_view, rule_text
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +217,39 @@ def test_dossier_tells_only_the_latest_placements_in_detail(
     view = dossier(ws, as_of, worker_id="w-1")
     assert [p.client for p in view.earlier_placements] == ["Client 1"]
     assert [p.client for p in view.placements] == [f"Client {n}" for n in (2, 3, 4, 5)]
+
+
+def test_index_links_only_the_documents_on_disk_and_flags_failures(
+    render_workspace: Workspace, as_of: dt.date
+) -> None:
+    jobs = [
+        Job("salaries/fatima-b-dossier.pdf", "dossier", "fatima-b", ""),
+        Job("salaries/fatima-b-portfolio.pdf", "portfolio", "fatima-b", ""),
+        Job("salaries/gone-dossier.pdf", "dossier", "gone", ""),
+        Job("organismes/couverture-ofa.pdf", "coverage", "ofa", ""),
+        Job("organismes/couverture-ofz.pdf", "coverage", "ofz", ""),
+        Job("programme/bilan.pdf", "report", "programme", ""),
+    ]
+    written = {
+        "salaries/fatima-b-dossier.pdf",
+        "organismes/couverture-ofa.pdf",
+        "programme/bilan.pdf",
+    }
+    failed = {"salaries/gone-dossier.pdf": "erreur", "organismes/couverture-ofz.pdf": "panne"}
+    view = index_view(render_workspace, jobs, written, failed, as_of)
+    assert (view.title, view.federation, view.as_of) == ("Programme test", "Fédération test", as_of)
+    assert view.workers == (
+        WorkerLinks(
+            "fatima-b", "Fatima B.", "ai-est", "salaries/fatima-b-dossier.pdf", None, False
+        ),
+        WorkerLinks("gone", "gone", "", None, None, True),
+    )
+    assert view.bodies == (
+        BodyLink("ofa", "Organisme de formation A", "organismes/couverture-ofa.pdf"),
+        BodyLink("ofz", "ofz", None),
+    )
+    assert view.report == "programme/bilan.pdf"
+    assert view.failed == (
+        ("organismes/couverture-ofz.pdf", "panne"),
+        ("salaries/gone-dossier.pdf", "erreur"),
+    )

@@ -11,25 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portfolio.checks import fr_date
+from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, fr_date
 from portfolio.issues import PortfolioError
 from portfolio.match import vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Placement, Worker
 from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf
-from portfolio.render.views import DocumentInfo, association_of, main_track, pictogram
+from portfolio.render.views.common import DocumentInfo, association_of, main_track, pictogram
 
 TEMPLATE = "grid/grid.html.j2"
 STYLESHEET = "grid.css"
-
-LEVELS: tuple[tuple[int, str, str], ...] = (
-    (1, "découverte", "découvre, regarde faire"),
-    (2, "avec aide", "fait avec de l'aide"),
-    (3, "autonome", "fait sans aide, bien"),
-    (4, "maîtrise", "peut l'apprendre à un autre"),
-)
-"""SPEC §4 levels, with the few words a tutor needs to choose one."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +56,7 @@ class GridView:
     phone: str | None
     pictogram: str
     levels: tuple[tuple[int, str, str], ...]
+    """SPEC §4 levels: number, word, and the few words a tutor needs to choose one."""
     groups: tuple[GridGroup, ...]
     printed: dt.date
 
@@ -151,7 +144,7 @@ def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.d
         counselor=worker.counselor,
         phone=association.phone if association else None,
         pictogram=pictogram(main_track(ws, worker)),
-        levels=LEVELS,
+        levels=tuple((n, word, LEVEL_HINTS[n]) for n, word in LEVEL_WORDS.items()),
         groups=tuple(groups),
         printed=printed,
     )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from test_record import TST
+from test_changes import TST
 
 from portfolio.load import load_workspace
-from portfolio.timesheet import (
+from portfolio.record.timesheet import (
     Row,
     Table,
     TimesheetError,
@@ -24,6 +24,8 @@ from portfolio.timesheet import (
 )
 
 TODAY = dt.date(2003, 6, 30)
+WEEKLY = 7
+"""The gap of `portfolio import timesheet` by default: a weekly intervention is one placement."""
 
 WORKER = """\
 id: w-1
@@ -182,7 +184,7 @@ def test_rows_are_named_as_a_spreadsheet_shows_them() -> None:
 def test_rows_at_most_seven_days_apart_at_one_client_make_one_placement() -> None:
     # Every Monday for three weeks: one placement; then a break of eight days: a new one.
     days = ["2002-11-04", "2002-11-11", "2002-11-18", "2002-11-26"]
-    drafts = group_rows([row(d) for d in days])
+    drafts = group_rows([row(d) for d in days], WEEKLY)
     assert [(d.start, d.end, d.hours) for d in drafts] == [
         (dt.date(2002, 11, 4), dt.date(2002, 11, 18), 9.0),
         (dt.date(2002, 11, 26), dt.date(2002, 11, 26), 3.0),
@@ -190,7 +192,7 @@ def test_rows_at_most_seven_days_apart_at_one_client_make_one_placement() -> Non
 
 
 def test_gap_is_counted_from_the_end_of_a_period() -> None:
-    drafts = group_rows([row("2002-11-04", end="2002-11-15"), row("2002-11-22")])
+    drafts = group_rows([row("2002-11-04", end="2002-11-15"), row("2002-11-22")], WEEKLY)
     assert len(drafts) == 1
 
 
@@ -200,21 +202,23 @@ def test_different_clients_or_kinds_are_never_grouped() -> None:
             row("2002-11-04"),
             row("2002-11-05", client="M. R."),
             row("2002-11-06", client_kind="association"),
-        ]
+        ],
+        WEEKLY,
     )
     assert len(drafts) == 3
 
 
 def test_client_names_are_grouped_ignoring_case_and_accents() -> None:
     drafts = group_rows(
-        [row("2002-11-04", client="Mairie de Bâgé"), row("2002-11-05", client="MAIRIE DE BAGE")]
+        [row("2002-11-04", client="Mairie de Bâgé"), row("2002-11-05", client="MAIRIE DE BAGE")],
+        WEEKLY,
     )
     assert len(drafts) == 1
 
 
 def test_same_tasks_on_every_row_are_written_without_hours() -> None:
     drafts = group_rows(
-        [row("2002-11-04", 3, ("sols", "vitres")), row("2002-11-05", 4, ("vitres", "sols"))]
+        [row("2002-11-04", 3, ("sols", "vitres")), row("2002-11-05", 4, ("vitres", "sols"))], WEEKLY
     )
     assert drafts[0].task_entries() == ["sols", "vitres"]
 
@@ -226,7 +230,8 @@ def test_tasks_differing_between_rows_carry_the_hours_of_their_rows() -> None:
             row("2002-11-04", 3, ("sols", "vitres")),
             row("2002-11-05", 4, ("Sols",)),
             row("2002-11-06", 2, ()),
-        ]
+        ],
+        WEEKLY,
     )
     assert drafts[0].hours == 9
     assert drafts[0].task_entries() == [
@@ -236,7 +241,9 @@ def test_tasks_differing_between_rows_carry_the_hours_of_their_rows() -> None:
 
 
 def test_task_hours_are_rounded_down_so_they_never_exceed_the_placement() -> None:
-    drafts = group_rows([row("2002-11-04", 2, ("a", "b", "c")), row("2002-11-05", 1, ("d",))])
+    drafts = group_rows(
+        [row("2002-11-04", 2, ("a", "b", "c")), row("2002-11-05", 1, ("d",))], WEEKLY
+    )
     entries = drafts[0].task_entries()
     assert [e["hours"] for e in entries] == [0.66, 0.66, 0.66, 1]
     assert sum(e["hours"] for e in entries) <= 3
@@ -246,7 +253,7 @@ def test_task_hours_are_rounded_down_so_they_never_exceed_the_placement() -> Non
 
 
 def test_imported_placements_get_the_next_ids_in_date_order(workspace) -> None:
-    drafts = group_rows([row("2002-12-02", client="M. R."), row("2002-11-04")])
+    drafts = group_rows([row("2002-12-02", client="M. R."), row("2002-11-04")], WEEKLY)
     plan = plan_import(workspace, drafts, {"w-1": WORKER}, [], TODAY)
     assert plan.rejections == []
     [change] = plan.changed
@@ -256,7 +263,7 @@ def test_imported_placements_get_the_next_ids_in_date_order(workspace) -> None:
 
 
 def test_a_placement_overlapping_one_in_the_file_is_rejected_with_its_rows(workspace) -> None:
-    drafts = group_rows([row("2002-10-15", number=5), row("2002-12-02", number=6)])
+    drafts = group_rows([row("2002-10-15", number=5), row("2002-12-02", number=6)], WEEKLY)
     plan = plan_import(workspace, drafts, {"w-1": WORKER}, [], TODAY)
     assert [r.rows for r in plan.rejections] == [(5,)]
     assert "chevauche « p1 »" in plan.rejections[0].reason

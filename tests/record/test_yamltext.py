@@ -1,4 +1,4 @@
-"""Recording entries in worker files without editing YAML (SPEC §9 `log`, `worker new`)."""
+"""Adding an entry to a worker file's text, every other byte kept (portfolio/record/yamltext.py)."""
 
 from __future__ import annotations
 
@@ -7,44 +7,9 @@ import difflib
 
 import pytest
 
-from portfolio.load import load_workspace
-from portfolio.record import (
-    RecordError,
-    append_entry,
-    check_updated_worker,
-    new_worker_text,
-    next_placement_id,
-    observation_entry,
-    parse_day,
-    parse_hours,
-    parse_task,
-    parse_worker_text,
-    placement_entry,
-    training_entry,
-)
-
-TODAY = dt.date(2003, 6, 30)
-
-TST = """\
-id: tst
-title: Référentiel de test
-track: emplois-familiaux
-certification: {kind: titre-professionnel}
-blocks:
-  - id: b1
-    title: Entretenir le linge
-    competencies:
-      - {id: c1, title: Repasser le linge, plain: Je sais repasser}
-tasks:
-  - {id: repassage, label: Repasser le linge, synonyms: [repassage], evidences: [b1.c1]}
-"""
-
-CATALOG = """\
-body: {id: ofa, name: Organisme de formation A}
-modules:
-  - {id: ofa.linge, title: Entretien du linge, axis: technique, hours: 12,
-     competencies: [tst.b1.c1]}
-"""
+from portfolio.french import InputError
+from portfolio.record.entries import observation_entry, placement_entry, training_entry
+from portfolio.record.yamltext import append_entry
 
 # Comments everywhere, a flow mapping spread over two lines, blank lines, odd quoting: all of it
 # must come out byte for byte.
@@ -193,99 +158,11 @@ def test_words_yaml_1_1_reads_as_booleans_are_quoted() -> None:
     assert "    note: 'no'\n" in new
 
 
-def test_next_placement_id_follows_the_highest_number() -> None:
-    assert next_placement_id([]) == "p1"
-    assert next_placement_id(["p1", "p3", "menage"]) == "p4"
+def test_a_file_that_is_not_a_mapping_cannot_be_added_to() -> None:
+    with pytest.raises(InputError, match="table de champs"):
+        append_entry("- a\n- b\n", "placements", {"id": "p1"})
 
 
-@pytest.mark.parametrize(
-    ("text", "hours"),
-    [("12", 12.0), ("3.5", 3.5), ("3,5", 3.5), ("3h30", 3.5), ("3:15", 3.25), ("7 h", 7.0)],
-)
-def test_hours_are_read_as_french_people_write_them(text: str, hours: float) -> None:
-    assert parse_hours(text) == hours
-
-
-@pytest.mark.parametrize("text", ["0", "-2", "trois", "3h75"])
-def test_hours_must_be_a_positive_number(text: str) -> None:
-    with pytest.raises(RecordError):
-        parse_hours(text)
-
-
-def test_dates_are_read_in_iso_or_french_order() -> None:
-    assert parse_day("2003-01-31") == parse_day("31/01/2003") == dt.date(2003, 1, 31)
-    with pytest.raises(RecordError, match="n'est pas une date valide"):
-        parse_day("31/02/2003")
-
-
-def test_a_task_may_carry_its_hours_after_an_equals_sign() -> None:
-    assert parse_task("repassage") == "repassage"
-    assert parse_task("ménage des sols=3,5") == {"task": "ménage des sols", "hours": 3.5}
-
-
-def test_new_worker_file_reads_back_as_a_valid_worker() -> None:
-    text = new_worker_text(
-        ident="fatima-b",
-        first_name="Fatima",
-        last_name="B.",
-        association="ai-est",
-        counselor="Mme Martin",
-        targets=["tst"],
-        consent=True,
-        consent_date=dt.date(2002, 9, 20),
-        today=TODAY,
-    )
-    worker, _, issues = parse_worker_text(text, "fatima-b")
-    assert issues == []
-    assert worker is not None
-    assert (worker.id, worker.display_name, worker.targets) == ("fatima-b", "Fatima B.", ["tst"])
-    assert worker.consent is not None and worker.consent.date == dt.date(2002, 9, 20)
-    assert text.startswith("# Salarié en parcours, fiche créée le 30/06/2003")
-
-
-@pytest.fixture
-def workspace(make_workspace):
-    root = make_workspace(
-        {
-            "referentiels/tst.yaml": TST,
-            "catalog/ofa.yaml": CATALOG,
-            "workers/w-0042.yaml": WORKER,
-        }
-    )
-    ws, issues = load_workspace(root)
-    assert not [i for i in issues if i.is_error]
-    return ws
-
-
-def test_updated_worker_with_end_before_start_is_refused(workspace) -> None:
-    entry = placement_entry(
-        ident="p2",
-        client="X",
-        client_kind="particulier",
-        start=dt.date(2003, 2, 1),
-        end=dt.date(2003, 1, 1),
-        hours=3,
-    )
-    verdict = check_updated_worker(
-        workspace, "w-0042", append_entry(WORKER, "placements", entry), TODAY
-    )
-    assert not verdict.accepted
-    assert [i.code for i in verdict.errors] == ["end-before-start"]
-
-
-def test_only_warnings_brought_by_the_change_are_reported(workspace) -> None:
-    entry = placement_entry(
-        ident="p2",
-        client="X",
-        client_kind="particulier",
-        start=dt.date(2003, 2, 1),
-        end=dt.date(2003, 2, 1),
-        hours=3,
-        tasks=["tricot"],
-    )
-    verdict = check_updated_worker(
-        workspace, "w-0042", append_entry(WORKER, "placements", entry), TODAY
-    )
-    assert verdict.accepted
-    # The worker already had too little training (0 h for 64 h): that warning is not repeated.
-    assert [i.code for i in verdict.new_warnings] == ["unresolved-task"]
+def test_a_section_that_is_not_a_list_cannot_be_added_to() -> None:
+    with pytest.raises(InputError, match="« placements » doit être une liste"):
+        append_entry("id: w-1\nplacements: aucune\n", "placements", {"id": "p1"})

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from portfolio.render.environment import fr_number
+from portfolio.french import fr_number
 
 FONT = "Atkinson Hyperlegible, sans-serif"
 INK = "#111"

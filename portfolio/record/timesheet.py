@@ -20,29 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from portfolio.checks import fr_date
+from portfolio.french import (
+    CLIENT_KINDS,
+    InputError,
+    fold,
+    fr_date,
+    message_hours,
+    parse_date,
+    parse_hours,
+)
 from portfolio.issues import PortfolioError
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
-from portfolio.record import (
-    CLIENT_KINDS,
-    RecordError,
-    Verdict,
-    append_entry,
-    check_updated_worker,
-    current_issues,
-    fold,
-    next_placement_id,
-    number,
-    parse_day,
-    parse_hours,
-    placement_entry,
-)
-
-MAX_GAP_DAYS = 7
-"""Two rows are consecutive when the second starts at most this many days after the first ends:
-a weekly intervention (every Monday) stays one placement, a break of eight days or more starts a
-new one."""
+from portfolio.record.changes import Verdict, check_updated_worker, current_issues
+from portfolio.record.entries import number, placement_entry
+from portfolio.record.queries import next_placement_id
+from portfolio.record.yamltext import append_entry
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "worker": ("salarie", "salariee", "id_salarie", "identifiant", "matricule", "worker"),
@@ -223,7 +216,7 @@ def parse_rows(
 
         try:
             rows.append(_row(number_, cell, ws, kinds, unusable))
-        except RecordError as exc:
+        except InputError as exc:
             rejections.append(Rejection((number_,), str(exc)))
     return rows, rejections
 
@@ -231,20 +224,20 @@ def parse_rows(
 def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broken: set[str]) -> Row:
     worker = str(cell("worker"))
     if not worker:
-        raise RecordError("salarié manquant : écrivez son identifiant (nom de son fichier)")
+        raise InputError("salarié manquant : écrivez son identifiant (nom de son fichier)")
     if worker in broken:
-        raise RecordError(
+        raise InputError(
             f"le fichier workers/{worker}.yaml contient des erreurs : corrigez-le d'abord "
             "(« portfolio check »)"
         )
     if worker not in ws.workers:
-        raise RecordError(
+        raise InputError(
             f"salarié inconnu « {worker} » : il n'y a pas de fichier workers/{worker}.yaml "
             "(créez-le avec « portfolio worker new »)"
         )
     client = str(cell("client"))
     if not client:
-        raise RecordError("client manquant : écrivez le nom du client")
+        raise InputError("client manquant : écrivez le nom du client")
     kind = _kind(str(cell("client_kind")), client, kinds)
     start, end = _period(cell("date"), cell("start"), cell("end"))
     hours = _hours(cell("hours"))
@@ -268,7 +261,7 @@ def client_kinds(workers: Iterable[Worker]) -> dict[str, str]:
     seen: dict[str, set[str]] = defaultdict(set)
     for worker in workers:
         for placement in worker.placements:
-            seen[fold(placement.client.name)].add(placement.client.kind)
+            seen[fold(placement.client.name.strip())].add(placement.client.kind)
     return {name: next(iter(k)) for name, k in seen.items() if len(k) == 1}
 
 
@@ -276,14 +269,14 @@ def _kind(text: str, client: str, known: Mapping[str, str]) -> str:
     if not text:
         if fold(client) in known:
             return known[fold(client)]
-        raise RecordError(
+        raise InputError(
             f"type de client manquant pour « {client} » : écrivez particulier, collectivite, "
             "association ou entreprise"
         )
     words = fold(text).split()
     kind = _KIND_WORDS.get(words[0]) if words else None
     if kind is None:
-        raise RecordError(f"type de client « {text} » inconnu : écrivez {', '.join(CLIENT_KINDS)}")
+        raise InputError(f"type de client « {text} » inconnu : écrivez {', '.join(CLIENT_KINDS)}")
     return kind
 
 
@@ -292,25 +285,25 @@ def _day(value: Any, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return parse_day(str(value), what)
+    return parse_date(str(value), what)
 
 
 def _period(day: Any, start: Any, end: Any) -> tuple[dt.date, dt.date]:
     if start or end:
         if not (start and end):
-            raise RecordError("période incomplète : remplissez à la fois « debut » et « fin »")
+            raise InputError("période incomplète : remplissez à la fois « debut » et « fin »")
         first, last = _day(start, "le début"), _day(end, "la fin")
         if day and _day(day, "la date") != first:
-            raise RecordError(
+            raise InputError(
                 "la date et le début diffèrent : remplissez soit « date », soit « debut » et "
                 "« fin »"
             )
     elif day:
         first = last = _day(day, "la date")
     else:
-        raise RecordError("date manquante : remplissez « date », ou « debut » et « fin »")
+        raise InputError("date manquante : remplissez « date », ou « debut » et « fin »")
     if last < first:
-        raise RecordError(
+        raise InputError(
             f"la fin ({fr_date(last)}) est avant le début ({fr_date(first)}) : corrigez "
             "l'une des deux dates"
         )
@@ -319,20 +312,20 @@ def _period(day: Any, start: Any, end: Any) -> tuple[dt.date, dt.date]:
 
 def _hours(value: Any) -> float:
     if isinstance(value, bool):
-        raise RecordError(f"heures « {value} » invalides : écrivez un nombre d'heures")
+        raise InputError(f"heures « {value} » invalides : écrivez un nombre d'heures")
     if isinstance(value, int | float):
         if not value > 0:
-            raise RecordError(f"heures « {value} » : un nombre d'heures doit être plus grand que 0")
+            raise InputError(f"heures « {value} » : un nombre d'heures doit être plus grand que 0")
         return round(float(value), 2)
     if isinstance(value, dt.time):  # a cell formatted as a duration, 03:30
         hours = value.hour + value.minute / 60
         if hours <= 0:
-            raise RecordError("heures « 00:00 » : un nombre d'heures doit être plus grand que 0")
+            raise InputError("heures « 00:00 » : un nombre d'heures doit être plus grand que 0")
         return round(hours, 2)
     if isinstance(value, dt.timedelta):
         return _hours(value.total_seconds() / 3600)
     if not str(value).strip():
-        raise RecordError("heures manquantes : écrivez le nombre d'heures travaillées")
+        raise InputError("heures manquantes : écrivez le nombre d'heures travaillées")
     return parse_hours(str(value), "les heures")
 
 
@@ -389,9 +382,10 @@ class Draft:
         return ", ".join(values) or None
 
 
-def group_rows(rows: Iterable[Row], max_gap_days: int = MAX_GAP_DAYS) -> list[Draft]:
+def group_rows(rows: Iterable[Row], max_gap_days: int) -> list[Draft]:
     """Consecutive rows of one worker at one client (same name, ignoring case and accents, and
-    same kind) become one placement; see `MAX_GAP_DAYS`. Drafts come by worker, then date."""
+    same kind) become one placement: a row is consecutive when it starts at most `max_gap_days`
+    after the end of the rows before it. Drafts come by worker, then date."""
     by_client: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in rows:
         by_client[(row.worker, fold(row.client), row.client_kind)].append(row)
@@ -434,6 +428,9 @@ class WorkerImport:
 class ImportPlan:
     workers: list[WorkerImport]
     rejections: list[Rejection]
+    already: list[Rejection] = field(default_factory=list)
+    """Rows whose placement the worker file already holds (same client, dates and hours): an
+    import run twice adds nothing the second time, and says so."""
 
     @property
     def changed(self) -> list[WorkerImport]:
@@ -450,6 +447,7 @@ def plan_import(
     """Add each draft to its worker's text, in date order, keeping only those that pass the
     rules of `portfolio check`; a refused draft becomes a rejection of its rows."""
     refused = list(rejections)
+    already: list[Rejection] = []
     plans = []
     by_worker: dict[str, list[Draft]] = defaultdict(list)
     for draft in drafts:
@@ -470,11 +468,17 @@ def plan_import(
             continue
         ids = [p.id for p in ws.workers[stem].placements]
         for draft in worker_drafts:
+            twin = _same_placement(ws.workers[stem], draft)
+            if twin is not None:
+                already.append(
+                    Rejection(draft.numbers, f"déjà importé ({stem}, mise à disposition {twin})")
+                )
+                continue
             ident = next_placement_id(ids)
             entry = _entry(draft, ident, ws.workers[stem])
             try:
                 text = append_entry(plan.new_text, "placements", entry)
-            except RecordError as exc:
+            except InputError as exc:
                 refused.append(Rejection(draft.numbers, f"workers/{stem}.yaml : {exc}"))
                 continue
             verdict = check_updated_worker(ws, stem, text, today)
@@ -490,7 +494,21 @@ def plan_import(
             plan.new_text = text
             plan.added.append(Added(draft, entry))
             plan.warnings = _warnings(verdict)
-    return ImportPlan(plans, sorted(refused, key=lambda r: r.rows))
+    return ImportPlan(
+        plans, sorted(refused, key=lambda r: r.rows), sorted(already, key=lambda r: r.rows)
+    )
+
+
+def _same_placement(worker: Worker, draft: Draft) -> str | None:
+    """The id of the worker's placement this draft would repeat, if any."""
+    for placement in worker.placements:
+        if (
+            fold(placement.client.name.strip()) == fold(draft.client.strip())
+            and (placement.start, placement.end) == (draft.start, draft.end)
+            and abs(placement.hours - draft.hours) < 0.005
+        ):
+            return placement.id
+    return None
 
 
 def _warnings(verdict: Verdict) -> list[str]:
@@ -500,7 +518,11 @@ def _warnings(verdict: Verdict) -> list[str]:
 def _entry(draft: Draft, ident: str, worker: Worker) -> dict[str, Any]:
     # A client the worker already has keeps the spelling of the worker file.
     name = next(
-        (p.client.name for p in worker.placements if fold(p.client.name) == fold(draft.client)),
+        (
+            p.client.name
+            for p in worker.placements
+            if fold(p.client.name.strip()) == fold(draft.client)
+        ),
         draft.client,
     )
     return placement_entry(
@@ -524,3 +546,47 @@ def rows_text(numbers: Sequence[int]) -> str:
     if ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"lignes {ordered[0]} à {ordered[-1]}"
     return "lignes " + ", ".join(map(str, ordered[:-1])) + f" et {ordered[-1]}"
+
+
+# --- telling what an import does ----------------------------------------------------------------
+
+
+def _period_text(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return f"le {fr_date(start)}"
+    return f"du {fr_date(start)} au {fr_date(end)}"
+
+
+def worker_summary(ws: Workspace, change: WorkerImport) -> str:
+    """What an import adds to one worker, one placement per line, with its source rows."""
+    worker = ws.workers[change.worker]
+    lines = [f"{change.worker} ({worker.display_name}) :"]
+    for added in change.added:
+        entry = added.entry
+        tasks = [t if isinstance(t, str) else t["task"] for t in entry.get("tasks", [])]
+        lines.append(
+            f"  + {entry['id']} {entry['client']['name']} ({entry['client']['kind']}), "
+            f"{_period_text(entry['start'], entry['end'])}, {message_hours(entry['hours'])}, "
+            f"{rows_text(added.draft.numbers)}"
+            + (f" ; tâches : {', '.join(tasks)}" if tasks else "")
+        )
+    lines += [f"  avertissement : {w}" for w in change.warnings]
+    return "\n".join(lines)
+
+
+def rows_count(rejections: Sequence[Rejection], verb: str) -> str:
+    """« 1 ligne refusée », « 3 lignes ignorées »: the rows, counted once each."""
+    count = len({n for r in rejections for n in r.rows})
+    plural = "s" * (count > 1)
+    return f"{count} ligne{plural} {verb}{plural}"
+
+
+def placements_count(plan: ImportPlan) -> str:
+    """« 6 mises à disposition pour 3 salariés », or « aucune mise à disposition »."""
+    added = sum(len(c.added) for c in plan.changed)
+    if not added:
+        return "aucune mise à disposition"
+    workers = len(plan.changed)
+    return (
+        f"{added} mise{'s' * (added > 1)} à disposition pour {workers} salarié{'s' * (workers > 1)}"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portfolio.charts import bar_chart, histogram, line_chart, nice_ceiling
+from portfolio.render.charts import bar_chart, histogram, line_chart, nice_ceiling
 
 
 def test_labels_are_escaped() -> None:

@@ -1,0 +1,121 @@
+"""Documents (SPEC §9, §10): a worker's dossier or portfolio, a catalogue's coverage, the
+programme report, and the build of all of them.
+
+Rendering modules (and WeasyPrint) are imported by the functions that need them, so that the
+commands that make no document start quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from portfolio.app.workspace import open_worker, open_workspace
+from portfolio.build import BuildSummary, Progress, build
+from portfolio.coverage import body_coverage, coverage_csv, find_catalog
+from portfolio.fsutil import write_atomic
+from portfolio.model.loaded import Workspace
+from portfolio.report import assess_cohort, programme_report, report_csv
+from portfolio.secret import pseudonym_key
+
+DocKind = Literal["dossier", "portfolio"]
+DocFormat = Literal["pdf", "html"]
+OutputFormat = Literal["pdf", "html", "csv", "json"]
+DOC_NAMES: dict[str, str] = {"dossier": "dossier", "portfolio": "dossier professionnel"}
+DATA_FORMATS = ("csv", "json")
+"""Figures, written to the standard output unless a file is named; other formats are
+documents, always written to a file."""
+
+
+def render_worker_document(
+    root: Path,
+    worker_id: str,
+    doc: DocKind,
+    fmt: DocFormat,
+    as_of: dt.date,
+    output: Path | None,
+    announce: Callable[[str], None] = lambda _: None,
+) -> str:
+    """Write one document of one worker (by default ./<salarié>-<document>.<format>); returns
+    the line that says where. `announce` hears what is being prepared, before the wait."""
+    from portfolio.render.documents import render_document, write_document
+
+    ws, worker = open_worker(root, worker_id)
+    target = output or Path(f"{worker.id}-{doc}.{fmt}")
+    announce(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…")
+    write_document(render_document(ws, worker, doc, as_of), target, fmt)
+    return f"Document écrit : {target}"
+
+
+def author_of(ws: Workspace) -> str:
+    if ws.settings is None:
+        return ws.root.name
+    return ws.settings.federation or ws.settings.name
+
+
+def coverage_output(
+    root: Path, body: str, referentiel: str | None, fmt: OutputFormat, as_of: dt.date
+) -> str | bytes:
+    """A training body's coverage (SPEC §9 `coverage`) in the asked format."""
+    ws, _ = open_workspace(root)
+    find_catalog(ws, body)
+    assessments = {worker: a for worker, (a, _) in assess_cohort(ws, as_of).items()}
+    coverage = body_coverage(ws, body, assessments, as_of, referentiel)
+    if fmt == "json":
+        return coverage.model_dump_json(indent=2) + "\n"
+    if fmt == "csv":
+        return coverage_csv(coverage)
+    from portfolio.render.federation import coverage_document
+
+    return coverage_document(coverage, fmt, author_of(ws))
+
+
+def report_output(
+    root: Path, fmt: OutputFormat, as_of: dt.date, *, pseudonymise: bool
+) -> str | bytes:
+    """The programme report (SPEC §9 `report`) in the asked format."""
+    ws, _ = open_workspace(root)
+    key = pseudonym_key() if pseudonymise else None
+    report = programme_report(ws, assess_cohort(ws, as_of), as_of, pseudonym_key=key)
+    if fmt == "json":
+        return report.model_dump_json(indent=2) + "\n"
+    if fmt == "csv":
+        return report_csv(report)
+    from portfolio.render.federation import report_document
+
+    return report_document(report, fmt)
+
+
+def save_output(content: str | bytes, target: Path) -> str:
+    """Write a command's document atomically; returns the line that says where."""
+    write_atomic(target, content)
+    return f"Écrit : {target}"
+
+
+def build_documents(
+    root: Path,
+    output: Path,
+    as_of: dt.date,
+    *,
+    jobs: int | None,
+    timeout: float,
+    progress: Progress | None = None,
+) -> BuildSummary:
+    """Every document of the workspace, incrementally (SPEC §9 `build`)."""
+    return build(root, output, as_of, jobs=jobs, timeout=timeout, progress=progress)
+
+
+def build_report(summary: BuildSummary, output: Path) -> tuple[list[str], str]:
+    """The failures, one line each, and the closing line of a build."""
+    failures = [
+        f"échec {document} : {reason}" for document, reason in sorted(summary.failed.items())
+    ]
+    removed = f", {len(summary.removed)} supprimé(s)" if summary.removed else ""
+    closing = (
+        f"{len(summary.rendered)} produit(s), {len(summary.reused)} réutilisé(s), "
+        f"{len(summary.failed)} en échec{removed}, en {summary.seconds:.1f} s. "
+        f"Index : {output / 'index.html'}"
+    )
+    return failures, closing

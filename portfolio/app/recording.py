@@ -1,0 +1,564 @@
+"""Recording without editing YAML (SPEC §9 `worker new`, `log …`, `import timesheet`, `grid`).
+
+The CLI asks for what its options did not give, the web interface reads its forms (SPEC §11);
+both then call these functions, which build the entry, judge the updated worker file by every
+rule of `portfolio check` and write it atomically, or refuse with the reasons and write nothing.
+The rendering modules are imported by the functions that need them (the observation grid), so
+that recording starts quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from portfolio.app.workspace import open_worker, open_workspace
+from portfolio.french import (
+    CLIENT_KINDS,
+    LEVEL_LABELS,
+    LEVEL_WORDS,
+    RESULTS,
+    ROLES,
+    InputError,
+    fr_date,
+    message_hours,
+    parse_hours,
+)
+from portfolio.fsutil import write_atomic
+from portfolio.issues import Issue, PortfolioError
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Worker
+from portfolio.record import queries
+from portfolio.record.changes import (
+    added_lines,
+    check_updated_worker,
+    current_issues,
+    parse_worker_text,
+    read_worker_text,
+    worker_path,
+)
+from portfolio.record.entries import (
+    new_worker_text,
+    number,
+    observation_entry,
+    placement_entry,
+    training_entry,
+)
+from portfolio.record.queries import Option
+from portfolio.record.timesheet import (
+    ImportPlan,
+    group_rows,
+    map_columns,
+    parse_rows,
+    placements_count,
+    plan_import,
+    read_table,
+    rows_count,
+    worker_summary,
+)
+from portfolio.record.yamltext import append_entry
+from portfolio.transaction import commit, locked
+
+CLIENT_KIND_OPTIONS: list[Option] = [(k, k) for k in CLIENT_KINDS]
+ROLE_OPTIONS: list[Option] = [(r, r) for r in ROLES]
+RESULT_OPTIONS: list[Option] = [(r, r) for r in RESULTS]
+LEVEL_OPTIONS: list[Option] = [(str(n), label) for n, label in LEVEL_LABELS.items()]
+_WORKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+# --- values typed in a form ---------------------------------------------------------------------
+
+
+def parse_task(text: str) -> dict[str, Any] | str:
+    """A task as a counselor types it: « repassage » or « repassage=3,5 » (3.5 h on it)."""
+    label, sep, hours = text.rpartition("=")
+    if not sep:
+        label = text
+    label = label.strip()
+    if not label:
+        raise InputError(f"tâche « {text} » sans texte : écrivez la tâche, puis « =heures »")
+    if not sep:
+        return label
+    return {
+        "task": label,
+        "hours": number(parse_hours(hours, f"les heures de la tâche « {label} »")),
+    }
+
+
+def parse_worker_id(text: str) -> str:
+    """A worker id as typed: it names the worker's file (SPEC §4 `^[a-z0-9][a-z0-9-]*$`)."""
+    value = text.strip()
+    if not _WORKER_ID.fullmatch(value):
+        raise InputError(
+            f"identifiant « {value} » invalide : minuscules sans accent, chiffres et tirets, "
+            "par exemple fatima-b"
+        )
+    return value
+
+
+# --- a change to a worker file ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """An addition to a worker file that passes every rule of `portfolio check`."""
+
+    file: Path
+    old_text: str
+    new_text: str
+    new_warnings: list[Issue]
+    """Warnings the change brings (those the file already had are not repeated)."""
+    done: str
+    """What was recorded, in one French sentence."""
+
+    @property
+    def display(self) -> str:
+        """The file as users name it: workers/<id>.yaml."""
+        return f"{self.file.parent.name}/{self.file.name}"
+
+    @property
+    def added_lines(self) -> list[str]:
+        return added_lines(self.old_text, self.new_text)
+
+
+Confirm = Callable[[Change], bool]
+"""Asked with the change before it is written (the CLI shows it and asks); False: nothing is
+written."""
+
+
+class ChangeRefused(PortfolioError):
+    """The updated worker file would break a rule of `portfolio check`: nothing was written.
+
+    `problems` are its errors; their line numbers point into a text that was never written, so a
+    front end shows their messages only.
+    """
+
+    def __init__(self, problems: list[Issue]) -> None:
+        super().__init__("la saisie est refusée (ci-dessus) : rien n'a été écrit")
+        self.problems = problems
+
+
+def _judged(ws: Workspace, stem: str, old: str, new: str, done: str, today: dt.date) -> Change:
+    """The change, if the updated text passes the rules of `portfolio check`."""
+    verdict = check_updated_worker(ws, stem, new, today)
+    if not verdict.accepted:
+        raise ChangeRefused(verdict.errors)
+    return Change(worker_path(ws, stem), old, new, verdict.new_warnings, done)
+
+
+Update = Callable[[str], tuple[str, str]]
+"""A worker file's text → the text with the change, and the sentence that says what was done."""
+
+
+def _save(
+    ws: Workspace, stem: str, update: Update, today: dt.date, confirm: Confirm | None
+) -> Change:
+    """Apply `update` to the worker file's text, judge the result by the rules of `portfolio
+    check`, have it confirmed, then write it.
+
+    The write happens under the workspace lock, on the file as it is then: when someone else
+    changed it since it was read (another counselor recording at the same moment), `update` is
+    applied again to their version and judged again, so that neither change is lost."""
+    old = _current_text(ws, stem)
+    change = _judged(ws, stem, old, *update(old), today)
+    if confirm is not None and not confirm(change):
+        raise PortfolioError("rien n'a été écrit", exit_code=1)
+    with locked(ws.root):
+        current = _current_text(ws, stem)
+        if current != old:
+            change = _judged(ws, stem, current, *update(current), today)
+        commit(ws.root, {change.file: change.new_text})
+    return change
+
+
+def _current_text(ws: Workspace, stem: str) -> str:
+    """The worker file's text, or "" when it does not exist (yet)."""
+    try:
+        return read_worker_text(ws, stem)
+    except FileNotFoundError:
+        return ""
+
+
+# --- a new worker -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A workspace opened to record into, with what its forms offer."""
+
+    ws: Workspace
+    today: dt.date
+    """The day changes are judged at."""
+
+    def association_options(self) -> list[Option]:
+        return queries.association_options(self.ws)
+
+    def default_association(self) -> str | None:
+        return queries.default_association(self.ws)
+
+    def counselor_options(self, association: str | None) -> list[Option]:
+        return queries.counselor_options(self.ws, association)
+
+    def target_options(self) -> list[Option]:
+        return queries.target_options(self.ws)
+
+    def suggest_worker_id(self, first_name: str, last_name: str) -> str:
+        return queries.suggest_worker_id(first_name, last_name, set(self.ws.workers))
+
+
+def open_recording(root: Path, today: dt.date | None = None) -> Recording:
+    """Open a workspace to create worker files; other workers' broken files do not matter."""
+    ws, _ = open_workspace(root, strict=False)
+    return Recording(ws, today or dt.date.today())
+
+
+def add_worker(
+    rec: Recording,
+    *,
+    ident: str,
+    first_name: str,
+    last_name: str,
+    association: str,
+    counselor: str | None,
+    targets: list[str],
+    consent: bool,
+    consent_date: dt.date | None,
+    pass_iae: tuple[dt.date, dt.date] | None = None,
+    confirm: Confirm | None = None,
+) -> Change:
+    """Create the file of a worker (workers/<id>.yaml), never replacing one."""
+
+    def create(current: str) -> tuple[str, str]:
+        if current or worker_path(rec.ws, ident).exists():
+            raise PortfolioError(
+                f"le fichier workers/{ident}.yaml existe déjà : choisissez un autre identifiant "
+                "avec --id (rien n'a été écrit)"
+            )
+        return text, f"Fiche créée : workers/{ident}.yaml"
+
+    text = new_worker_text(
+        ident=ident,
+        first_name=first_name,
+        last_name=last_name,
+        association=association,
+        counselor=counselor,
+        targets=targets,
+        consent=consent,
+        consent_date=consent_date,
+        pass_iae=pass_iae,
+        today=rec.today,
+    )
+    return _save(rec.ws, ident, create, rec.today, confirm)
+
+
+# --- entries in a worker's file -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerRecording(Recording):
+    """One worker's file opened for additions, with what its forms offer and suggest."""
+
+    worker: Worker
+    stem: str
+
+    @cached_property
+    def _clients(self) -> list[tuple[str, str]]:
+        return queries.known_clients(self.ws, self.worker)
+
+    def client_options(self) -> list[Option]:
+        """Clients this worker worked for, then those of the same association."""
+        return queries.client_options(self._clients)
+
+    def known_client_kind(self, client: str | None) -> str | None:
+        return queries.known_client_kind(self._clients, client)
+
+    def previous_tutor(self, client: str | None) -> str | None:
+        return queries.previous_tutor(self.worker, client)
+
+    def task_options(self) -> list[Option]:
+        return queries.task_options(self.ws, self.worker)
+
+    def placement_options(self) -> list[Option]:
+        return queries.placement_options(self.worker)
+
+    def competency_options(self, placement: str | None) -> list[Option]:
+        """Competencies the placement's tasks evidence, or else every assessed competency."""
+        from portfolio.render.grid import observed_competencies
+
+        assessed = [
+            self.ws.competency_index[ref.full_id(b, c)]
+            for ref in queries.targets_first(self.ws, self.worker)
+            for b, c in ref.competencies()
+        ]
+        observed = next((p for p in self.worker.placements if p.id == placement), None)
+        evidenced = (
+            set(observed_competencies(self.ws, self.worker, observed)) if observed else set()
+        )
+        chosen = [c for c in assessed if c.id in evidenced] or assessed
+        return [(c.id, f"{c.competency.plain} ({c.id})") for c in chosen]
+
+    def suggested_observer(self, placement: str | None, role: str | None) -> str | None:
+        return queries.suggested_observer(self.worker, placement, role)
+
+    def module_options(self) -> list[Option]:
+        return queries.module_options(self.ws, self.worker)
+
+    def default_hours(self, module: str | None) -> str | None:
+        return queries.default_hours(self.ws, module)
+
+    def require_module(self, module: str) -> None:
+        """A training refers to a catalogue module (SPEC §4): said before anything else is
+        asked."""
+        if module not in self.ws.module_index:
+            raise PortfolioError(
+                f"module inconnu « {module} » : choisissez un module des catalogues (dossier "
+                f"catalog/), par exemple {', '.join(sorted(self.ws.module_index)[:3])} ; "
+                "rien n'a été écrit"
+            )
+
+
+def open_for_recording(root: Path, worker_id: str, today: dt.date | None = None) -> WorkerRecording:
+    """Open the workspace to add entries to one worker's file.
+
+    Other workers' broken files do not matter here, but this worker's file must be valid: a
+    change is judged on the whole file (SPEC §8), so existing errors must be fixed first.
+    """
+    ws, _ = open_workspace(root, strict=False)
+    worker = ws.workers.get(worker_id)
+    if worker is None:
+        known = ", ".join(sorted(ws.workers)[:8]) or "aucun"
+        raise PortfolioError(
+            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
+            f"ou n'est pas valide (salariés connus : {known}…)"
+        )
+    day = today or dt.date.today()
+    errors = [i for i in current_issues(ws, worker_id, day) if i.is_error]
+    if errors:
+        raise PortfolioError(
+            f"le fichier workers/{worker_id}.yaml contient déjà des erreurs (ci-dessus) : "
+            "corrigez-les d'abord (« portfolio check » les liste), rien n'a été écrit",
+            issues=errors,
+        )
+    return WorkerRecording(ws, day, worker, worker_id)
+
+
+def _add(
+    rec: WorkerRecording,
+    section: str,
+    entry: Callable[[Worker], tuple[Mapping[str, Any], str]],
+    confirm: Confirm | None,
+) -> Change:
+    """Append the entry `entry(worker)` makes for the worker as their file then reads (the next
+    placement id depends on it), with its sentence."""
+
+    def append(text: str) -> tuple[str, str]:
+        made, done = entry(parse_worker_text(text, rec.stem)[0] or rec.worker)
+        try:
+            return append_entry(text, section, made), done
+        except InputError as exc:
+            raise PortfolioError(f"workers/{rec.stem}.yaml : {exc}") from None
+
+    return _save(rec.ws, rec.stem, append, rec.today, confirm)
+
+
+def add_placement(
+    rec: WorkerRecording,
+    *,
+    client: str,
+    client_kind: str,
+    start: dt.date,
+    end: dt.date,
+    hours: float,
+    tutor: str | None = None,
+    service: str | None = None,
+    tasks: Sequence[str | Mapping[str, Any]] = (),
+    means: Sequence[str] = (),
+    note: str | None = None,
+    confirm: Confirm | None = None,
+) -> Change:
+    """Add a placement, with the next free id (p1, p2…)."""
+
+    def entry(worker: Worker) -> tuple[Mapping[str, Any], str]:
+        ident = queries.next_placement_id(p.id for p in worker.placements)
+        made = placement_entry(
+            ident=ident,
+            client=client,
+            client_kind=client_kind,
+            start=start,
+            end=end,
+            hours=hours,
+            tutor=tutor,
+            service=service,
+            tasks=tasks,
+            means=means,
+            note=note,
+        )
+        done = (
+            f"Mise à disposition {ident} ajoutée à workers/{rec.stem}.yaml ({client}, du "
+            f"{fr_date(start)} au {fr_date(end)}, {message_hours(hours)})."
+        )
+        return made, done
+
+    return _add(rec, "placements", entry, confirm)
+
+
+def add_observation(
+    rec: WorkerRecording,
+    *,
+    day: dt.date,
+    by: str,
+    role: str,
+    competency: str,
+    level: int,
+    placement: str | None = None,
+    note: str | None = None,
+    confirm: Confirm | None = None,
+) -> Change:
+    """Add an observation; the competency may be typed short (`bloc.compétence` of a target)."""
+    full = queries.resolve_competency(rec.ws, rec.worker, competency)
+    made = observation_entry(
+        day=day, by=by, role=role, competency=full, level=level, placement=placement, note=note
+    )
+    done = (
+        f"Observation ajoutée à workers/{rec.stem}.yaml ({full}, niveau {level} "
+        f"{LEVEL_WORDS[level]})."
+    )
+    return _add(rec, "observations", lambda _: (made, done), confirm)
+
+
+def add_training(
+    rec: WorkerRecording,
+    *,
+    module: str,
+    start: dt.date,
+    end: dt.date | None,
+    hours: float,
+    result: str,
+    confirm: Confirm | None = None,
+) -> Change:
+    """Add a training of a catalogue module."""
+    rec.require_module(module)
+    made = training_entry(module=module, start=start, end=end, hours=hours, result=result)
+    done = f"Formation {module} ajoutée à workers/{rec.stem}.yaml ({result})."
+    return _add(rec, "trainings", lambda _: (made, done), confirm)
+
+
+# --- timesheets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimesheetImport:
+    """A timesheet read and planned against the workspace, before anything is written."""
+
+    ws: Workspace
+    plan: ImportPlan
+    ignored_columns: list[str]
+
+    @property
+    def ignored_note(self) -> str | None:
+        if not self.ignored_columns:
+            return None
+        return f"Colonnes ignorées : {', '.join(self.ignored_columns)}."
+
+    @property
+    def summaries(self) -> list[str]:
+        """What the import adds, one text per worker."""
+        return [worker_summary(self.ws, change) for change in self.plan.changed]
+
+    @property
+    def refusals(self) -> list[str]:
+        """The rejected rows, one line each, with why."""
+        return [f"refusé : {rejection.render()}" for rejection in self.plan.rejections]
+
+    @property
+    def already_imported(self) -> list[str]:
+        """Rows the worker files already hold, one line each: nothing to add for them."""
+        return [row.render() for row in self.plan.already]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    message: str
+    """What was done (or would be, in a dry run)."""
+    skipped: str | None = None
+    """The rows left out with --skip-invalid, counted."""
+
+
+def plan_timesheet(
+    root: Path, file: Path, *, max_gap_days: int, today: dt.date | None = None
+) -> TimesheetImport:
+    """Read a timesheet (CSV or XLSX) and plan the placements it adds to each worker file,
+    each judged by the rules of `portfolio check`; rows of one worker at one client at most
+    `max_gap_days` apart make one placement."""
+    ws, _ = open_workspace(root, strict=False)
+    day = today or dt.date.today()
+    table = read_table(file)
+    _, ignored = map_columns(table.header)
+    broken = {stem for kind, stem in ws.broken if kind == "worker"}
+    rows, rejections = parse_rows(table, ws, broken=broken)
+    drafts = group_rows(rows, max_gap_days)
+    texts = {d.worker: read_worker_text(ws, d.worker) for d in drafts}
+    return TimesheetImport(ws, plan_import(ws, drafts, texts, rejections, day), ignored)
+
+
+def import_timesheet(
+    planned: TimesheetImport, *, skip_invalid: bool = False, dry_run: bool = False
+) -> ImportOutcome:
+    """Write the planned placements. Rejected rows refuse the whole import unless
+    `skip_invalid`; a dry run writes nothing."""
+    plan = planned.plan
+    if plan.rejections and not skip_invalid:
+        raise PortfolioError(
+            f"{rows_count(plan.rejections, 'refusée')} (ci-dessus) : rien n'a été écrit. "
+            "Corrigez la feuille de temps, ou relancez avec --skip-invalid pour importer "
+            "seulement les lignes valides"
+        )
+    if dry_run:
+        return ImportOutcome(
+            f"Simulation : rien n'a été écrit ({placements_count(plan)} à ajouter)."
+        )
+    with locked(planned.ws.root):
+        for change in plan.changed:
+            if _current_text(planned.ws, change.worker) != change.old_text:
+                raise PortfolioError(
+                    f"workers/{change.worker}.yaml a été modifié pendant l'import : relancez "
+                    "l'import (rien n'a été écrit)"
+                )
+        commit(
+            planned.ws.root,
+            {worker_path(planned.ws, c.worker): c.new_text for c in plan.changed},
+        )
+    skipped = (
+        f"{rows_count(plan.rejections, 'ignorée')} (--skip-invalid)." if plan.rejections else None
+    )
+    return ImportOutcome(f"Import terminé : {placements_count(plan)} ajoutée(s).", skipped)
+
+
+# --- the tutor's observation grid ---------------------------------------------------------------
+
+
+def write_grid(
+    root: Path,
+    worker_id: str,
+    placement_id: str | None,
+    as_of: dt.date,
+    output: Path | None,
+    announce: Callable[[str], None] = lambda _: None,
+) -> str:
+    """Write the tutor's observation grid of a placement (by default the latest started by
+    `as_of`) as a PDF, by default ./grille-<salarié>-<mise>.pdf; returns the line that says
+    where. `announce` hears what is being prepared, before the wait."""
+    from portfolio.render.grid import choose_placement, grid_pdf, grid_view
+
+    ws, worker = open_worker(root, worker_id)
+    chosen = choose_placement(worker, placement_id, as_of)
+    view = grid_view(ws, worker, chosen, as_of)
+    target = output or Path(f"grille-{worker_id}-{chosen.id}.pdf")
+    announce(f"Grille de {chosen.id} ({chosen.client.name}) en cours…")
+    write_atomic(target, grid_pdf(view))
+    return f"Grille écrite : {target}"

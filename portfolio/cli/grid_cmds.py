@@ -1,0 +1,61 @@
+"""`portfolio grid WORKER` (SPEC §9): the tutor's printable observation grid of a placement.
+
+The application layer (and with it WeasyPrint) is imported by the command, so that
+`portfolio --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from portfolio.cli.common import (
+    PANEL_DOCUMENTS,
+    AsOfOption,
+    WorkspaceOption,
+    as_of_or_today,
+    friendly_errors,
+    stderr,
+    stdout,
+)
+from portfolio.cli.prompts import WorkerArg, option
+
+
+def register(app: typer.Typer) -> None:
+    app.command("grid", rich_help_panel=PANEL_DOCUMENTS)(grid)
+
+
+@friendly_errors
+def grid(
+    worker_id: WorkerArg,
+    placement: Annotated[
+        str | None,
+        option("Mise à disposition (par défaut la dernière commencée).", "--placement"),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Fichier PDF à écrire (par défaut grille-SALARIÉ-MISE.pdf).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Imprimer la grille d'observation du tuteur pour une mise à disposition (PDF)."""
+    from portfolio.app.recording import write_grid
+
+    written = write_grid(
+        workspace,
+        worker_id,
+        placement,
+        as_of_or_today(as_of),
+        output,
+        announce=lambda line: stderr.print(line, markup=False),
+    )
+    stdout.print(written, markup=False, soft_wrap=True)

@@ -1,0 +1,80 @@
+"""`portfolio import timesheet FILE` (SPEC §9): timesheet rows become placements.
+
+The application layer is imported by the command, so that `portfolio --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from portfolio.cli.common import PANEL_RECORD, WorkspaceOption, friendly_errors, stderr, stdout
+
+MAX_GAP_DAYS = 7
+"""The default of --max-gap (docs/import-feuilles-de-temps.md): a weekly intervention (every
+Monday) stays one placement, a break of eight days or more starts a new one. It lives here because
+the command's help shows it, and `portfolio --help` must not load the recording modules."""
+
+
+def register(app: typer.Typer) -> None:
+    import_app = typer.Typer(
+        help="Importer les feuilles de temps d'un logiciel de paie ou de planning.",
+        no_args_is_help=True,
+    )
+    app.add_typer(import_app, name="import", rich_help_panel=PANEL_RECORD)
+    import_app.command("timesheet")(import_timesheet)
+
+
+@friendly_errors
+def import_timesheet(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FICHIER",
+            help="Feuille de temps .csv (séparateur ; ou ,) ou .xlsx.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Montrer ce qui serait ajouté, sans rien écrire."),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Importer les lignes valides même si d'autres sont refusées.",
+        ),
+    ] = False,
+    max_gap: Annotated[
+        int,
+        typer.Option(
+            "--max-gap",
+            min=0,
+            help="Nombre de jours sans travail au-delà duquel une nouvelle mise à "
+            "disposition commence chez le même client.",
+        ),
+    ] = MAX_GAP_DAYS,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Importer une feuille de temps : ses lignes deviennent des mises à disposition."""
+    from portfolio.app import recording
+
+    planned = recording.plan_timesheet(workspace, file, max_gap_days=max_gap)
+    if planned.ignored_note:
+        stderr.print(planned.ignored_note, style="yellow", markup=False)
+    for summary in planned.summaries:
+        stdout.print(summary, markup=False, soft_wrap=True)
+    for refusal in planned.refusals:
+        stderr.print(refusal, style="red", markup=False, soft_wrap=True)
+    for line in planned.already_imported:
+        stderr.print(line, style="yellow", markup=False, soft_wrap=True)
+    outcome = recording.import_timesheet(planned, skip_invalid=skip_invalid, dry_run=dry_run)
+    stdout.print(outcome.message, markup=False, soft_wrap=True)
+    if outcome.skipped:
+        stderr.print(outcome.skipped, style="yellow", markup=False)

@@ -1,0 +1,106 @@
+"""The page linking every document of a build (SPEC §9 `build`), grouped for the people who read
+them: the programme report, each training body's coverage, each worker's two documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from portfolio.model.loaded import Workspace
+from portfolio.render.documents import DOCUMENT_KINDS
+
+
+class BuildJob(Protocol):
+    """A document a build was asked for (`portfolio.build.Job`), seen through what the index
+    needs: the build sits above rendering, so its type is not imported here."""
+
+    @property
+    def output(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WorkerLinks:
+    """One worker's row: their two documents, None where the file is missing."""
+
+    id: str
+    name: str
+    association: str
+    dossier: str | None
+    portfolio: str | None
+    failed: bool
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A training body's coverage document, None where the file is missing."""
+
+    id: str
+    name: str
+    output: str | None
+
+
+@dataclass(frozen=True)
+class IndexView:
+    title: str
+    federation: str | None
+    as_of: dt.date
+    workers: tuple[WorkerLinks, ...]
+    bodies: tuple[BodyLink, ...]
+    report: str | None
+    failed: tuple[tuple[str, str], ...]
+    """(output, reason) of every document that could not be made, by output."""
+
+
+def index_view(
+    ws: Workspace,
+    jobs: Sequence[BuildJob],
+    written: Collection[str],
+    failed: Mapping[str, str],
+    as_of: dt.date,
+) -> IndexView:
+    """The index of a build: `jobs` are every document asked for, `written` the outputs found on
+    disk (only those are linked), `failed` the reason of each document that failed."""
+    workers = []
+    for stem in sorted({j.subject for j in jobs if j.kind in DOCUMENT_KINDS}):
+        worker = ws.workers.get(stem)
+        docs = {
+            j.kind: j.output
+            for j in jobs
+            if j.subject == stem and j.kind in DOCUMENT_KINDS and j.output in written
+        }
+        workers.append(
+            WorkerLinks(
+                id=stem,
+                name=worker.display_name if worker else stem,
+                association=worker.association if worker else "",
+                dossier=docs.get("dossier"),
+                portfolio=docs.get("portfolio"),
+                failed=any(j.output in failed for j in jobs if j.subject == stem),
+            )
+        )
+    bodies = tuple(
+        BodyLink(
+            id=j.subject,
+            name=next((c.body.name for c in ws.catalogs if c.body.id == j.subject), j.subject),
+            output=j.output if j.output in written else None,
+        )
+        for j in jobs
+        if j.kind == "coverage"
+    )
+    return IndexView(
+        title=ws.settings.name if ws.settings else "Documents",
+        federation=ws.settings.federation if ws.settings else None,
+        as_of=as_of,
+        workers=tuple(workers),
+        bodies=bodies,
+        report=next((j.output for j in jobs if j.kind == "report" and j.output in written), None),
+        failed=tuple(sorted(failed.items())),
+    )

@@ -1,0 +1,117 @@
+"""`portfolio import timesheet` (SPEC §9): rows become placements, or are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from test_log_cmds import FILES, WORKER, inserted, load_worker, run, worker_text
+
+from portfolio.resources import demo_dir
+
+
+@pytest.fixture
+def root(make_workspace) -> Path:
+    return make_workspace(FILES)
+
+
+TIMESHEET = """\
+salarié;client;type_client;date;heures;tâches;tuteur
+w-1;Mme D.;particulier;04/11/2002;3;repassage;Mme D.
+w-1;Mme D.;particulier;08/11/2002;3;repassage;Mme D.
+w-1;Mairie de Bron;collectivité;2002-11-05;7;lessive;M. Ruiz
+w-1;Mme D.;particulier;2002-11-25;3;repassage;Mme D.
+"""
+
+
+def write_sheet(root: Path, text: str) -> Path:
+    path = root / "heures.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_dry_run_shows_the_placements_and_writes_nothing(root) -> None:
+    result = run(root, "import", "timesheet", str(write_sheet(root, TIMESHEET)), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "p2 Mme D. (particulier), du 04/11/2002 au 08/11/2002, 6 h, lignes 2 à 3" in (
+        result.stdout
+    )
+    assert "p3 Mairie de Bron (collectivite), le 05/11/2002, 7 h, ligne 4" in result.stdout
+    assert "p4 Mme D. (particulier), le 25/11/2002, 3 h, ligne 5" in result.stdout
+    assert "rien n'a été écrit" in result.stdout
+    assert worker_text(root) == WORKER
+
+
+def test_import_writes_grouped_placements_after_the_existing_ones(root) -> None:
+    result = run(root, "import", "timesheet", str(write_sheet(root, TIMESHEET)))
+    assert result.exit_code == 0, result.stderr
+    placements = load_worker(root).placements
+    assert [(p.id, p.client.name, p.start, p.end, p.hours) for p in placements[1:]] == [
+        ("p2", "Mme D.", dt.date(2002, 11, 4), dt.date(2002, 11, 8), 6),
+        ("p3", "Mairie de Bron", dt.date(2002, 11, 5), dt.date(2002, 11, 5), 7),
+        ("p4", "Mme D.", dt.date(2002, 11, 25), dt.date(2002, 11, 25), 3),
+    ]
+    assert inserted(WORKER, worker_text(root)).startswith("  - id: p2\n")
+
+
+def test_rejected_rows_are_listed_and_nothing_is_written(root) -> None:
+    sheet = TIMESHEET + "w-1;Mme D.;particulier;31/11/2002;3;;\nw-7;X;particulier;2002-11-04;3;;\n"
+    result = run(root, "import", "timesheet", str(write_sheet(root, sheet)))
+    assert result.exit_code == 1
+    assert "refusé : ligne 6 : la date « 31/11/2002 » n'est pas une date valide" in result.stderr
+    assert "refusé : ligne 7 : salarié inconnu « w-7 »" in result.stderr
+    assert "2 lignes refusées" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_skip_invalid_imports_the_valid_rows(root) -> None:
+    sheet = TIMESHEET + "w-7;X;particulier;2002-11-04;3;;\n"
+    result = run(root, "import", "timesheet", str(write_sheet(root, sheet)), "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert len(load_worker(root).placements) == 4
+    assert "1 ligne ignorée" in result.stderr
+
+
+def test_importing_the_same_sheet_twice_is_refused_as_overlapping(root) -> None:
+    sheet = write_sheet(root, TIMESHEET)
+    assert run(root, "import", "timesheet", str(sheet)).exit_code == 0
+    once = worker_text(root)
+    result = run(root, "import", "timesheet", str(sheet))
+    assert result.exit_code == 1
+    assert "chevauche" in result.stderr
+    assert worker_text(root) == once
+
+
+def test_xlsx_timesheet_is_imported(root) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Salarié", "Client", "Type client", "Début", "Fin", "Heures", "Tâches"])
+    sheet.append(["w-1", "Mairie de Bron", "collectivite", dt.date(2002, 11, 4),
+                  dt.date(2002, 11, 8), 12.5, "lessive"])  # fmt: skip
+    sheet.append(["w-1", "Mairie de Bron", "collectivite", dt.date(2002, 11, 12),
+                  dt.date(2002, 11, 12), 3, "repassage"])  # fmt: skip
+    book.save(root / "heures.xlsx")
+    result = run(root, "import", "timesheet", str(root / "heures.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    placement = load_worker(root).placements[1]
+    assert (placement.start, placement.end, placement.hours) == (
+        dt.date(2002, 11, 4),
+        dt.date(2002, 11, 12),
+        15.5,
+    )
+    assert [(t.task, t.hours) for t in placement.tasks] == [("lessive", 12.5), ("repassage", 3)]
+
+
+def test_the_demo_example_timesheet_imports_cleanly(tmp_path) -> None:
+    workspace = tmp_path / "demo"
+    shutil.copytree(demo_dir(), workspace)
+    for name in ("feuille-de-temps-exemple.csv", "feuille-de-temps-exemple.xlsx"):
+        result = run(
+            workspace, "import", "timesheet", str(workspace / "imports" / name), "--dry-run"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "refusé" not in result.stderr
+        assert "mise" in result.stdout
