@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from portfolio.assess import training_hours
-from portfolio.french import fr_date, message_hours, message_percent, plural
+from portfolio.french import fr_date, fr_number, message_hours, message_percent, plural
 from portfolio.issues import CONTROL_CHARACTERS, Issue, error, sort_issues, warning
 from portfolio.match import prorata, workspace_vocabulary
 from portfolio.model.loaded import Workspace
@@ -723,9 +723,9 @@ def _text_issues(model: BaseModel, at: Callable[..., Any]) -> list[Issue]:
                 error(
                     at(*loc),
                     "text-length",
-                    f"{what} compte {_grouped(len(text))} caractères, plus que les "
-                    f"{_grouped(limit)} permis : raccourcissez ce texte (les documents le "
-                    "reprennent en entier)",
+                    f"{what} compte {fr_number(len(text), 0, thousands=' ')} caractères, plus "
+                    f"que les {fr_number(limit, 0, thousands=' ')} permis : raccourcissez ce "
+                    "texte (les documents le reprennent en entier)",
                 )
             )
         control = next(
@@ -754,10 +754,6 @@ def _text_issues(model: BaseModel, at: Callable[..., Any]) -> list[Issue]:
     return issues
 
 
-def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
-
-
 def check_worker_texts(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
     """Every text of a worker file (`_text_issues`)."""
     return _text_issues(worker, _worker_at(ws, stem))
@@ -772,7 +768,9 @@ def check_shared_texts(ws: Workspace) -> list[Issue]:
         body = catalog.body.id
         issues += _text_issues(catalog, lambda *loc, body=body: ws.locate("catalog", body, *loc))
     for ref in ws.referentiels.values():
-        issues += _text_issues(ref, lambda *loc, ref=ref.id: ws.locate("referentiel", ref, *loc))
+        issues += _text_issues(
+            ref, lambda *loc, ident=ref.id: ws.locate("referentiel", ident, *loc)
+        )
     return issues
 
 

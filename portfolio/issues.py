@@ -28,6 +28,8 @@ class Issue(NamedTuple):
     severity: Severity
     code: str
     message: str
+    hidden: int = 0
+    """For the error that stands for issues not listed (`more_issues`): how many."""
 
     def render(self) -> str:
         """One line, always: a value quoted from a file may hold a line break or a control
@@ -86,14 +88,17 @@ def cap_per_file(issues: list[Issue], limit: int = ISSUES_PER_FILE) -> list[Issu
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:
         by_file.setdefault(issue.location.path, []).append(issue)
-    if all(len(found) <= limit for found in by_file.values()):
+    if all(len(found) <= limit and not any(i.hidden for i in found) for found in by_file.values()):
         return issues
     kept: list[Issue] = []
     for found in by_file.values():
-        ordered = sort_issues(found)
+        counted = sort_issues([i for i in found if i.hidden])
+        ordered = sort_issues([i for i in found if not i.hidden])
         kept += ordered[:limit]
-        if len(ordered) > limit:
-            kept.append(more_issues(ordered[limit].location, len(ordered) - limit, limit))
+        rest = len(ordered[limit:]) + sum(i.hidden for i in counted)
+        if rest:
+            where = (ordered[limit:] or counted)[0].location
+            kept.append(more_issues(where, rest, limit))
     return kept
 
 
@@ -101,11 +106,13 @@ def more_issues(location: Location, count: int, limit: int) -> Issue:
     """The one error that stands for the `count` issues of a file not listed after the first
     `limit`; placed where the first of them is, so that it is printed after those listed."""
     grouped = f"{count:,}".replace(",", " ")
-    return error(
+    return Issue(
         location,
+        Severity.ERROR,
         "more-issues",
         f"problèmes de ce fichier non affichés : encore {grouped} ; corrigez d'abord les {limit} "
         "ci-dessus, puis relancez « portfolio check »",
+        hidden=count,
     )
 
 

@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from portfolio import build as build_module
 from portfolio.build import MANIFEST, build
 
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2003, 6, 30)
 
 REFERENTIEL = """\

@@ -7,6 +7,7 @@ import itertools
 import random
 import textwrap
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -363,6 +364,7 @@ def instances(draw):
     return needed, candidates, cents, budget
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(instances())
 def test_selection_equals_brute_force(instance):

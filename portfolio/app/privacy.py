@@ -43,7 +43,7 @@ def describe(plan: ErasurePlan, cwd: Path) -> list[str]:
         for m, entries in plan.manifests.items()
     ]
     lines += [
-        f"{_rewrite_words(rewrite)} de {_shown(path, cwd)}"
+        f"{_rewrite_words(rewrite)} : {_shown(path, cwd)}"
         for path, rewrite in plan.rewrites.items()
     ]
     return lines
@@ -52,7 +52,8 @@ def describe(plan: ErasurePlan, cwd: Path) -> list[str]:
 def _rewrite_words(rewrite: Rewrite) -> str:
     if rewrite.kind == "timesheet":
         return f"{plural(rewrite.lines, 'ligne')} à son nom dans la feuille de temps"
-    return f"{plural(rewrite.lines, 'ligne')} de commentaire qui le nomment"
+    names = "qui le nomme" if rewrite.lines == 1 else "qui le nomment"
+    return f"{plural(rewrite.lines, 'ligne')} de commentaire {names}"
 
 
 def leftovers(plan: ErasurePlan, cwd: Path) -> list[str]:

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from portfolio.app.workspace import open_worker, open_workspace
+from portfolio.app.workspace import open_worker, open_workspace, require_worker_id
 from portfolio.french import (
     CLIENT_KINDS,
     LEVEL_LABELS,
@@ -328,6 +328,7 @@ def open_for_recording(root: Path, worker_id: str, today: dt.date | None = None)
     Other workers' broken files do not matter here, but this worker's file must be valid: a
     change is judged on the whole file (SPEC §8), so existing errors must be fixed first.
     """
+    require_worker_id(worker_id)
     ws, _ = open_workspace(root, strict=False)
     worker = ws.workers.get(worker_id)
     if worker is None:

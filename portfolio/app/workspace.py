@@ -11,7 +11,7 @@ from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
 from portfolio.french import plural
 from portfolio.fsutil import copy_tree_atomic
-from portfolio.issues import Issue, PortfolioError, has_errors, sort_issues
+from portfolio.issues import Issue, PortfolioError, cap_per_file, has_errors, sort_issues
 from portfolio.load import (
     WORKSPACE_FILE,
     load_referentiels,
@@ -117,8 +117,9 @@ def check(root: Path, as_of: dt.date) -> list[Issue]:
     """
     ws, issues = load_workspace(root, workers=False)
     issues += check_workspace(ws, as_of, workers=())
+    issues = cap_per_file(issues)
     for found in map_workers(ws.root, as_of, issues_only):
-        issues += found
+        issues += cap_per_file(found)
     return sort_issues(issues)
 
 

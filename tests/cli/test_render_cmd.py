@@ -89,6 +89,7 @@ def test_document_is_required(workspace: Path) -> None:
     assert run("w-1", "-w", str(workspace)).exit_code == 2
 
 
+@pytest.mark.slow
 def test_demo_prints_both_documents_of_every_worker(workspace: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "-o", str(workspace), "--as-of", "2026-06-30"])
     assert result.exit_code == 0, result.output

@@ -186,6 +186,7 @@ def test_report_without_pseudonymise_names_workers_outside_the_band(root: Path) 
     assert "Bruno Bernard" in as_json
 
 
+@pytest.mark.slow
 def test_report_pdf_metadata_and_text(report_pdf: PdfReader) -> None:
     assert report_pdf.metadata.title == "Rapport de programme : Programme test"
     assert report_pdf.metadata.author == "Fédération test"
@@ -195,6 +196,7 @@ def test_report_pdf_metadata_and_text(report_pdf: PdfReader) -> None:
     assert "AI Ouest" in text
 
 
+@pytest.mark.slow
 def test_wide_coverage_matrix_is_printed_landscape(coverage_pdf: PdfReader) -> None:
     box = coverage_pdf.pages[-1].mediabox
     assert float(box.width) > float(box.height)

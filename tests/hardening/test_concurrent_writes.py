@@ -49,6 +49,7 @@ def start_together(commands: list[list[str]]) -> list[subprocess.CompletedProces
     return results
 
 
+@pytest.mark.slow
 def test_simultaneous_observations_are_all_kept(workspace: Path) -> None:
     before = len(entries(workspace, "fatima-b", "observations"))
     commands = [
@@ -81,6 +82,7 @@ def test_simultaneous_observations_are_all_kept(workspace: Path) -> None:
     assert sorted(notes) == sorted(f"écrivain {n}" for n in range(WRITERS))
 
 
+@pytest.mark.slow
 def test_simultaneous_placements_get_distinct_ids(workspace: Path) -> None:
     before = {p["id"] for p in entries(workspace, "mehdi-k", "placements")}
     commands = [

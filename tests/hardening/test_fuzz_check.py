@@ -1,28 +1,35 @@
 """`portfolio check` on hostile hand-written files: never a traceback, always located messages.
 
 Every example writes one file of a small valid workspace (a worker, a training catalogue,
-workspace.yaml or a local référentiel) and runs the real command line. Whatever the file holds,
-`check` must end with exit code 0 or 1 (1 whenever there is an error), print one
-`path:line:column: erreur|avertissement: …` line per problem with a position inside the file, and
-stay within the limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH, MAX_NODES).
+workspace.yaml or a local référentiel) and runs what `check` runs, in-process: every file
+loaded (`load_workspace`, which reads them through `portfolio.yamlsource`), then the rules of
+SPEC §8 (`check_workspace`). Whatever the file holds, this must not raise, and every problem
+must render as one `path:line:column: erreur|avertissement: …` line with a position inside the
+file, within the limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH, MAX_NODES).
+A few end-to-end runs of the real command line, some of them on random files, prove that it
+prints exactly these lines and a summary, with exit code 1 whenever there is an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tempfile
 import tracemalloc
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
+from portfolio.checks import check_workspace
 from portfolio.cli import app
+from portfolio.issues import Issue, has_errors, sort_issues
+from portfolio.load import load_workspace
 from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 WORKSPACE: dict[str, Any] = {
@@ -149,7 +156,9 @@ ISSUE_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): "
     r"(?P<severity>erreur|avertissement): \S"
 )
-SUMMARY = re.compile(r"^(Aucun problème trouvé\.|\d+ erreurs?, \d+ avertissements?\.)$")
+SUMMARY = re.compile(
+    r"^(Aucun problème trouvé\.|(?P<errors>\d+) erreurs?, (?P<warnings>\d+) avertissements?\.)$"
+)
 YAML_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 # --- hostile values ------------------------------------------------------------------------------
@@ -313,52 +322,100 @@ def with_ending(text: str, ending: str) -> bytes:
     return ("\ufeff" if ending == "bom" else "").encode() + text.encode("utf-8")
 
 
-def base_files() -> dict[str, bytes]:
+@functools.cache
+def _base_files() -> dict[str, bytes]:
     return {path: to_yaml(template) for path, template in TEMPLATES.items()}
 
 
-# --- running check and judging its output -------------------------------------------------------
+def base_files() -> dict[str, bytes]:
+    """The valid workspace, dumped once: each caller gets its own dict of (immutable) bytes."""
+    return dict(_base_files())
 
 
-def run_check(files: dict[str, bytes]) -> Result:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for relative, content in files.items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        return CliRunner().invoke(app, ["check", "-w", str(root), "--as-of", "2003-06-30"])
+# --- checking in-process, judging the issues, and the command line ------------------------------
+
+AS_OF = dt.date(2003, 6, 30)
 
 
-def assert_clean(result: Result, files: dict[str, bytes]) -> list[re.Match[str]]:
-    """No traceback, exit 0/1 matching the errors, one located line per problem."""
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.exit_code in (0, 1)
-    *lines, summary = result.stdout.splitlines()
-    assert SUMMARY.match(summary), summary
-    issues = []
-    for line in lines:
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def check_workspace_folder(root: Path) -> list[Issue]:
+    """What `portfolio check` finds, without the command line around it: the load issues of
+    every file, then every rule of SPEC §8 (the command streams the worker files instead of
+    loading them all; the end-to-end tests below show it finds the same)."""
+    ws, issues = load_workspace(root)
+    return sort_issues(issues + check_workspace(ws, AS_OF))
+
+
+class Checked(NamedTuple):
+    failed: bool
+    """At least one error: `check` would exit with code 1."""
+    issues: list[re.Match[str]]
+    """Each issue's rendered line, parsed by ISSUE_LINE."""
+
+
+def judge(files: dict[str, bytes], issues: list[Issue]) -> Checked:
+    """Each issue renders as one located line, its position inside the file it names."""
+    located = []
+    for issue in issues:
+        line = issue.render()
+        assert line.splitlines() == [line], f"not one line: {line[:300]!r}"
         found = ISSUE_LINE.match(line)
         assert found, f"not a located issue line: {line[:300]!r}"
+        assert (found["severity"] == "erreur") == issue.is_error, line[:300]
         path = found["path"]
         if path in files:
             text = files[path].decode("utf-8", errors="replace")
             assert int(found["line"]) <= len(YAML_LINE_BREAK.findall(text)) + 1, line[:300]
         else:
             assert path.startswith("<référentiels fournis>/"), line[:300]
-        issues.append(found)
-    has_error = any(found["severity"] == "erreur" for found in issues)
-    assert (result.exit_code == 1) == has_error, result.stdout[-2000:]
-    return issues
+        located.append(found)
+    return Checked(has_errors(issues), located)
 
 
-def check_file(relative: str, content: bytes) -> tuple[Result, list[re.Match[str]]]:
+def check_file(relative: str, content: bytes) -> Checked:
+    """The valid workspace with one file replaced, checked in-process and judged."""
     files = {**base_files(), relative: content}
-    result = run_check(files)
-    return result, assert_clean(result, files)
+    with tempfile.TemporaryDirectory() as folder:
+        write_files(Path(folder), files)
+        issues = check_workspace_folder(Path(folder))
+    return judge(files, issues)
+
+
+def assert_cli_prints_the_issues(files: dict[str, bytes], *dirs: str) -> Checked:
+    """`portfolio check` prints, with no traceback, exactly the issues found in-process, then a
+    summary that counts them; it exits with 1 when one of them is an error, else 0.
+
+    `dirs` are folders created in the workspace besides the files.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_files(root, files)
+        for relative in dirs:
+            (root / relative).mkdir(parents=True)
+        issues = check_workspace_folder(root)
+        result = CliRunner().invoke(app, ["check", "-w", str(root), "--as-of", AS_OF.isoformat()])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    *lines, summary = result.stdout.splitlines()
+    assert lines == [issue.render() for issue in issues]
+    counted = SUMMARY.match(summary)
+    assert counted, summary
+    errors = sum(issue.is_error for issue in issues)
+    assert (int(counted["errors"] or 0), int(counted["warnings"] or 0)) == (
+        errors,
+        len(issues) - errors,
+    ), summary
+    checked = judge({**files, **dict.fromkeys(dirs, b"")}, issues)
+    assert result.exit_code == (1 if checked.failed else 0), result.stdout[-2000:]
+    return checked
 
 
 def obviously_invalid(relative: str, data: Any) -> bool:
@@ -369,7 +426,8 @@ def obviously_invalid(relative: str, data: Any) -> bool:
     return not REQUIRED[relative] <= keys or not keys <= ALLOWED[relative]
 
 
-# Each example runs the whole command (about 0.15 s): the counts keep this file near a minute.
+# Each example loads and checks a small workspace in-process (about 0.05 s, most of it reading
+# the bundled référentiels): the counts keep the fuzzing below a minute of CPU time.
 FUZZ = settings(
     max_examples=150,
     deadline=None,
@@ -381,12 +439,12 @@ FUZZ_LESS = settings(FUZZ, max_examples=75)
 
 
 def test_templates_make_a_valid_workspace() -> None:
-    result = run_check(base_files())
-    issues = assert_clean(result, base_files())
-    assert result.exit_code == 0
-    assert not [i for i in issues if i["severity"] == "erreur"]
+    checked = assert_cli_prints_the_issues(base_files())
+    assert not checked.failed
+    assert not [i for i in checked.issues if i["severity"] == "erreur"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     relative=st.sampled_from(sorted(TEMPLATES)),
@@ -395,19 +453,21 @@ def test_templates_make_a_valid_workspace() -> None:
 )
 def test_mutated_file_is_checked_without_crash(relative: str, data: st.DataObject, ending: str):
     content = data.draw(mutated(TEMPLATES[relative]))
-    result, _ = check_file(relative, to_yaml(content, ending))
+    checked = check_file(relative, to_yaml(content, ending))
     if obviously_invalid(relative, content):
-        assert result.exit_code == 1
+        assert checked.failed
 
 
+@pytest.mark.slow
 @FUZZ_LESS
 @given(relative=st.sampled_from(sorted(TEMPLATES)), content=hostile_value)
 def test_random_yaml_structure_is_checked_without_crash(relative: str, content: Any) -> None:
-    result, _ = check_file(relative, to_yaml(content))
+    checked = check_file(relative, to_yaml(content))
     if obviously_invalid(relative, content):
-        assert result.exit_code == 1
+        assert checked.failed
 
 
+@pytest.mark.slow
 @FUZZ_LESS
 @given(
     relative=st.sampled_from(sorted(TEMPLATES)),
@@ -421,11 +481,12 @@ def test_random_yaml_structure_is_checked_without_crash(relative: str, content: 
 @example(relative="catalog/ofa.yaml", text="--- a\n--- b\n", ending="")
 @example(relative="referentiels/loc.yaml", text="[" * 10_000 + "]" * 10_000, ending="")
 def test_random_text_is_checked_without_crash(relative: str, text: str, ending: str) -> None:
-    result, _ = check_file(relative, with_ending(text, ending))
+    checked = check_file(relative, with_ending(text, ending))
     if not all(key in text for key in REQUIRED[relative]):
-        assert result.exit_code == 1
+        assert checked.failed
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=50)
 @given(
     relative=st.sampled_from(sorted(TEMPLATES)),
@@ -435,9 +496,9 @@ def test_random_text_is_checked_without_crash(relative: str, text: str, ending: 
 @example(relative="workers/w-1.yaml", prefix=b"\x89PNG\r\n\x1a\n", content=b"\x00" * 10)
 @example(relative="workers/w-1.yaml", prefix=b"", content=b"id: w-1\nfirst_name: \xe9\n")
 def test_binary_file_is_refused_without_crash(relative: str, prefix: bytes, content: bytes):
-    result, _ = check_file(relative, prefix + content)
+    checked = check_file(relative, prefix + content)
     if not all(key.encode() in content for key in REQUIRED[relative]):
-        assert result.exit_code == 1
+        assert checked.failed
 
 
 def nested_lists(levels: int, fanout: int) -> tuple[list[Any], int]:
@@ -453,17 +514,19 @@ def nested_lists(levels: int, fanout: int) -> tuple[list[Any], int]:
     return inner, count
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None)
 @given(levels=st.integers(1, 12), fanout=st.integers(2, 10))
 @example(levels=9, fanout=9)
 def test_alias_bomb_stops_at_the_node_limit(levels: int, fanout: int) -> None:
     bomb, count = nested_lists(levels, fanout)
-    result, issues = check_file("workers/w-1.yaml", to_yaml({**WORKER, "placements": bomb}))
-    assert result.exit_code == 1
-    too_complex = [i for i in issues if "fichier trop complexe" in i.string]
+    checked = check_file("workers/w-1.yaml", to_yaml({**WORKER, "placements": bomb}))
+    assert checked.failed
+    too_complex = [i for i in checked.issues if "fichier trop complexe" in i.string]
     assert bool(too_complex) == (1 + count > MAX_NODES)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(depth=st.integers(1, 200), flow=st.booleans())
 @example(depth=MAX_DEPTH - 1, flow=False)
@@ -475,9 +538,9 @@ def test_deep_nesting_stops_at_the_depth_limit(depth: int, flow: bool) -> None:
     text = yaml.safe_dump(
         {**WORKER, "placements": nested}, allow_unicode=True, default_flow_style=flow
     )
-    result, issues = check_file("workers/w-1.yaml", text.encode())
-    assert result.exit_code == 1
-    too_deep = [i for i in issues if "imbrication trop profonde" in i.string]
+    checked = check_file("workers/w-1.yaml", text.encode())
+    assert checked.failed
+    too_deep = [i for i in checked.issues if "imbrication trop profonde" in i.string]
     # the innermost text sits under the file's table and `depth` lists
     assert bool(too_deep) == (depth + 1 > MAX_DEPTH)
 
@@ -496,9 +559,9 @@ def test_integer_too_long_for_python_is_reported_as_invalid() -> None:
         observations=f"[{{date: 2002-12-20, by: x, role: tuteur, "
         f"competency: advf.ccp1.c3, level: {digits}}}]"
     )
-    result, issues = check_file("workers/w-1.yaml", text)
-    assert result.exit_code == 1
-    assert any("« level »" in i.string for i in issues)
+    checked = check_file("workers/w-1.yaml", text)
+    assert checked.failed
+    assert any("« level »" in i.string for i in checked.issues)
 
 
 @pytest.mark.parametrize("hours", ["1e400", "1.0e400", "nan", "inf", "-inf", ".nan"])
@@ -507,28 +570,123 @@ def test_infinite_or_undefined_hours_are_errors(hours: str) -> None:
         "[{id: p1, client: {name: c, kind: particulier}, start: 2002-10-01, "
         f"end: 2002-10-31, hours: {hours}}}]"
     )
-    result, issues = check_file("workers/w-1.yaml", worker_text(placements=placement))
-    assert result.exit_code == 1
-    assert any(f"« {hours} » n'est pas un nombre valide" in i.string for i in issues)
+    checked = check_file("workers/w-1.yaml", worker_text(placements=placement))
+    assert checked.failed
+    assert any(f"« {hours} » n'est pas un nombre valide" in i.string for i in checked.issues)
 
 
 def test_nan_budget_is_an_error() -> None:
     text = to_yaml(WORKSPACE).replace(b"training_budget_hours: 30", b"training_budget_hours: NaN")
-    result, issues = check_file("workspace.yaml", text)
-    assert result.exit_code == 1
-    assert any("training_budget_hours" in i.string for i in issues)
+    checked = check_file("workspace.yaml", text)
+    assert checked.failed
+    assert any("training_budget_hours" in i.string for i in checked.issues)
 
 
 def test_line_break_in_a_quoted_value_stays_on_one_line() -> None:
-    result, issues = check_file("workers/w-1.yaml", worker_text(association='"ai\\nest\\u2028x"'))
-    assert result.exit_code == 1
-    assert any("« ai\\nest\\u2028x »" in i.string for i in issues)
+    checked = check_file("workers/w-1.yaml", worker_text(association='"ai\\nest\\u2028x"'))
+    assert checked.failed
+    assert any("« ai\\nest\\u2028x »" in i.string for i in checked.issues)
 
 
 def test_rich_markup_and_emoji_codes_in_a_value_are_printed_as_written() -> None:
-    result, issues = check_file("workers/w-1.yaml", worker_text(association='"[/x]:smile:"'))
-    assert result.exit_code == 1
-    assert any("« [/x]:smile: »" in i.string for i in issues)
+    checked = assert_cli_prints_the_issues(
+        {**base_files(), "workers/w-1.yaml": worker_text(association='"[/x]:smile:"')}
+    )
+    assert checked.failed
+    assert any("« [/x]:smile: »" in i.string for i in checked.issues)
+
+
+def test_file_over_the_size_limit_is_refused_unread() -> None:
+    content = b"# " + b"x" * MAX_FILE_BYTES + b"\n"
+    checked = check_file("workers/w-1.yaml", content)
+    assert checked.failed
+    assert [i["path"] for i in checked.issues if "fichier trop gros" in i.string] == [
+        "workers/w-1.yaml"
+    ]
+
+
+@pytest.mark.slow
+def test_long_list_is_refused_before_it_fills_the_memory() -> None:
+    """2 MB of `[a,a,…]`: composing it whole took 330 MB; the event pre-scan stops early."""
+    content = ("placements: [" + "a," * 1_000_000 + "a]\n").encode()
+    tracemalloc.start()
+    try:
+        checked = check_file("workers/w-1.yaml", content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert checked.failed
+    assert any(
+        i.string.startswith("workers/w-1.yaml:1:") and "trop complexe" in i.string
+        for i in checked.issues
+    )
+    assert peak < 50_000_000
+
+
+def test_deep_nesting_in_a_long_file_is_refused_before_composing() -> None:
+    content = ("note: " + "a" * 500_000 + "\nplacements: " + "[" * 100 + "]" * 100 + "\n").encode()
+    checked = check_file("workers/w-1.yaml", content)
+    assert checked.failed
+    assert any(
+        i.string.startswith("workers/w-1.yaml:2:") and "imbrication trop profonde" in i.string
+        for i in checked.issues
+    )
+
+
+def test_odd_unicode_in_names_is_accepted_and_echoed() -> None:
+    name = "\u202eA\u0301\U0001f600\u200f\u0627"
+    checked = assert_cli_prints_the_issues(
+        {
+            **base_files(),
+            "workers/w-1.yaml": worker_text(first_name=f'"{name}"', consent="{given: false}"),
+        }
+    )
+    assert not checked.failed
+    assert [i["severity"] for i in checked.issues] == ["avertissement"]
+
+
+# --- the command line, end to end -----------------------------------------------------------------
+
+
+CLI_CASES: dict[str, tuple[str, bytes]] = {
+    "broken-syntax": ("catalog/ofa.yaml", b"{"),
+    "binary": ("workers/w-1.yaml", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10),
+    "bom-and-crlf": (
+        "workspace.yaml",
+        b"\xef\xbb\xbf"
+        + to_yaml(WORKSPACE, "crlf").replace(b"budget_hours: 30", b"budget_hours: ["),
+    ),
+    "cr-and-unknown-key": ("catalog/ofa.yaml", to_yaml({**CATALOG, "modulez": []}, "cr")),
+    "markup-bidi-and-line-breaks": (
+        "workers/w-1.yaml",
+        worker_text(
+            first_name='"\\u202eA\\u0301\\U0001f600\\u200f"',
+            association='"[/x]:smile: <b> {{ x }}\\nx\\u2028y\\x85z\\x1b"',
+        ),
+    ),
+    "over-the-size-limit": ("referentiels/loc.yaml", b"# " + b"x" * MAX_FILE_BYTES + b"\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_command_line_prints_the_located_issues(case: str) -> None:
+    relative, content = CLI_CASES[case]
+    checked = assert_cli_prints_the_issues({**base_files(), relative: content})
+    assert checked.failed
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=10)
+@given(
+    relative=st.sampled_from(sorted(TEMPLATES)),
+    data=st.data(),
+    ending=st.sampled_from(ENDINGS),
+)
+def test_command_line_prints_what_the_checks_find(
+    relative: str, data: st.DataObject, ending: str
+) -> None:
+    content = data.draw(mutated(TEMPLATES[relative]))
+    assert_cli_prints_the_issues({**base_files(), relative: to_yaml(content, ending)})
 
 
 def test_markup_in_a_command_line_argument_is_printed_as_written() -> None:
@@ -539,54 +697,9 @@ def test_markup_in_a_command_line_argument_is_printed_as_written() -> None:
 
 
 def test_folder_named_like_a_yaml_file_is_reported_with_a_position() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for relative, content in base_files().items():
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative).write_bytes(content)
-        (root / "workers" / "w-2.yaml").mkdir()
-        result = CliRunner().invoke(app, ["check", "-w", str(root)])
-    assert result.exit_code == 1
-    assert "workers/w-2.yaml:1:1: erreur: fichier illisible" in result.stdout
-
-
-def test_file_over_the_size_limit_is_refused_unread() -> None:
-    content = b"# " + b"x" * MAX_FILE_BYTES + b"\n"
-    result, issues = check_file("workers/w-1.yaml", content)
-    assert result.exit_code == 1
-    assert [i["path"] for i in issues if "fichier trop gros" in i.string] == ["workers/w-1.yaml"]
-
-
-def test_long_list_is_refused_before_it_fills_the_memory() -> None:
-    """2 MB of `[a,a,…]`: composing it whole took 330 MB; the event pre-scan stops early."""
-    content = ("placements: [" + "a," * 1_000_000 + "a]\n").encode()
-    tracemalloc.start()
-    try:
-        result, issues = check_file("workers/w-1.yaml", content)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert result.exit_code == 1
+    checked = assert_cli_prints_the_issues(base_files(), "workers/w-2.yaml")
+    assert checked.failed
     assert any(
-        i.string.startswith("workers/w-1.yaml:1:") and "trop complexe" in i.string for i in issues
+        i.string.startswith("workers/w-2.yaml:1:1: erreur: fichier illisible")
+        for i in checked.issues
     )
-    assert peak < 50_000_000
-
-
-def test_deep_nesting_in_a_long_file_is_refused_before_composing() -> None:
-    content = ("note: " + "a" * 500_000 + "\nplacements: " + "[" * 100 + "]" * 100 + "\n").encode()
-    result, issues = check_file("workers/w-1.yaml", content)
-    assert result.exit_code == 1
-    assert any(
-        i.string.startswith("workers/w-1.yaml:2:") and "imbrication trop profonde" in i.string
-        for i in issues
-    )
-
-
-def test_odd_unicode_in_names_is_accepted_and_echoed() -> None:
-    name = "\u202eA\u0301\U0001f600\u200f\u0627"
-    result, issues = check_file(
-        "workers/w-1.yaml", worker_text(first_name=f'"{name}"', consent="{given: false}")
-    )
-    assert result.exit_code == 0
-    assert [i["severity"] for i in issues] == ["avertissement"]

@@ -24,6 +24,8 @@ from typer.testing import CliRunner
 
 from portfolio.cli import app
 
+pytestmark = pytest.mark.slow
+
 AS_OF = "2003-06-30"
 LONG_NAME = "Nomtreslong" * 909 + "X"  # 10,000 characters, no space to break on
 SCRIPT = "<script>alert(1)</script>"

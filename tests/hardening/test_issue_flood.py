@@ -70,3 +70,21 @@ def test_other_files_keep_all_their_issues() -> None:
     assert [i.location.line for i in capped[3:13]] == list(range(1, 11))
     assert capped[13].code == "more-issues"
     assert len(capped) == 14
+
+
+def test_rule_errors_of_one_worker_are_capped_like_load_errors(
+    make_workspace: MakeWorkspace, run_check
+) -> None:
+    """300 placements of 0 h gave 304 lines: the rules' issues are capped per file too."""
+    placements = "".join(
+        f"  - {{id: z{n}, client: {{name: C{n}, kind: particulier}}, start: 2026-01-05, "
+        f"end: 2026-01-06, hours: 0}}\n"
+        for n in range(300)
+    )
+    text = VALID_WORKER.replace("placements:\n", "placements:\n" + placements, 1)
+    assert text != VALID_WORKER
+    root = make_workspace({"workers/w-0042.yaml": text, "catalog/ofa.yaml": VALID_CATALOG})
+    run = run_check(root)
+    assert run.exit_code == 1
+    assert len(run.issues) == LIMIT + 1
+    assert "encore 250" in run.issues[-1].message

@@ -13,6 +13,8 @@ import pytest
 from portfolio.model.loaded import Workspace
 from portfolio.render.documents import render_document
 
+pytestmark = pytest.mark.slow
+
 
 def pdf_text(reader: pypdf.PdfReader) -> str:
     """Page texts with runs of white space (line breaks, no-break spaces) made single spaces."""

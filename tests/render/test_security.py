@@ -19,6 +19,8 @@ import pytest
 from portfolio.load import load_workspace
 from portfolio.render.documents import RenderedDocument, render_document
 
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2026, 6, 30)
 KINDS = ("dossier", "portfolio")
 
