@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from portfolio.assess import training_hours
-from portfolio.french import fr_date, fr_number, message_hours, message_percent, plural
+from portfolio.french import fold, fr_date, fr_number, message_hours, message_percent, plural
 from portfolio.issues import CONTROL_CHARACTERS, Issue, error, sort_issues, warning
-from portfolio.match import prorata, workspace_vocabulary
+from portfolio.match import Tokens, normalise, prorata, workspace_vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Period, Placement, Worker
@@ -100,6 +103,118 @@ def check_referentiel(ws: Workspace, ref: Referentiel) -> list[Issue]:
                     )
                 )
     return issues
+
+
+SHORT_PHRASE_CHARACTERS = 3
+"""A label or synonym that normalises to one word this short (« biberons » → « bib ») is a
+stem that unrelated words share; abbreviations (« wc », « cv ») are no safer."""
+SHOWN_COLLISIONS = 3
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A task's label (`position` 0) or one of its synonyms, as SPEC §5.1 matches it."""
+
+    referentiel: Referentiel
+    task: int
+    position: int
+    text: str
+    tokens: Tokens
+
+    @property
+    def task_id(self) -> str:
+        return f"{self.referentiel.id}.{self.referentiel.tasks[self.task].id}"
+
+    @property
+    def loc(self) -> tuple[str | int, ...]:
+        if self.position == 0:
+            return ("tasks", self.task, "label")
+        return ("tasks", self.task, "synonyms", self.position - 1)
+
+    def describe(self) -> str:
+        what = "l'intitulé" if self.position == 0 else "le synonyme"
+        return f"{what} « {self.text} » de la tâche « {self.task_id} »"
+
+
+def _assessed_together(a: Referentiel, b: Referentiel) -> bool:
+    """Two référentiels whose tasks every worker of one of them meets: the same file, or a
+    transversal one (always assessed). Two trades meet only for a worker who targets both, and
+    there a shared phrase usually means the same work."""
+    return a.id == b.id or "transversal" in (a.track, b.track)
+
+
+def check_task_phrases(ws: Workspace) -> list[Issue]:
+    """SPEC §5.1 resolves an entry to every task whose normalised label or synonym occurs in it,
+    so a phrase that is too short, or that occurs in another task's phrase, makes entries count
+    for tasks they do not describe and splits their hours: warn where the phrase is written."""
+    phrases = [
+        _Phrase(ref, t, n, text, normalise(text))
+        for ref in ws.referentiels.values()
+        for t, task in enumerate(ref.tasks)
+        for n, text in enumerate([task.label, *task.synonyms])
+    ]
+    order = {id(p): n for n, p in enumerate(phrases)}
+    by_tokens: dict[Tokens, list[_Phrase]] = defaultdict(list)
+    for phrase in phrases:
+        by_tokens[phrase.tokens].append(phrase)
+    containing: dict[int, list[_Phrase]] = defaultdict(list)
+    for outer in phrases:
+        size = len(outer.tokens)
+        runs = {outer.tokens[i:j] for i in range(size) for j in range(i + 1, size + 1)}
+        for run in runs:
+            for inner in by_tokens.get(run, ()):
+                if (
+                    inner.task_id != outer.task_id
+                    and _assessed_together(inner.referentiel, outer.referentiel)
+                    and (run != outer.tokens or order[id(inner)] > order[id(outer)])
+                ):
+                    containing[id(inner)].append(outer)
+    issues = []
+    for phrase in phrases:
+        where = ws.locate("referentiel", phrase.referentiel.id, *phrase.loc)
+        message = _short_phrase(phrase) or _colliding_phrase(phrase, containing[id(phrase)])
+        if message:
+            issues.append(warning(where, "task-phrase", message))
+    return issues
+
+
+def _short_phrase(phrase: _Phrase) -> str | None:
+    if not phrase.tokens:
+        return (
+            f"{phrase.describe()} ne contient que des petits mots (le, de, et…) ou de la "
+            "ponctuation : il ne reconnaît aucune entrée ; écrivez les mots qui disent la tâche "
+            "ou retirez-le"
+        )
+    (first, *rest) = phrase.tokens
+    if not rest and len(first) <= SHORT_PHRASE_CHARACTERS:
+        return (
+            f"{phrase.describe()} se réduit à « {first} » une fois normalisé : trop court pour "
+            "être sûr, il reconnaîtrait des entrées sans rapport ; précisez-le avec le geste ou "
+            "l'objet (« nettoyage des wc » plutôt que « wc ») ou retirez-le"
+        )
+    return None
+
+
+def _colliding_phrase(phrase: _Phrase, others: list[_Phrase]) -> str | None:
+    if not others:
+        return None
+    equal = [o for o in others if o.tokens == phrase.tokens]
+    if equal:
+        other = equal[0]
+        return (
+            f"{phrase.describe()} reconnaît les mêmes entrées que « {other.text} » (tâche "
+            f"« {other.task_id} ») : chaque entrée compterait pour les deux tâches et "
+            "partagerait ses heures entre elles ; gardez cette formulation pour une seule tâche"
+        )
+    shown = " ; ".join(f"« {o.text} » ({o.task_id})" for o in others[:SHOWN_COLLISIONS])
+    more = len(others) - SHOWN_COLLISIONS
+    if more > 0:
+        shown += f" et {plural(more, 'autre')}"
+    return (
+        f"{phrase.describe()} se retrouve dans {shown} : une entrée écrite ainsi compterait "
+        f"aussi pour « {phrase.task_id} » et partagerait ses heures ; allongez-le pour qu'il "
+        "ne dise que sa tâche, ou retirez-le"
+    )
 
 
 def _sample(ids: list[str], size: int = 6) -> str:
@@ -409,26 +524,39 @@ def _outside_pass_iae(placement: Placement, pass_iae: Period | None) -> bool:
     return placement.start < pass_iae.start or placement.end > pass_iae.end
 
 
-def _client_key(placement: Placement) -> tuple[str, str]:
-    return placement.client.kind, placement.client.name.casefold().strip()
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+def client_key(name: str) -> str:
+    """SPEC §8, "the same client": names equal once lower-cased, without accents or ligatures,
+    every run of other characters than letters and digits made one space (and none at the
+    ends): « Commune de Gleizé » and « commune de gleize » are one client, whatever kind each
+    placement records. The one answer to "same client?": the overlap and company-cap rules ask
+    it here, so `log` and `import`, judged by these rules, refuse what `check` reports."""
+    return _NOT_LETTER_OR_DIGIT.sub(" ", fold(name)).strip()
 
 
 def _overlaps(at: Callable[..., Any], placements: list[Placement]) -> list[Issue]:
     """Each placement against the earlier ones at the same client only: comparing every pair
     took minutes for a (hostile) file of 20,000 placements."""
     issues = []
-    seen: dict[tuple[str, str], list[Placement]] = {}
+    seen: dict[str, list[Placement]] = {}
     for j, later in enumerate(placements):
-        same_client = seen.setdefault(_client_key(later), [])
+        same_client = seen.setdefault(client_key(later.client.name), [])
         same_client.append(later)
         for earlier in same_client[:-1]:
             if later.start <= earlier.end and earlier.start <= later.end:
+                spelling = (
+                    f" (écrit « {earlier.client.name} » dans « {earlier.id} »)"
+                    if earlier.client.name != later.client.name
+                    else ""
+                )
                 issues.append(
                     error(
                         at("placements", j, "start"),
                         "overlap",
                         f"la mise à disposition « {later.id} » chevauche « "
-                        f"{earlier.id} » chez le même client {later.client.name} "
+                        f"{earlier.id} » chez le même client {later.client.name}{spelling} "
                         f"(du {fr_date(earlier.start)} au {fr_date(earlier.end)}) : "
                         "fusionnez-les ou corrigez les dates",
                     )
@@ -542,12 +670,19 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def check_company_cap(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> list[Issue]:
-    """Code du travail L5132-9: at most 480 h with companies over 24 months from the first."""
+    """Code du travail L5132-9: at most 480 h with companies over 24 months from the first.
+
+    A client is a company when any of its placements says so (SPEC §8 "same client"): a
+    placement written with another kind by mistake still counts towards the cap.
+    """
+    companies = {
+        client_key(p.client.name) for p in worker.placements if p.client.kind == "entreprise"
+    }
     company = sorted(
         (
             (p.start, i, p)
             for i, p in enumerate(worker.placements)
-            if p.client.kind == "entreprise" and p.end >= p.start
+            if client_key(p.client.name) in companies and p.end >= p.start
         ),
         key=lambda item: (item[0], item[1]),
     )
@@ -793,7 +928,9 @@ def check_worker(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) -> li
 
 def check_shared(ws: Workspace) -> list[Issue]:
     """The rules about what every worker shares: settings, catalogues, référentiels."""
-    issues = check_settings(ws) + check_catalogs(ws) + check_shared_texts(ws)
+    issues = (
+        check_settings(ws) + check_catalogs(ws) + check_shared_texts(ws) + check_task_phrases(ws)
+    )
     for ref in ws.referentiels.values():
         issues += check_referentiel(ws, ref)
     return issues

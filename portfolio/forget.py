@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
 from portfolio.build import MANIFEST, PROGRAMME_DIR
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
@@ -215,7 +217,7 @@ def _default_named(folder: Path, worker: str, others: set[str]) -> list[Path]:
     return found
 
 
-def _link_targets(root: Path, folders: list[Path], others: set[str], plan: ErasurePlan) -> None:
+def _link_targets(root: Path, folders: list[Path], person: Person, plan: ErasurePlan) -> None:
     """What the links of the plan lead to, erased too when it lies inside the workspace or an
     output folder and is only the person's; a link leading elsewhere is never followed."""
     zones = [root, *folders]
@@ -230,19 +232,22 @@ def _link_targets(root: Path, folders: list[Path], others: set[str], plan: Erasu
         if not inside or any(p.is_relative_to(target) for p in protected):
             plan.leftovers.append(Leftover(link, None))
             continue
-        if any(target.is_relative_to(part) for part in data) or _names_others(target, others):
+        if any(target.is_relative_to(part) for part in data) or _names_others(target, person):
             plan.leftovers.append(Leftover(link, None))
             continue
         (plan.folders if target.is_dir() else plan.files).append(target)
 
 
-def _names_others(target: Path, others: set[str]) -> bool:
+def _names_others(target: Path, person: Person) -> bool:
     """Whether a file or folder carries another worker's id in its name or below it."""
     names = [target.name]
     if target.is_dir():
         for _, dirs, files in os.walk(target):
             names += dirs + files
-    return any(mentions(name, other, set()) for name in names for other in others)
+    everyone = person.others | {person.worker}
+    return any(
+        mentions(name, other, everyone - {other}) for name in names for other in person.others
+    )
 
 
 # --- the workspace's own text -------------------------------------------------------------------
@@ -288,15 +293,39 @@ def _search_file(path: Path, person: Person, plan: ErasurePlan) -> None:
 
 def _comments_without(raw: bytes, person: Person) -> Rewrite | None:
     """A YAML file without its whole-line comments naming the person: a comment is never data,
-    so the file means exactly what it meant."""
+    so the file means exactly what it meant. A line starting with « # » inside a text spread over
+    several lines (`note: |`) is data, and stays."""
     try:
-        lines = raw.decode("utf-8").splitlines(keepends=True)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    kept = [line for line in lines if not (line.lstrip().startswith("#") and person.named_in(line))]
-    if len(kept) == len(lines):
+    lines = text.splitlines(keepends=True)
+    doomed = {
+        number
+        for number, line in enumerate(lines)
+        if line.lstrip().startswith("#") and person.named_in(line)
+    }
+    if not doomed:
         return None
-    return Rewrite("".join(kept).encode("utf-8"), len(lines) - len(kept), "comments")
+    try:
+        doomed -= _text_lines(text)
+    except yaml.YAMLError:
+        return None  # `check` reports the file; its lines are listed as mentions
+    if not doomed:
+        return None
+    kept = [line for number, line in enumerate(lines) if number not in doomed]
+    return Rewrite("".join(kept).encode("utf-8"), len(doomed), "comments")
+
+
+def _text_lines(text: str) -> set[int]:
+    """Lines (from 0) inside a value written over several lines, where « # » is not a comment."""
+    inside: set[int] = set()
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, yaml.ScalarToken):
+            end = token.end_mark  # a block value ends at the start of the line after it
+            last = end.line if end.column > 0 else end.line - 1
+            inside.update(range(token.start_mark.line + 1, last + 1))
+    return inside
 
 
 def _worker_column(header: list[str]) -> int | None:
@@ -360,9 +389,12 @@ def _xlsx_without(path: Path, worker: str) -> Rewrite | None:
     saved again by openpyxl (values, formulas and styles stay; pictures and charts do not)."""
     from openpyxl import load_workbook
 
+    from portfolio.record.timesheet import read_table
+
     try:
+        read_table(path)  # refuses a zip bomb or a huge sheet before openpyxl loads it whole
         book = load_workbook(path)
-    except Exception:  # openpyxl raises many kinds for a damaged file: `import` refuses it too
+    except Exception:  # a file `import` refuses too, or damaged: openpyxl raises many kinds
         return None
     dropped = 0
     for sheet in book.worksheets:
@@ -443,7 +475,7 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
             _collective_documents(folder, plan)
         for folder in dict.fromkeys([*printed, *folders]):
             plan.files += _programme_reports(folder)
-    _link_targets(root, folders, others, plan)
+    _link_targets(root, folders, person, plan)
     _without_overlaps(plan)
     return plan
 

@@ -180,14 +180,35 @@ def fr_percent(share: float | None, decimals: int = 0) -> str:
 
 
 def message_hours(hours: float) -> str:
-    """Hours inside a one-line message (checks, terminal, JSON warnings): ``1234,56 h``, to the
-    hundredth, so that a figure a counselor typed (3,25 h) is quoted as typed."""
-    return f"{fr_number(hours, 2, thousands='')} h"
+    """Hours inside a one-line message (checks, terminal, JSON warnings): ``1 234,56 h`` with
+    no-break spaces, to the hundredth, so that a figure a counselor typed (3,25 h) is quoted as
+    typed."""
+    return f"{fr_number(hours, 2)}{NBSP}h"
 
 
-def message_percent(share: float) -> str:
-    """A share inside a one-line message: ``10 %``."""
-    return f"{share * 100:.0f} %"
+PERCENT_DECIMALS = 4
+"""Beyond this, a share that is not a whole percentage is printed as rounded: it differs from
+the nearest whole one by less than the hours' own rounding (hundredths)."""
+
+
+def message_percent(share: float, edges: Iterable[float] = ()) -> str:
+    """A share inside a one-line message: ``15 %`` when it is a whole percentage, else with the
+    fewest decimals that keep it from reading as a value it is not, a whole percentage or one
+    of `edges` (the limits of the band it is compared with): 9.7 % is « 9,7 % », never « 10 % »
+    next to a floor of 10 %; 9.96 % is « 9,96 % »."""
+    value = share * 100
+    if _is_close(value, round(value)):
+        return f"{fr_number(value, 0)}{NBSP}%"
+    limits = [edge * 100 for edge in edges if not _is_close(value, edge * 100)]
+    for decimals in range(1, PERCENT_DECIMALS + 1):
+        shown = round(value, decimals)
+        if not (_is_close(shown, round(shown)) or any(_is_close(shown, x) for x in limits)):
+            break
+    return f"{fr_number(value, decimals)}{NBSP}%"
+
+
+def _is_close(a: float, b: float) -> bool:
+    return math.isclose(a, b, abs_tol=1e-9)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -214,32 +235,56 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LIGATURES)
 
 
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key putting « c2 » before « c10 » and « p9 » before « p10 », as a reader counts:
+    tables and documents list ids this way, while JSON keeps SPEC §9's order (ids as strings).
+
+    Text and numbers alternate in the key (text first, possibly empty), so that two keys always
+    compare text with text and number with number.
+    """
+    return tuple(
+        int(part) if index % 2 else part for index, part in enumerate(_NUMBER.split(fold(text)))
+    )
+
+
 # --- values typed by a user ---------------------------------------------------------------------
 
-_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _HOURS_MINUTES = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})?\s*(?:min)?$", re.IGNORECASE)
+_HOURS_UNIT = re.compile(r"\s*h$", re.IGNORECASE)
+CENTURY_PIVOT = 70
+"""A two-digit year below it is in the 2000s (« 31/12/24 » is 2024, « 31/12/69 » 2069), from it
+in the 1900s (« 15/03/75 » is 1975): the dates typed here (placements, trainings, consents, PASS
+IAE) are this century's, and a year a spreadsheet wrote with two digits too."""
 _YES = frozenset({"o", "oui", "y", "yes"})
 _NO = frozenset({"n", "non", "no"})
 
 
 def parse_date(text: str, what: str = "la date") -> dt.date:
-    """A date written AAAA-MM-JJ (as in the YAML files) or JJ/MM/AAAA (as French people do)."""
+    """A date written AAAA-MM-JJ (as in the YAML files), JJ/MM/AAAA or JJ/MM/AA (as French people
+    do; « . » or « - » may separate too). A two-digit year is placed by `CENTURY_PIVOT`."""
     value = text.strip()
     try:
         found = _FRENCH_DATE.match(value)
         if found:
             day, month, year = (int(g) for g in found.groups())
+            if len(found.group(3)) == 2:
+                year += 2000 if year < CENTURY_PIVOT else 1900
             return dt.date(year, month, day)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(
-            f"{what} « {value} » n'est pas une date valide : écrivez AAAA-MM-JJ (2003-01-31) "
-            "ou JJ/MM/AAAA (31/01/2003), et vérifiez que ce jour existe"
+            f"{what} « {value} » n'est pas une date valide : écrivez JJ/MM/AAAA (31/01/2003), "
+            "JJ/MM/AA (31/01/03) ou AAAA-MM-JJ (2003-01-31), et vérifiez que ce jour existe"
         ) from None
 
 
 def parse_hours(text: str, what: str = "les heures") -> float:
-    """Hours as 12, 3.5, 3,5 (French decimal comma), 3h30 or 3:30; more than 0, finite."""
+    """Hours as 12, 3.5, 3,5 (French decimal comma), 7,5 h, 20h, 3h30 or 3:30; more than 0,
+    finite."""
     value = text.strip()
     found = _HOURS_MINUTES.match(value)
     try:
@@ -249,7 +294,8 @@ def parse_hours(text: str, what: str = "les heures") -> float:
                 raise ValueError
             hours = int(found.group(1)) + minutes / 60
         else:
-            hours = float(value.replace(",", ".").replace(" ", ""))
+            number = _HOURS_UNIT.sub("", value).replace(",", ".")
+            hours = float(number.replace(" ", "").replace(NBSP, ""))
     except (ValueError, OverflowError):
         raise InputError(
             f"{what} « {value} » ne sont pas un nombre d'heures : écrivez par exemple 12, "

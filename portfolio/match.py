@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from portfolio.french import fold
 from portfolio.model.evidence import PlacementEvidence, ResolvedEntry, WorkerEvidence
@@ -22,8 +23,9 @@ from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Placement, Worker
 
-# SPEC §5.1 requires at least the first line; the rest are other words counselors put around
-# tasks ("aide chez une dame", "ménage dans les bureaux") and the elided pronouns of "s'habiller".
+# SPEC §5.1 pins exactly these 37 words, so that an assessment never depends on the
+# implementation: articles and prepositions, the words counselors put around tasks ("aide chez
+# une dame", "ménage dans les bureaux") and the elided pronouns of "s'habiller".
 STOP_WORDS = frozenset(
     "a au aux avec d de des du en et l la le les par pour sur un une "
     "ou dans chez ce cet cette ces son sa ses leur leurs y s n qu que qui".split()
@@ -33,13 +35,14 @@ STOP_WORDS = frozenset(
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _stemmer = snowballstemmer.stemmer("french")
 
-SUGGESTION_CANDIDATES = 40
-"""Labels first ranked by plain edit distance (fast), of which WRatio (slow) picks the closest."""
-SUGGESTION_MIN_SCORE = 60
-"""rapidfuzz WRatio score (0–100) below which a task label is too far to be worth suggesting."""
-SUGGESTION_WINDOW = 15
-"""Only labels scoring within this many points of the best one are suggested: WRatio scores
-short unrelated labels around 60, which would drown the one close match."""
+TYPO_EDITS = ((4, 0), (8, 1))
+"""Edits allowed between two words of at most this many letters (a letter added, dropped,
+replaced, or two letters swapped); longer words allow 2. Short stems must be exact: « vitr »
+(vitres) is not « vita » (vitae)."""
+LONG_WORD_EDITS = 2
+STEM_PREFIX = 5
+"""A word that starts with a stem this long is close to it: a typo may stop the stemmer
+(« aspirateure » keeps its ending, « aspirateur » becomes « aspir »)."""
 
 Tokens = tuple[str, ...]
 
@@ -58,6 +61,22 @@ def _stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def _allowed_edits(a: str, b: str) -> int:
+    longest = max(len(a), len(b))
+    return next((edits for size, edits in TYPO_EDITS if longest <= size), LONG_WORD_EDITS)
+
+
+def _close(a: str, b: str) -> bool:
+    """Whether two normalised words are a typo apart: « repasag » and « repassag ». The first
+    letter must agree, as it does in nearly every typo: « lavage » is not « pavage »."""
+    if a[:1] != b[:1]:
+        return False
+    short, long = sorted((a, b), key=len)
+    if len(short) >= STEM_PREFIX and long.startswith(short):
+        return True
+    return OSA.distance(a, b) <= _allowed_edits(a, b)
+
+
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     """The tasks an entry may resolve to, indexed for fast lookup by id and by first token.
@@ -70,7 +89,12 @@ class Vocabulary:
     phrases: dict[str, tuple[tuple[Tokens, str], ...]]
     labels: dict[str, str]
     order: dict[str, int]
-    choices: dict[str, str]
+    all_phrases: tuple[tuple[Tokens, str], ...]
+    """Every normalised label and synonym with its task, in vocabulary order."""
+    with_word: dict[str, tuple[int, ...]]
+    """Normalised word → the indices in `all_phrases` of the phrases that contain it."""
+    by_initial: dict[str, tuple[str, ...]]
+    """The words of `with_word` by first letter, which a typo keeps (`_close`)."""
     competencies: dict[str, tuple[str, ...]]
     """Full task id → full ids of the competencies it evidences (SPEC §5.3)."""
     _resolved: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -107,23 +131,29 @@ class Vocabulary:
         return found
 
     def _suggest(self, text: str, limit: int) -> tuple[str, ...]:
-        query = " ".join(normalise(text))
+        """Tasks with a phrase the entry would resolve to but for typos: every word of the
+        phrase is one typo away from a word of the entry, or every word of the entry from a word
+        of the phrase. Nothing rather than noise: « lavage voiture » shares a word with « lavage
+        des vitres », not a meaning, and gets no suggestion."""
+        query = normalise(text)
         if not query:
             return ()
-        candidates = process.extract(
-            query, self.choices, scorer=fuzz.ratio, limit=SUGGESTION_CANDIDATES
-        )
-        hits = process.extract(
-            query,
-            {key: self.choices[key] for _, _, key in candidates},
-            scorer=fuzz.WRatio,
-            limit=limit * 4,
-            score_cutoff=SUGGESTION_MIN_SCORE,
-        )
-        tasks: dict[str, None] = {}
-        for _, score, key in hits:
-            if score >= hits[0][1] - SUGGESTION_WINDOW:
-                tasks.setdefault(key.split("|", 1)[0], None)
+        near = {
+            word
+            for token in query
+            for word in self.by_initial.get(token[:1], ())
+            if _close(token, word)
+        }
+        candidates = sorted({index for word in near for index in self.with_word[word]})
+        ranked = []
+        for index in candidates:
+            tokens, task = self.all_phrases[index]
+            if all(any(_close(p, q) for q in query) for p in tokens) or all(
+                any(_close(q, p) for p in tokens) for q in query
+            ):
+                score = fuzz.ratio(" ".join(query), " ".join(tokens))
+                ranked.append((-score, self.order[task], task))
+        tasks = dict.fromkeys(task for _, _, task in sorted(ranked))
         return tuple(f"{self.labels[t]} ({t})" for t in list(tasks)[:limit])
 
 
@@ -131,7 +161,8 @@ def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
     by_id: dict[str, list[str]] = defaultdict(list)
     phrases: dict[str, list[tuple[Tokens, str]]] = defaultdict(list)
     labels: dict[str, str] = {}
-    choices: dict[str, str] = {}
+    all_phrases: list[tuple[Tokens, str]] = []
+    with_word: dict[str, list[int]] = defaultdict(list)
     competencies: dict[str, tuple[str, ...]] = {}
     for ref in referentiels:
         for task in ref.tasks:
@@ -140,17 +171,24 @@ def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:
             competencies[full] = tuple(f"{ref.id}.{target}" for target in task.evidences)
             by_id[task.id].append(full)
             by_id[full].append(full)
-            for n, text in enumerate([task.label, *task.synonyms]):
+            for text in [task.label, *task.synonyms]:
                 tokens = normalise(text)
                 if tokens:
                     phrases[tokens[0]].append((tokens, full))
-                    choices[f"{full}|{n}"] = " ".join(tokens)
+                    for word in dict.fromkeys(tokens):
+                        with_word[word].append(len(all_phrases))
+                    all_phrases.append((tokens, full))
     return Vocabulary(
         by_id={k: tuple(dict.fromkeys(v)) for k, v in by_id.items()},
         phrases={k: tuple(v) for k, v in phrases.items()},
         labels=labels,
         order={task: n for n, task in enumerate(labels)},
-        choices=choices,
+        all_phrases=tuple(all_phrases),
+        with_word={word: tuple(indices) for word, indices in with_word.items()},
+        by_initial={
+            initial: tuple(w for w in with_word if w[:1] == initial)
+            for initial in {w[:1] for w in with_word}
+        },
         competencies=competencies,
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from portfolio.assess import assess
-from portfolio.checks import check_workspace
+from portfolio.checks import check_task_phrases, check_workspace
 from portfolio.issues import Issue
 from portfolio.load import load_referentiel, load_workspace
 from portfolio.model.evidence import Assessment
@@ -108,6 +108,21 @@ def test_every_competency_is_reachable_by_a_task_or_by_observation_only(file: Pa
         if f"{b.id}.{c.id}" not in evidenced and ref.rule(c) != (0, True)
     ]
     assert unreachable == []
+
+
+def test_no_task_label_or_synonym_is_too_short_or_steals_another_tasks_entries(
+    demo: tuple[Workspace, list[Issue]],
+) -> None:
+    ws, _ = demo
+    assert [i.render() for i in check_task_phrases(ws)] == []
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_no_synonym_means_something_else_without_a_stop_word(file: Path) -> None:
+    # With a longer stop word list, « remise en t° » would be « remise » (and catch « remise en
+    # état des sols »), « rendez-vous » « rendez », « pas japonais » « japonais ».
+    synonyms = {s for task in _load_ref(file).tasks for s in task.synonyms}
+    assert synonyms.isdisjoint({"remise en t°", "rendez-vous", "pas japonais"})
 
 
 def test_demo_loads_and_checks_without_error(demo: tuple[Workspace, list[Issue]]) -> None:

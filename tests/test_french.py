@@ -8,6 +8,7 @@ from typing import get_args
 import pytest
 
 from portfolio.french import (
+    CENTURY_PIVOT,
     CERTIFICATION_KINDS,
     CLIENT_KIND_WORDS,
     LEVEL_HINTS,
@@ -27,6 +28,8 @@ from portfolio.french import (
     fr_period,
     message_hours,
     message_percent,
+    parse_date,
+    parse_hours,
     parse_level,
     parse_yes_no,
     plural,
@@ -106,15 +109,88 @@ def test_printed_percent_has_a_no_break_space_and_a_dash_for_none() -> None:
     assert fr_percent(None) == "—"
 
 
-def test_message_hours_keep_hundredths_and_plain_spaces() -> None:
-    assert message_hours(3.25) == "3,25 h"
-    assert message_hours(1234.567) == "1234,57 h"
-    assert message_hours(12.0) == "12 h"
+def test_message_hours_keep_hundredths_and_no_break_spaces() -> None:
+    assert message_hours(3.25) == f"3,25{NBSP}h"
+    assert message_hours(1234.567) == f"1{NBSP}234,57{NBSP}h"
+    assert message_hours(12.0) == f"12{NBSP}h"
 
 
-def test_message_percent_is_a_whole_number_with_a_plain_space() -> None:
-    assert message_percent(0.1) == "10 %"
-    assert message_percent(0.156) == "16 %"
+def test_message_percent_of_a_whole_percentage_has_no_decimals() -> None:
+    assert message_percent(0.1) == f"10{NBSP}%"
+    assert message_percent(0.7 / 7) == f"10{NBSP}%"  # 9.999999999999998 % in floats
+    assert message_percent(0.0) == f"0{NBSP}%"
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(0.097, "9,7"), (0.0996, "9,96"), (0.2004, "20,04"), (0.156, "15,6"), (0.03125, "3,1")],
+)
+def test_message_percent_never_rounds_to_a_whole_percentage_it_is_not(
+    share: float, shown: str
+) -> None:
+    # 9.7 % next to « en dessous de 10 % » must not read « 10 % ».
+    assert message_percent(share) == f"{shown}{NBSP}%"
+
+
+def test_message_percent_does_not_round_onto_an_edge_of_its_band() -> None:
+    assert message_percent(0.1246) == f"12,5{NBSP}%"
+    assert message_percent(0.1246, (0.125, 0.25)) == f"12,46{NBSP}%"
+    assert message_percent(0.125, (0.125, 0.25)) == f"12,5{NBSP}%"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2024-12-31", dt.date(2024, 12, 31)),
+        ("31/12/2024", dt.date(2024, 12, 31)),
+        ("31/12/24", dt.date(2024, 12, 31)),
+        (" 1/2/03 ", dt.date(2003, 2, 1)),
+        ("31.12.24", dt.date(2024, 12, 31)),
+        ("31-12-2024", dt.date(2024, 12, 31)),
+    ],
+)
+def test_dates_are_read_as_people_write_them(typed: str, day: dt.date) -> None:
+    assert parse_date(typed) == day
+
+
+def test_two_digit_years_pivot_at_70() -> None:
+    assert CENTURY_PIVOT == 70
+    assert parse_date("31/12/69").year == 2069
+    assert parse_date("01/01/70").year == 1970
+    assert parse_date("15/03/75").year == 1975
+
+
+@pytest.mark.parametrize("typed", ["31/02/24", "2024-13-01", "31/12/2024x", "31/12/124", "demain"])
+def test_a_date_that_does_not_exist_is_refused_with_the_formats(typed: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_date(typed, "--as-of")
+    assert str(raised.value).startswith(f"--as-of « {typed} » n'est pas une date valide")
+    assert "JJ/MM/AAAA (31/01/2003), JJ/MM/AA (31/01/03) ou AAAA-MM-JJ" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "hours"),
+    [
+        ("12", 12.0),
+        ("7,5", 7.5),
+        ("7.5", 7.5),
+        ("7,5 h", 7.5),
+        ("7,5h", 7.5),
+        ("20h", 20.0),
+        ("20 H", 20.0),
+        ("3h30", 3.5),
+        ("3:30", 3.5),
+        (f"1{NBSP}234,5 h", 1234.5),
+    ],
+)
+def test_hours_are_read_as_people_write_them(typed: str, hours: float) -> None:
+    assert parse_hours(typed) == hours
+
+
+@pytest.mark.parametrize("typed", ["h", "3h75", "douze", "-2", "0"])
+def test_anything_else_is_not_a_number_of_hours(typed: str) -> None:
+    with pytest.raises(InputError):
+        parse_hours(typed)
 
 
 @pytest.mark.parametrize(

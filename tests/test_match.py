@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from support import placement
 
-from portfolio.load import load_workspace
+from portfolio.load import load_referentiel, load_workspace
 from portfolio.match import (
     STOP_WORDS,
     match_worker,
@@ -18,6 +18,7 @@ from portfolio.match import (
 )
 from portfolio.model.evidence import WorkerEvidence
 from portfolio.model.loaded import Workspace
+from portfolio.resources import referentiels_dir
 
 AS_OF = dt.date(2003, 6, 30)
 
@@ -116,7 +117,7 @@ def test_normalising_replaces_non_letters_by_spaces():
 
 
 def test_normalising_folds_the_french_ligatures():
-    # Not required by SPEC §5.1 (NFKD keeps « œ »), but keyboards type « oe ».
+    # SPEC §5.1: NFKD keeps « œ » and « æ », so they are folded on their own; keyboards type « oe ».
     assert normalise("Nettoyer le cœur de l'œuvre") == normalise("nettoyer le coeur de l'oeuvre")
 
 
@@ -124,9 +125,14 @@ def test_normalising_keeps_digits():
     assert normalise("niveau 2") == (*normalise("niveau"), "2")
 
 
-def test_normalising_drops_french_stop_words():
-    required = "a au aux avec d de des du en et l la le les par pour sur un une".split()
-    assert set(required) <= STOP_WORDS
+def test_normalising_drops_exactly_the_37_stop_words_of_the_spec():
+    pinned = (
+        "a au aux avec d de des du en et l la le les par pour sur un une ou dans chez ce cet "
+        "cette ces son sa ses leur leurs y s n qu que qui"
+    ).split()
+    assert set(pinned) == STOP_WORDS
+    assert len(STOP_WORDS) == 37
+    assert len(normalise("pas vous se")) == 3  # stop words elsewhere, words here
     assert normalise("Le ménage et la vaisselle pour une dame") == normalise(
         "ménage vaisselle dame"
     )
@@ -232,6 +238,65 @@ def test_unresolved_entry_gets_the_closest_suggestions(match):
 def test_unresolved_entry_without_any_close_task_gets_no_suggestion(match):
     evidence = match(placement("[xyz]"))
     assert evidence.unresolved[0].suggestions == ()
+
+
+BUNDLED_REFERENTIELS = {
+    f.stem: ref for f in referentiels_dir().glob("*.yaml") if (ref := load_referentiel(f)[0])
+}
+
+
+def bundled_vocabulary(target: str):
+    """The vocabulary of a worker of one trade: its référentiel and the transversal ones."""
+    refs = BUNDLED_REFERENTIELS
+    return vocabulary([refs[target], refs["savoir-etre"], refs["numerique"]])
+
+
+@pytest.mark.parametrize(
+    ("target", "entry", "task"),
+    [
+        ("advf", "repassaje", "advf.repassage"),
+        ("advf", "aide a la toillette", "advf.toilette"),
+        ("epr", "plongue", "epr.plonge"),
+        ("epr", "eplucahge des carottes", "epr.epluchage"),
+        ("epr", "sevice self", "epr.service-self"),
+        ("aph", "monobroce", "aph.monobrosse"),
+        ("aph", "aspirateure", "aph.aspiration"),
+        ("amb", "peinturre", "amb.peinture"),
+        ("paysagiste", "élagge", "paysagiste.elagage"),
+        ("paysagiste", "débrousaillge des talus", "paysagiste.debroussaillage"),
+        ("eaa", "archivvage", "eaa.archivage"),
+    ],
+)
+def test_a_typo_gets_its_task_suggested_first(target: str, entry: str, task: str) -> None:
+    vocab = bundled_vocabulary(target)
+    assert vocab.resolve(entry) == ()
+    assert vocab.suggest(entry)[0].endswith(f"({task})")
+
+
+@pytest.mark.parametrize(
+    ("target", "entry"),
+    [
+        ("paysagiste", "lavage voiture"),
+        ("advf", "lavage voiture"),
+        ("advf", "garde chat"),
+        ("advf", "soins infirmiers"),
+        ("advf", "jardinage"),
+        ("eaa", "cariste"),
+        ("eaa", "vente"),
+        ("paysagiste", "conduite poids lourd"),
+    ],
+)
+def test_an_unrelated_entry_gets_no_suggestion(target: str, entry: str) -> None:
+    # Nothing rather than noise: « lavage voiture » used to get dallage, clôture and élagage.
+    vocab = bundled_vocabulary(target)
+    assert vocab.resolve(entry) == ()
+    assert vocab.suggest(entry) == ()
+
+
+def test_a_typo_on_the_first_letter_or_a_short_word_is_not_guessed() -> None:
+    # « lavage » is one letter from « pavage », « vitr » (vitres) one from « vita » (vitae).
+    assert bundled_vocabulary("paysagiste").suggest("lavage") == ()
+    assert "numerique.cv-ordinateur" not in " ".join(bundled_vocabulary("aph").suggest("vitre"))
 
 
 def test_unresolved_entry_hours_count_in_work_hours_and_evidence_nothing(match):

@@ -15,6 +15,7 @@ from typing import Literal
 from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.build import BuildSummary, Progress, build
 from portfolio.coverage import body_coverage, coverage_csv, find_catalog
+from portfolio.french import NBSP, fr_number, plural
 from portfolio.fsutil import write_atomic
 from portfolio.model.loaded import Workspace
 from portfolio.report import assess_cohort, programme_report, report_csv
@@ -112,10 +113,10 @@ def build_report(summary: BuildSummary, output: Path) -> tuple[list[str], str]:
     failures = [
         f"échec {document} : {reason}" for document, reason in sorted(summary.failed.items())
     ]
-    removed = f", {len(summary.removed)} supprimé(s)" if summary.removed else ""
+    removed = f", {plural(len(summary.removed), 'supprimé')}" if summary.removed else ""
     closing = (
-        f"{len(summary.rendered)} produit(s), {len(summary.reused)} réutilisé(s), "
-        f"{len(summary.failed)} en échec{removed}, en {summary.seconds:.1f} s. "
-        f"Index : {output / 'index.html'}"
+        f"{plural(len(summary.rendered), 'document produit', 'documents produits')}, "
+        f"{plural(len(summary.reused), 'réutilisé')}, {len(summary.failed)} en échec{removed}, "
+        f"en {fr_number(summary.seconds, 1)}{NBSP}s. Index : {output / 'index.html'}"
     )
     return failures, closing

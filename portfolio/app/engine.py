@@ -17,7 +17,15 @@ from portfolio.app.workspace import FIX_AND_RETRY, open_worker, open_workspace
 from portfolio.assess import assess, training_hours
 from portfolio.checks import check_worker, check_workspace
 from portfolio.cohort import AssessedWorker, assessed_worker, map_workers
-from portfolio.french import LEVEL_WORDS, RESULT_WORDS, STATUS_WORDS, fr_date, message_hours
+from portfolio.french import (
+    LEVEL_WORDS,
+    NBSP,
+    RESULT_WORDS,
+    STATUS_WORDS,
+    fr_date,
+    message_hours,
+    plural,
+)
 from portfolio.issues import PortfolioError, sort_issues
 from portfolio.model.evidence import (
     Assessment,
@@ -122,7 +130,10 @@ def assess_one(root: Path, worker_id: str, as_of: dt.date) -> WorkerAssessment:
         sections.append(
             ReferentielSection(
                 title=f"{ref.id} — {ref.title}",
-                summary=f" : {presentable}/{len(ref_status.blocks)} bloc(s) présentable(s)",
+                summary=(
+                    f" : {plural(presentable, 'bloc présentable', 'blocs présentables')} "
+                    f"sur {len(ref_status.blocks)}"
+                ),
                 blocks=tuple(block_table(ws, block, ref.id) for block in ref_status.blocks),
             )
         )
@@ -181,7 +192,10 @@ def evidence_summary(comp: CompetencyStatus, referentiel: str) -> str:
         f"{p} : {message_hours(hours[p])} ({', '.join(tasks[p])})" for p in ranked[:MAIN_PLACEMENTS]
     ]
     if len(ranked) > MAIN_PLACEMENTS:
-        parts.append(f"+ {len(ranked) - MAIN_PLACEMENTS} autre(s) mise(s) à disposition")
+        others = len(ranked) - MAIN_PLACEMENTS
+        parts.append(
+            f"+ {plural(others, 'autre mise à disposition', 'autres mises à disposition')}"
+        )
     parts += [
         f"formation {e.ref} {RESULT_WORDS.get(e.result, e.result)}"
         for e in comp.evidence
@@ -190,7 +204,7 @@ def evidence_summary(comp: CompetencyStatus, referentiel: str) -> str:
     observations = [e for e in comp.evidence if isinstance(e, ObservationEvidence)]
     if observations:
         deciding = max(observations, key=lambda e: (e.date, e.level))
-        parts.append(f"{deciding.role} niv. {deciding.level}")
+        parts.append(f"{deciding.role} niv.{NBSP}{deciding.level}")
     return " ; ".join(parts) or "—"
 
 
@@ -203,14 +217,17 @@ def assess_everyone(root: Path, as_of: dt.date) -> Iterator[AssessedWorker]:
 
 
 def warned_note(warned: int) -> str:
-    return f"{warned} salarié(s) avec des avertissements : « portfolio check » les détaille."
+    return (
+        f"{plural(warned, 'salarié')} avec des avertissements : « portfolio check » les détaille."
+    )
 
 
 def refused_error(refused: Sequence[str]) -> PortfolioError:
     shown = ", ".join(refused[:REFUSED_SHOWN]) + ("…" if len(refused) > REFUSED_SHOWN else "")
+    whose = "son fichier contient" if len(refused) == 1 else "leur fichier contient"
     return PortfolioError(
-        f"{len(refused)} salarié(s) non évalué(s) car leur fichier contient des erreurs "
-        f"(ci-dessus) : {shown}"
+        f"{plural(len(refused), 'salarié non évalué', 'salariés non évalués')} car {whose} des "
+        f"erreurs (ci-dessus) : {shown}"
     )
 
 
@@ -258,7 +275,6 @@ def plan_one(root: Path, worker_id: str, as_of: dt.date, budget: float | None) -
     warnings = worker_warnings(ws, [worker_id], as_of)[worker_id]
     plan = plan_worker(ws, worker, as_of, budget)
     needed = len(plan.covers) + len(plan.uncovered)
-    count = len(plan.modules)
     remarks: list[str] = []
     if needed == 0:
         remarks.append(
@@ -275,14 +291,32 @@ def plan_one(root: Path, worker_id: str, as_of: dt.date, budget: float | None) -
         warnings=warnings,
         title=f"Plan de formation de {worker.display_name} ({worker.id})",
         subtitle=f" — au {fr_date(as_of)}",
-        summary=(
-            f"Budget : {message_hours(plan.budget)} ; plan : {message_hours(plan.hours)} pour "
-            f"{count} module{'s' * (count > 1)}, qui couvre{'nt' * (count > 1)} "
-            f"{len(plan.covers)} compétence(s) à travailler sur {needed}."
-        ),
+        summary=plan_summary(plan, needed),
         remarks=tuple(remarks),
         sections=plan_sections(ws, plan),
     )
+
+
+def plan_summary(plan: Plan, needed: int) -> str:
+    """« Budget : 30 h ; plan : 29 h pour 4 modules, qui couvrent 12 compétences à travailler
+    sur 34. », or « … ; aucun module retenu pour les 5 compétences à travailler. »"""
+    budget = f"Budget : {message_hours(plan.budget)}"
+    count = len(plan.modules)
+    if count == 0:
+        return f"{budget} ; aucun module retenu pour {_competencies_to_work(needed)}."
+    covers = "couvre" if count == 1 else "couvrent"
+    return (
+        f"{budget} ; plan : {message_hours(plan.hours)} pour {plural(count, 'module')}, qui "
+        f"{covers} {plural(len(plan.covers), 'compétence')} à travailler sur {needed}."
+    )
+
+
+def _competencies_to_work(needed: int) -> str:
+    if needed == 0:
+        return "aucune compétence à travailler"
+    if needed == 1:
+        return "la compétence à travailler"
+    return f"les {needed} compétences à travailler"
 
 
 def plan_sections(ws: Workspace, plan: Plan) -> tuple[PlanSection, ...]:

@@ -16,8 +16,8 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    print_line,
     stderr,
-    stdout,
 )
 from portfolio.issues import terminal_safe
 from portfolio.resources import DEFAULT_OUTPUT
@@ -63,8 +63,8 @@ def print_summary(summary: BuildSummary, output: Path) -> None:
 
     failures, closing = build_report(summary, output)
     for line in failures:
-        stderr.print(terminal_safe(line), style="red", markup=False, soft_wrap=True)
-    stdout.print(terminal_safe(closing), markup=False, soft_wrap=True)
+        print_line(terminal_safe(line), stderr, style="red")
+    print_line(terminal_safe(closing))
 
 
 def register(app: typer.Typer) -> None:
@@ -77,6 +77,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
+                metavar="DOSSIER",
                 help="Dossier des documents (par défaut DOSSIER_DE_TRAVAIL/documents).",
                 show_default=False,
             ),
@@ -87,21 +88,27 @@ def register(app: typer.Typer) -> None:
                 "--jobs",
                 "-j",
                 min=1,
+                metavar="N",
                 help="Nombre de processus (par défaut : le nombre de cœurs).",
                 show_default=False,
             ),
         ] = None,
         as_of: AsOfOption = None,
         timeout: Annotated[
-            float,
-            typer.Option("--timeout", min=1, help="Durée maximale par document, en secondes."),
-        ] = 300.0,
+            int,
+            typer.Option(
+                "--timeout",
+                min=1,
+                metavar="SECONDES",
+                help="Durée maximale par document, en secondes.",
+            ),
+        ] = 300,
     ) -> None:
         """Produire tous les documents : dossiers, portfolios, couvertures et bilan.
 
         Seuls les documents dont les données ont changé sont refaits.
         """
         target = output or workspace / DEFAULT_OUTPUT
-        summary = run_build(workspace, target, as_of, jobs, timeout)
+        summary = run_build(workspace, target, as_of, jobs, float(timeout))
         print_summary(summary, target)
         raise typer.Exit(1 if summary.failed else 0)

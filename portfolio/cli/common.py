@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
+import re
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
+from portfolio.french import InputError, parse_date, parse_yes_no
 from portfolio.issues import Issue, PortfolioError, sort_issues, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,15 +32,21 @@ stdout = Console(highlight=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+HANGING_INDENT = 4
+"""How far the continuation of a wrapped message is indented on a terminal."""
+_WORDS = re.compile(r"(?:« )?[^ ]+(?: [:;!?»]+(?= |$))*")
+"""What a line may be broken between: spaces only, not the no-break ones, nor the spaces that
+French puts inside « » and before : ; ! ? (typed as plain spaces in most texts)."""
+
+
+def _parse_as_of(value: str | None) -> dt.date | None:
+    """`--as-of` reads dates as every other input does (`portfolio.french.parse_date`)."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(
-            f"« {value} » n'est pas une date : écrivez AAAA-MM-JJ, par exemple 2003-06-30"
-        ) from exc
+        return parse_date(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 WorkspaceOption = Annotated[
@@ -49,16 +57,18 @@ WorkspaceOption = Annotated[
         envvar="PORTFOLIO_WORKSPACE",
         help="Dossier de l'espace de travail (sinon $PORTFOLIO_WORKSPACE, sinon le dossier "
         "courant).",
+        metavar="DOSSIER",
         show_default=False,
+        show_envvar=False,
     ),
 ]
 AsOfOption = Annotated[
     dt.date | None,
     typer.Option(
         "--as-of",
-        help="Date d'évaluation AAAA-MM-JJ (par défaut aujourd'hui) : seuls les faits datés de "
-        "ce jour ou avant comptent.",
-        parser=_parse_date,
+        help="Date d'évaluation, JJ/MM/AAAA ou AAAA-MM-JJ (par défaut aujourd'hui) : seuls les "
+        "faits datés de ce jour ou avant comptent.",
+        parser=_parse_as_of,
         metavar="DATE",
         show_default=False,
     ),
@@ -78,25 +88,92 @@ def friendly_errors(func: F) -> F:
             return func(*args, **kwargs)
         except PortfolioError as exc:
             print_issues(exc.issues)
-            message = f"[bold red]Erreur :[/] {escape(terminal_safe(str(exc)))}"
-            stderr.print(message, markup=True, emoji=False, soft_wrap=True)
+            message = Text.assemble(("Erreur :", "bold red"), " ", terminal_safe(str(exc)))
+            print_line(message, stderr)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def print_issues(issues: list[Issue], console: Console = stderr) -> None:
-    """Issues in file order, one line each (`Issue.render` makes them terminal-safe)."""
+def print_line(
+    text: str | Text,
+    console: Console | None = None,
+    *,
+    style: str = "",
+    indent: int = HANGING_INDENT,
+) -> None:
+    """One message. On a terminal it is wrapped at its spaces to the console's width, its
+    continuation lines indented (`hang`); piped or redirected it is written whole, on one line,
+    so that a script reads it as it reads a file (`path:line:column:` for an issue).
+
+    A `str` is printed as written (no Rich markup); make file text `terminal_safe` first. The
+    console is `stdout` unless another is given."""
+    console = stdout if console is None else console
+    line = text if isinstance(text, Text) else Text(text, style=style)
+    if console.is_terminal:
+        line = hang(line, console.width, indent)
+    console.print(line, soft_wrap=True)
+
+
+def hang(text: Text, width: int, indent: int = HANGING_INDENT) -> Text:
+    """`text` wrapped at its spaces to `width` cells, every continuation line indented by
+    `indent`: an id, a path or « 12 h » (joined by a no-break space) is never cut. A word too
+    wide for an indented line goes unindented; one wider than `width` stands alone on its line.
+    Each line break of `text` starts a new paragraph."""
+    return Text("\n").join(_hang_paragraph(part, width, indent) for part in text.split("\n"))
+
+
+def _hang_paragraph(text: Text, width: int, indent: int) -> Text:
+    plain = text.plain
+    lines: list[Text] = []
+    start, end = 0, None  # the first line keeps its leading spaces: a list's own indent
+    for word in _WORDS.finditer(plain):
+        room = width - (indent if lines else 0)
+        if end is not None and cell_len(plain[start : word.end()]) > room:
+            lines.append(text[start:end])
+            start = word.start()
+        end = word.end()
+    if end is None:
+        return text
+    lines.append(text[start:end])
+    first, *rest = lines
+    return Text("\n").join(
+        [
+            first,
+            *(
+                Text(" " * indent) + line if line.cell_len + indent <= width else line
+                for line in rest
+            ),
+        ]
+    )
+
+
+def print_issues(issues: list[Issue], console: Console | None = None) -> None:
+    """Issues in file order, one each (`Issue.render` makes them terminal-safe): on a terminal
+    wrapped with an indent, piped one line each (`print_line`). On `stderr` unless told."""
+    console = stderr if console is None else console
     for issue in sort_issues(issues):
-        style = "red" if issue.is_error else "yellow"
-        console.print(issue.render(), style=style, markup=False, emoji=False, soft_wrap=True)
+        print_line(issue.render(), console, style="red" if issue.is_error else "yellow")
 
 
 def print_warnings(warnings: list[str]) -> None:
     """A worker's warnings, already rendered, after the result they qualify."""
     for message in warnings:
-        stderr.print(terminal_safe(message), style="yellow", markup=False, soft_wrap=True)
+        print_line(terminal_safe(message), stderr, style="yellow")
 
 
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
+def confirm(question: str, *, default: bool) -> bool:
+    """A yes/no question at the terminal, in French: « oui », « non », « o », « n » (« y »,
+    « yes », « no » too, `portfolio.french.parse_yes_no`); an empty answer takes the default,
+    anything else is explained and asked again."""
+    while True:
+        answer = typer.prompt(
+            f"{question} (oui/non)",
+            default="oui" if default else "non",
+            prompt_suffix=" : ",
+            err=True,
+        )
+        try:
+            return parse_yes_no(answer)
+        except InputError as exc:
+            stderr.print(str(exc), style="red", markup=False)

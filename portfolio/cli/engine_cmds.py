@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -18,7 +20,9 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    hang,
     print_issues,
+    print_line,
     print_warnings,
     stderr,
     stdout,
@@ -32,50 +36,81 @@ if TYPE_CHECKING:
 STATUS_STYLES = {"acquise": "bold green", "en-cours": "yellow", "a-acquerir": "red"}
 
 
-def block_table(block: BlockTable) -> Table:
-    """One block: a title with its verdict, then a row per competency. User text (titles, module
-    ids) goes in as terminal-safe `Text`, never as rich markup."""
+HEADERS = ("Compétence", "Statut", "Travail", "Formation", "Niv.", "Preuves principales")
+COLUMN_GAP = 2
+"""Between two columns: one cell of padding and the (blank) divider of `box.SIMPLE_HEAD`."""
+LABEL_SHARE = 4 / 9
+"""The competency's share of the room the two text columns get (the evidence has the rest)."""
+MIN_TEXT_WIDTH = 12
+
+
+def block_table(block: BlockTable, width: int) -> Table:
+    """One block in `width` cells: a title with its verdict, then a row per competency. User
+    text (titles, module ids) goes in as terminal-safe `Text`, never as Rich markup.
+
+    The figures take the width they need; the competency and its evidence share the rest, and
+    are wrapped here (`hang`) rather than by Rich, which would cut « 18 h » at its no-break space
+    and start a line with « ; »."""
     verdict = (
         Text("présentable", style="bold green")
         if block.presentable
         else Text.assemble(("non présentable", "yellow"), block.progress)
     )
-    table = Table(
-        title=Text.assemble(
-            (terminal_safe(block.block_id), "bold"), terminal_safe(block.title), verdict
-        ),
-        title_justify="left",
-        expand=True,
-    )
-    table.add_column("Compétence", ratio=4)
-    table.add_column("Statut", no_wrap=True)
-    table.add_column("Travail", justify="right", no_wrap=True)
-    table.add_column("Formation", justify="right", no_wrap=True)
-    table.add_column("Niv.", justify="right", no_wrap=True)
-    table.add_column("Preuves principales", ratio=5)
-    for row in block.rows:
-        table.add_row(
+    rows = [
+        (
             Text(terminal_safe(row.label)),
             Text(row.status_word, style=STATUS_STYLES[row.status]),
-            row.work_hours,
-            row.training_hours,
-            row.level,
+            Text(row.work_hours),
+            Text(row.training_hours),
+            Text(row.level),
             Text(terminal_safe(row.evidence)),
+        )
+        for row in block.rows
+    ]
+    figures = [max(cell_len(HEADERS[i]), *(r[i].cell_len for r in rows)) for i in range(1, 5)]
+    room = max(width - sum(figures) - COLUMN_GAP * (len(HEADERS) - 1), 2 * MIN_TEXT_WIDTH)
+    label_width = max(int(room * LABEL_SHARE), MIN_TEXT_WIDTH)
+    evidence_width = room - label_width
+    title = Text.assemble(
+        (terminal_safe(block.block_id), "bold"), terminal_safe(block.title), verdict
+    )
+    table = Table(
+        title=hang(title, width, indent=0),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+    )
+    table.add_column(HEADERS[0], width=label_width, overflow="fold")
+    table.add_column(HEADERS[1], width=figures[0], no_wrap=True)
+    for header, figure in zip(HEADERS[2:5], figures[1:], strict=True):
+        table.add_column(header, width=figure, justify="right", no_wrap=True)
+    table.add_column(HEADERS[5], width=evidence_width, overflow="fold")
+    for label, *cells, evidence in rows:
+        # Continued under the title, right of « c1 », if its longest word fits there.
+        under_title = len(label.plain.split(" ", 1)[0]) + 1
+        if max(map(cell_len, label.plain.split())) + under_title > label_width:
+            under_title = 0
+        table.add_row(
+            hang(label, label_width, indent=under_title),
+            *cells,
+            hang(evidence, evidence_width, indent=0),
         )
     return table
 
 
-def worker_view(result: WorkerAssessment) -> Group:
-    """The table view of one worker: a heading, then one table per référentiel and block."""
-    parts: list[Text | Table] = [
-        Text.assemble((terminal_safe(result.title), "bold"), result.subtitle)
-    ]
+def worker_view(result: WorkerAssessment, width: int) -> Group:
+    """The table view of one worker in `width` cells: a heading, then one table per
+    référentiel and block."""
+    heading = Text.assemble((terminal_safe(result.title), "bold"), result.subtitle)
+    parts: list[Text | Table] = [hang(heading, width)]
     for section in result.sections:
-        parts.append(
-            Text.assemble("\n", (terminal_safe(section.title), "bold underline"), section.summary)
-        )
-        parts += [block_table(block) for block in section.blocks]
-    parts.append(Text(result.legend, style="dim"))
+        title = Text.assemble((terminal_safe(section.title), "bold underline"), section.summary)
+        parts.append(Text.assemble("\n", hang(title, width)))
+        for block in section.blocks:
+            parts += [block_table(block, width), Text("")]
+    parts.append(hang(Text(result.legend, style="dim"), width))
     return Group(*parts)
 
 
@@ -130,7 +165,7 @@ def register(app: typer.Typer) -> None:
             if json_output:
                 sys.stdout.write(result.as_json() + "\n")
                 return
-            stdout.print(worker_view(result))
+            stdout.print(worker_view(result, stdout.width))
             print_warnings(result.warnings)
             return
         rows: list[SummaryRow] = []
@@ -149,6 +184,6 @@ def register(app: typer.Typer) -> None:
         if not json_output:
             stdout.print(summary_table(rows))
         if warned and not json_output:
-            stderr.print(warned_note(warned))
+            print_line(warned_note(warned), stderr)
         if refused:
             raise refused_error(refused)

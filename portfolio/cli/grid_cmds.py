@@ -21,6 +21,7 @@ from portfolio.cli.common import (
     stdout,
 )
 from portfolio.cli.prompts import WorkerArg, option
+from portfolio.issues import terminal_safe
 
 
 def register(app: typer.Typer) -> None:
@@ -56,6 +57,6 @@ def grid(
         placement,
         as_of_or_today(as_of),
         output,
-        announce=lambda line: stderr.print(line, markup=False),
+        announce=lambda line: stderr.print(terminal_safe(line), markup=False),
     )
-    stdout.print(written, markup=False, soft_wrap=True)
+    stdout.print(terminal_safe(written), markup=False, soft_wrap=True)

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from portfolio.cli.common import PANEL_RECORD, WorkspaceOption, friendly_errors, stderr, stdout
+from portfolio.issues import terminal_safe
 
 MAX_GAP_DAYS = 7
 """The default of --max-gap (docs/import-feuilles-de-temps.md): a weekly intervention (every
@@ -66,15 +67,17 @@ def import_timesheet(
     from portfolio.app import recording
 
     planned = recording.plan_timesheet(workspace, file, max_gap_days=max_gap)
+    # Every line quotes the timesheet (column names, clients, tasks): shown terminal-safe.
     if planned.ignored_note:
-        stderr.print(planned.ignored_note, style="yellow", markup=False)
+        stderr.print(terminal_safe(planned.ignored_note), style="yellow", markup=False)
     for summary in planned.summaries:
-        stdout.print(summary, markup=False, soft_wrap=True)
+        for line in summary.splitlines():
+            stdout.print(terminal_safe(line), markup=False, soft_wrap=True)
     for refusal in planned.refusals:
-        stderr.print(refusal, style="red", markup=False, soft_wrap=True)
+        stderr.print(terminal_safe(refusal), style="red", markup=False, soft_wrap=True)
     for line in planned.already_imported:
-        stderr.print(line, style="yellow", markup=False, soft_wrap=True)
+        stderr.print(terminal_safe(line), style="yellow", markup=False, soft_wrap=True)
     outcome = recording.import_timesheet(planned, skip_invalid=skip_invalid, dry_run=dry_run)
-    stdout.print(outcome.message, markup=False, soft_wrap=True)
+    stdout.print(terminal_safe(outcome.message), markup=False, soft_wrap=True)
     if outcome.skipped:
-        stderr.print(outcome.skipped, style="yellow", markup=False)
+        stderr.print(terminal_safe(outcome.skipped), style="yellow", markup=False)

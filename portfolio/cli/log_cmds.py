@@ -13,7 +13,16 @@ from typing import Annotated
 import typer
 
 from portfolio.cli.common import PANEL_RECORD, WorkspaceOption, friendly_errors
-from portfolio.cli.prompts import Asker, WorkerArg, YesOption, from_flag, non_empty, option, record
+from portfolio.cli.prompts import (
+    Asker,
+    WorkerArg,
+    YesOption,
+    from_flag,
+    non_empty,
+    option,
+    record,
+    typed_text,
+)
 from portfolio.french import parse_date, parse_hours, parse_level
 
 
@@ -61,6 +70,10 @@ def log_placement(
     )
 
     rec = open_for_recording(workspace, worker_id)
+    # Options never asked for: checked first, so that a bad one stops before any question.
+    given_service = typed_text(service, "--service")
+    given_means = [from_flag(str, item, "--means") for item in means or ()]
+    given_note = typed_text(note, "--note", paragraph=True)
     asker = Asker.for_stdin()
     name = asker.pick(client, "--client", "Client", rec.client_options(), free=True)
     known_kind = rec.known_client_kind(name)
@@ -107,10 +120,10 @@ def log_placement(
         end=last,
         hours=worked,
         tutor=who,
-        service=service,
+        service=given_service,
         tasks=chosen_tasks,
-        means=means or (),
-        note=note,
+        means=given_means,
+        note=given_note,
     )
     record(asker, add, yes=yes)
 
@@ -180,7 +193,7 @@ def log_observation(
         non_empty,
         default=rec.suggested_observer(where, kind),
     )
-    remark = asker.value(note, "--note", "Remarque", non_empty, optional=True)
+    remark = asker.value(note, "--note", "Remarque", non_empty, optional=True, paragraph=True)
     asker.finish(
         f"portfolio log observation {worker_id} --competency advf.ccp1.c3 --level 3 "
         "--by 'Mme D.' --role tuteur --placement p1"

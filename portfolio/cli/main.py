@@ -18,6 +18,7 @@ from portfolio.cli import (
     worker_cmds,
     workspace_cmds,
 )
+from portfolio.cli.french_click import use_french
 
 app = typer.Typer(
     name="portfolio",
@@ -42,6 +43,7 @@ render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)
 privacy_cmds.register(app)
+use_french(app)
 
 
 def _version(value: bool) -> None:

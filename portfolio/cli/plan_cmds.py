@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Group
+from rich.console import Console
 from rich.text import Text
 
 from portfolio.cli.common import (
+    HANGING_INDENT,
     PANEL_ASSESS,
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    print_line,
     print_warnings,
     stdout,
 )
@@ -36,38 +38,50 @@ def parse_budget(text: str | None) -> float | None:
         raise PortfolioError(f"{exc} (par exemple --budget 30)", exit_code=2) from None
 
 
-def plan_view(result: WorkerPlan) -> Group:
+BULLET = "• "
+
+
+def print_plan(result: WorkerPlan, console: Console) -> None:
+    """The plan as text, a line per module or competency: on a terminal a wrapped line keeps to
+    the right of its bullet or its indent (`print_line`); piped, each stays whole. Names,
+    titles and ids from the files are made terminal-safe."""
+    for line, indent in plan_lines(result):
+        print_line(line, console, indent=indent)
+
+
+def plan_lines(result: WorkerPlan) -> list[tuple[Text, int]]:
+    """Each line of the plan with the indent its continuation takes when wrapped."""
     from portfolio.app.engine import PlanLine
 
-    """The plan as text; names, titles and ids from the files are made terminal-safe."""
     heading = Text(terminal_safe(result.title), style="bold")
     heading.append(result.subtitle, style="not bold")
-    parts: list[Text] = [heading, Text(result.summary)]
-    parts += [Text(remark) for remark in result.remarks]
+    lines = [(heading, HANGING_INDENT), (Text(result.summary), HANGING_INDENT)]
+    lines += [(Text(remark), HANGING_INDENT) for remark in result.remarks]
     for section in result.sections:
-        parts.append(Text(f"\n{section.title}", style="bold underline"))
+        lines += [(Text(""), 0), (Text(section.title, style="bold underline"), HANGING_INDENT)]
         if section.note:
-            parts.append(Text(f"  {section.note}", style="dim"))
+            lines.append((Text(f"  {section.note}", style="dim"), 2))
         for item in section.lines:
             if isinstance(item, PlanLine):
-                parts.append(competency_text(item, "  "))
+                lines.append(competency_line(item, "  "))
                 continue
             module, competencies = item
             line = Text("  ")
             line.append(terminal_safe(module.ident), style="bold")
             line.append(terminal_safe(module.text))
-            parts.append(line)
-            parts += [competency_text(c, "    ") for c in competencies]
-    return Group(*parts)
+            lines.append((line, 4))
+            lines += [competency_line(c, "    ") for c in competencies]
+    return lines
 
 
-def competency_text(line: PlanLine, indent: str) -> Text:
-    text = Text(f"{indent}• ")
+def competency_line(line: PlanLine, indent: str) -> tuple[Text, int]:
+    """« • id title »; wrapped, it continues under the id, right of the bullet."""
+    text = Text(f"{indent}{BULLET}")
     text.append(terminal_safe(line.ident), style="bold")
     text.append(terminal_safe(line.text))
     if line.aside:
         text.append(terminal_safe(line.aside), style="dim")
-    return text
+    return text, len(indent) + len(BULLET)
 
 
 # --- command ------------------------------------------------------------------------------------
@@ -107,5 +121,5 @@ def register(app: typer.Typer) -> None:
         if json_output:
             sys.stdout.write(result.as_json() + "\n")
         else:
-            stdout.print(plan_view(result))
+            print_plan(result, stdout)
         print_warnings(result.warnings)

@@ -8,8 +8,16 @@ from typing import Annotated
 
 import typer
 
-from portfolio.cli.common import PANEL_PRIVACY, WorkspaceOption, friendly_errors, stderr, stdout
-from portfolio.french import InputError, parse_yes_no
+from portfolio.cli.common import (
+    PANEL_PRIVACY,
+    WorkspaceOption,
+    confirm,
+    friendly_errors,
+    print_line,
+    stderr,
+    stdout,
+)
+from portfolio.french import plural
 from portfolio.issues import PortfolioError, terminal_safe
 from portfolio.resources import DEFAULT_OUTPUT
 
@@ -19,15 +27,6 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def confirmed(question: str) -> bool:
-    """A French yes/no question: only « o » or « oui » (or « y », « yes ») erases."""
-    answer = typer.prompt(f"{question} (oui/non)", default="non", err=True)
-    try:
-        return parse_yes_no(answer)
-    except InputError:
-        return False
-
-
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel=PANEL_PRIVACY)
     @friendly_errors
@@ -35,7 +34,7 @@ def register(app: typer.Typer) -> None:
         worker_id: Annotated[
             str,
             typer.Argument(
-                metavar="WORKER",
+                metavar="SALARIÉ",
                 help="Identifiant du salarié (nom de son fichier dans workers/ sans .yaml).",
                 show_default=False,
             ),
@@ -77,11 +76,9 @@ def register(app: typer.Typer) -> None:
         cwd = Path.cwd()
         plan = erasure_plan(workspace, worker_id, outputs or [], cwd)
         lines = [terminal_safe(line) for line in describe(plan, cwd)]
-        stderr.print(
-            f"Pour « {terminal_safe(worker_id)} », seront effacés définitivement :", markup=False
-        )
+        print_line(f"Pour « {terminal_safe(worker_id)} », seront effacés définitivement :", stderr)
         for line in lines:
-            stderr.print(f"  {line}", markup=False, soft_wrap=True)
+            print_line(f"  {line}", stderr)
         if not yes:
             if not stdin_is_terminal():
                 raise PortfolioError(
@@ -89,17 +86,22 @@ def register(app: typer.Typer) -> None:
                     "(rien n'a été effacé)",
                     exit_code=2,
                 )
-            if not confirmed(f"Effacer ces {len(lines)} éléments ?"):
+            if not confirm(f"Effacer {_these(len(lines))} ?", default=False):
                 raise PortfolioError("rien n'a été effacé", exit_code=1)
         erased, closing = forget(workspace, worker_id, outputs or [], cwd)
         for line in describe(erased, cwd):
-            stdout.print(f"effacé — {terminal_safe(line)}", markup=False, soft_wrap=True)
+            print_line(f"effacé — {terminal_safe(line)}", stdout)
         remaining = leftovers(erased, cwd)
         if remaining:
-            stderr.print(
+            print_line(
                 "Le salarié reste nommé ici ; l'outil ne peut pas en juger, corrigez à la main :",
-                markup=False,
+                stderr,
             )
         for line in remaining:
-            stderr.print(f"  {terminal_safe(line)}", markup=False, soft_wrap=True)
-        stderr.print(terminal_safe(closing), markup=False, soft_wrap=True)
+            print_line(f"  {terminal_safe(line)}", stderr)
+        print_line(terminal_safe(closing), stderr)
+
+
+def _these(count: int) -> str:
+    """« cet élément », « ces 3 éléments »."""
+    return "cet élément" if count == 1 else f"ces {plural(count, 'élément')}"

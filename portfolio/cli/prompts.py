@@ -2,6 +2,9 @@
 
 Every value can be given as an option, for scripts; at a terminal, what is missing is asked with
 numbered choices. Without a terminal nothing is asked: the missing options are listed (exit 2).
+A value holding a control character is refused, naming its option (or asked again): an ESC
+sequence stored in a worker file would drive the terminal of every later command showing it. What
+is printed goes through `terminal_safe`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import typer
 
 from portfolio.cli.common import stderr, stdout
 from portfolio.french import InputError, choice, fold
-from portfolio.issues import Issue, PortfolioError, sort_issues
+from portfolio.issues import CONTROL_CHARACTERS, Issue, PortfolioError, sort_issues, terminal_safe
 
 if TYPE_CHECKING:
     from portfolio.app.recording import Change, Confirm
@@ -67,9 +70,11 @@ class Asker:
         *,
         default: str | None = None,
         optional: bool = False,
+        paragraph: bool = False,
     ) -> T | None:
+        """`paragraph`: a note, which may hold tabs and line breaks."""
         if given is not None:
-            return from_flag(parse, given, flag)
+            return from_flag(parse, given, flag, paragraph=paragraph)
         if not self.interactive:
             if default is not None:
                 return parse(default)
@@ -77,18 +82,13 @@ class Asker:
                 self.missing.append(flag)
             return None
         while True:
-            answer = typer.prompt(
-                question,
-                default=default if default is not None else ("" if optional else None),
-                show_default=bool(default),
-                err=True,
-            ).strip()
+            answer = _ask(question, default, optional=optional)
             if not answer and optional:
                 return None
             try:
-                return parse(answer)
+                return parse(plain_text(answer))
             except InputError as exc:
-                stderr.print(str(exc), style="red", markup=False)
+                _say_error(exc)
 
     def pick(
         self,
@@ -105,9 +105,8 @@ class Asker:
         values = [v for v, _ in options]
         if given is not None:
             what = question[:1].lower() + question[1:]
-            return (
-                given.strip() if free else from_flag(lambda v: choice(v, values, what), given, flag)
-            )
+            parse = str.strip if free else lambda v: choice(v, values, what)
+            return from_flag(parse, given, flag)
         if not self.interactive:
             if default is None and not optional:
                 self.missing.append(flag)
@@ -116,18 +115,17 @@ class Asker:
         hint = "numéro" + (" ou texte" if free else "") + (" (vide : aucun)" if optional else "")
         while True:
             shown = str(values.index(default) + 1) if default in values else default
-            answer = typer.prompt(
-                f"  {hint}",
-                default=shown if shown is not None else ("" if optional else None),
-                show_default=shown is not None,
-                err=True,
-            ).strip()
+            answer = _ask(f"  {hint}", shown, optional=optional)
             if not answer and optional:
                 return None
-            found = _option_from_answer(answer, values, free=free)
+            try:
+                found = _option_from_answer(plain_text(answer), values, free=free)
+            except InputError as exc:
+                _say_error(exc)
+                continue
             if found is not None:
                 return found
-            stderr.print(f"Réponse « {answer} » non comprise : {hint}.", style="red", markup=False)
+            _say_error(f"Réponse « {answer} » non comprise : {hint}.")
 
     def pick_many(
         self,
@@ -157,11 +155,11 @@ class Asker:
             try:
                 return [
                     _many_item(part.strip(), values, parse_task)
-                    for part in _SEPARATORS.split(answer)
+                    for part in _SEPARATORS.split(plain_text(answer))
                     if part.strip()
                 ]
             except InputError as exc:
-                stderr.print(str(exc), style="red", markup=False)
+                _say_error(exc)
 
     def confirm(self, question: str, *, default: bool) -> bool:
         if not self.interactive:
@@ -180,12 +178,30 @@ class Asker:
             )
 
 
-def from_flag(parse: Callable[[str], T], given: str, flag: str) -> T:
+def from_flag(parse: Callable[[str], T], given: str, flag: str, *, paragraph: bool = False) -> T:
     """A value given as an option; a bad one is a usage error naming the option (exit 2)."""
     try:
-        return parse(given)
+        return parse(plain_text(given, paragraph=paragraph))
     except InputError as exc:
         raise PortfolioError(f"{flag} : {exc}", exit_code=2) from None
+
+
+def typed_text(given: str | None, flag: str, *, paragraph: bool = False) -> str | None:
+    """An option's text, stored as typed; nothing is asked when it is missing."""
+    return None if given is None else from_flag(str, given, flag, paragraph=paragraph)
+
+
+def plain_text(text: str, *, paragraph: bool = False) -> str:
+    """A typed text that may be stored: no control character (SPEC §8, stored text), except the
+    tabs and line breaks of a paragraph (a note)."""
+    for found in CONTROL_CHARACTERS.finditer(text):
+        if not (paragraph and found.group() in "\t\n"):
+            raise InputError(
+                "la valeur contient un caractère de contrôle invisible "
+                f"(U+{ord(found.group()):04X}), qui peut commander le terminal ou les documents "
+                "qui l'affichent : supprimez-le"
+            )
+    return text
 
 
 def non_empty(value: str) -> str:
@@ -195,10 +211,25 @@ def non_empty(value: str) -> str:
     return value.strip()
 
 
+def _ask(question: str, default: str | None, *, optional: bool) -> str:
+    """One answer typed at the terminal, stripped. The default (often read from a file) is shown
+    terminal-safe, as typer would show it, and given back as it is for an empty answer."""
+    if not default:
+        fallback = "" if default == "" or optional else None
+        return typer.prompt(question, default=fallback, show_default=False, err=True).strip()
+    shown = f"{question} [{terminal_safe(default)}]"
+    return (typer.prompt(shown, default="", show_default=False, err=True) or default).strip()
+
+
+def _say_error(problem: InputError | str) -> None:
+    """Why an answer was not taken, before the question is asked again."""
+    stderr.print(terminal_safe(str(problem)), style="red", markup=False)
+
+
 def _show_options(question: str, options: Sequence[Option]) -> None:
     stderr.print(question, style="bold", markup=False)
     for n, (_, label) in enumerate(options, start=1):
-        stderr.print(f"  {n:>3}. {label}", markup=False, soft_wrap=True)
+        stderr.print(f"  {n:>3}. {terminal_safe(label)}", markup=False, soft_wrap=True)
 
 
 def _option_from_answer(answer: str, values: list[str], *, free: bool) -> str | None:
@@ -229,7 +260,7 @@ def _print_problems(issues: list[Issue]) -> None:
     """Problems of a text not written yet: their line numbers point nowhere a user can look."""
     for issue in sort_issues(issues):
         stderr.print(
-            f"{issue.severity.value} : {issue.message}",
+            terminal_safe(f"{issue.severity.value} : {issue.message}"),
             style="red" if issue.is_error else "yellow",
             markup=False,
             soft_wrap=True,
@@ -240,9 +271,11 @@ def _approve(asker: Asker, *, yes: bool) -> Confirm:
     """Show what the change adds and the warnings it brings; ask at a terminal (unless --yes)."""
 
     def approve(change: Change) -> bool:
-        stderr.print(f"À ajouter dans {change.display} :", style="bold", markup=False)
+        stderr.print(
+            terminal_safe(f"À ajouter dans {change.display} :"), style="bold", markup=False
+        )
         for line in change.added_lines:
-            stderr.print(f"  {line}", markup=False, soft_wrap=True, highlight=False)
+            stderr.print(terminal_safe(f"  {line}"), markup=False, soft_wrap=True, highlight=False)
         _print_problems(change.new_warnings)
         return yes or asker.confirm("Enregistrer ?", default=True)
 
@@ -258,4 +291,4 @@ def record(asker: Asker, add: Callable[..., Change], *, yes: bool) -> None:
     except ChangeRefused as exc:
         _print_problems(exc.problems)
         raise
-    stdout.print(change.done, markup=False, soft_wrap=True)
+    stdout.print(terminal_safe(change.done), markup=False, soft_wrap=True)

@@ -17,6 +17,7 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    print_line,
     stderr,
 )
 from portfolio.issues import terminal_safe
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
     def render(
         worker_id: Annotated[
             str,
-            typer.Argument(metavar="WORKER", help="Identifiant du salarié.", show_default=False),
+            typer.Argument(metavar="SALARIÉ", help="Identifiant du salarié.", show_default=False),
         ],
         doc: Annotated[
             DocChoice,
@@ -68,6 +69,6 @@ def register(app: typer.Typer) -> None:
             fmt,
             as_of_or_today(as_of),
             output,
-            announce=lambda line: stderr.print(terminal_safe(line), markup=False),
+            announce=lambda line: print_line(terminal_safe(line), stderr),
         )
-        stderr.print(terminal_safe(str(written)), markup=False)
+        print_line(terminal_safe(written), stderr)

@@ -15,6 +15,7 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    print_line,
     stderr,
 )
 from portfolio.issues import terminal_safe
@@ -58,7 +59,7 @@ def emit(content: str | bytes, fmt: OutputFormat, output: Path | None, default: 
         sys.stdout.flush()
         return
     written = save_output(content, output or Path(f"{default}.{fmt.value}"))
-    stderr.print(terminal_safe(str(written)), markup=False, highlight=False)
+    print_line(terminal_safe(written), stderr)
 
 
 def register(app: typer.Typer) -> None:

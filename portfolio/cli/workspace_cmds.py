@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from portfolio.cli.build_cmds import print_summary, run_build
@@ -18,10 +18,13 @@ from portfolio.cli.common import (
     WorkspaceOption,
     as_of_or_today,
     friendly_errors,
+    hang,
     print_issues,
+    print_line,
     stderr,
     stdout,
 )
+from portfolio.french import message_hours
 from portfolio.issues import has_errors, terminal_safe
 from portfolio.resources import DEFAULT_OUTPUT
 
@@ -33,7 +36,9 @@ def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
     def init(
-        directory: Annotated[Path, typer.Argument(help="Dossier à créer.", show_default=False)],
+        directory: Annotated[
+            Path, typer.Argument(metavar="DOSSIER", help="Dossier à créer.", show_default=False)
+        ],
         demo: Annotated[
             bool, typer.Option("--demo", help="Copier l'espace de démonstration.")
         ] = False,
@@ -43,26 +48,27 @@ def register(app: typer.Typer) -> None:
 
         create_workspace(directory, demo=demo)
         shown = terminal_safe(str(directory))
-        stdout.print(f"Espace de travail créé dans {shown}.", markup=False, soft_wrap=True)
-        stdout.print(f"Vérifiez-le avec : portfolio check -w {shown}", markup=False, soft_wrap=True)
+        print_line(f"Espace de travail créé dans {shown}.")
+        print_line(f"Vérifiez-le avec : portfolio check -w {shown}")
 
     @app.command(rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
     def demo(
         output: Annotated[
-            Path, typer.Option("--output", "-o", help="Dossier de la démonstration.")
+            Path,
+            typer.Option("--output", "-o", metavar="DOSSIER", help="Dossier de la démonstration."),
         ] = Path("portfolio-demo"),
         as_of: AsOfOption = None,
     ) -> None:
         """Construire la démonstration : une fédération fictive, vérifiée, avec tous ses documents.
 
-        Copie l'espace de démonstration (s'il n'existe pas déjà), le vérifie, puis produit le
-        dossier et le portfolio de chaque salarié, la couverture de chaque organisme et le bilan
-        du programme, avec un index.html.
+        Copie l'espace de démonstration (s'il n'existe pas déjà) et le vérifie ;
+        produit ensuite le dossier et le portfolio de chaque salarié, la couverture
+        de chaque organisme et le bilan du programme, avec un index.html.
         """
         from portfolio.app.workspace import check, issue_summary, prepare_demo
 
-        stderr.print(terminal_safe(prepare_demo(output)), markup=False, soft_wrap=True)
+        print_line(terminal_safe(prepare_demo(output)), stderr)
         issues = check(output, as_of_or_today(as_of))
         print_issues(issues)
         stderr.print(issue_summary(issues))
@@ -73,12 +79,8 @@ def register(app: typer.Typer) -> None:
         print_summary(summary, documents)
         if summary.failed:
             raise typer.Exit(1)
-        stdout.print(
-            terminal_safe(
-                f"Démonstration prête dans {output} : ouvrez {documents / 'index.html'}."
-            ),
-            markup=False,
-            soft_wrap=True,
+        print_line(
+            terminal_safe(f"Démonstration prête dans {output} : ouvrez {documents / 'index.html'}.")
         )
 
     @app.command(name="check", rich_help_panel=PANEL_WORKSPACE)
@@ -112,37 +114,59 @@ def register(app: typer.Typer) -> None:
         if ident is None:
             stdout.print(_table(found))
             return
-        stdout.print(_tree(find_referentiel(found, ident)))
+        ref = find_referentiel(found, ident)
+        if stdout.is_terminal:
+            stdout.print(_tree(ref, stdout.width))
+        else:  # each label whole, on its line: Rich would wrap and crop at 80 columns
+            Console(file=stdout.file, width=UNBOUNDED, highlight=False, emoji=False).print(
+                _tree(ref, None)
+            )
 
 
 def _table(found: dict[str, Referentiel]) -> Table:
-    """One line per référentiel; ids, codes and counts never wrap, so the table reads (and
-    greps) well even in an 80-column terminal."""
-    table = Table(title="Référentiels", title_justify="left", box=box.SIMPLE_HEAD)
+    """One line per référentiel, wrapped titles aside: ids, codes and counts never wrap, and the
+    columns are separated by one space (no borders), so that a title and its « (filière) »
+    find room without being cut in an 80-column terminal."""
+    table = Table(
+        title="Référentiels",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
     table.add_column("id", no_wrap=True)
     table.add_column("RNCP", no_wrap=True)
     for header in ("niv.", "blocs", "comp.", "tâches"):
         table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("intitulé (filière)", ratio=1, overflow="fold")
+    table.add_column("intitulé (filière)", overflow="fold")
     for ref in sorted(found.values(), key=lambda r: (r.track == "transversal", r.id)):
         cert = ref.certification
         table.add_row(
-            _shown(ref.id),
-            _shown(cert.rncp or "—"),
+            terminal_safe(ref.id),
+            terminal_safe(cert.rncp or "—"),
             str(cert.level) if cert.level else "—",
             str(len(ref.blocks)),
             str(len(ref.competencies())),
             str(len(ref.tasks)),
-            f"{_shown(ref.title)} ({ref.track})",
+            Text(f"{terminal_safe(ref.title)} ({ref.track})"),
         )
     return table
 
 
-def _tree(ref: Referentiel) -> Tree:
+UNBOUNDED = 1_000_000
+"""The width a piped tree is laid out in: wider than any label."""
+TREE_GUIDE = 4
+"""The cells Rich's tree guide takes per level (« │   », « ├── »)."""
+
+
+def _tree(ref: Referentiel, width: int | None) -> Tree:
     """Blocks, competencies with their rule and plain wording, and the tasks evidencing them.
 
-    Every text comes from a YAML file, so it is made terminal-safe and escaped before Rich reads
-    its markup (`_shown`).
+    Every text comes from a YAML file: it is made terminal-safe and goes in as `Text`, never as
+    Rich markup. On a terminal each label is wrapped beforehand to the room its level leaves in
+    `width` (`hang`), so that « 30 h » is not cut at its no-break space; without a width (piped),
+    labels are left whole.
     """
     cert = ref.certification
     facts = [
@@ -156,30 +180,42 @@ def _tree(ref: Referentiel) -> Tree:
         )
         if x
     ]
+
+    def label(depth: int, *parts: str | tuple[str, str]) -> Text:
+        text = Text.assemble(*parts)
+        return text if width is None else hang(text, width - TREE_GUIDE * depth, indent=0)
+
     root = Tree(
-        f"[bold]{_shown(ref.id)}[/] — {_shown(ref.title)} ({ref.track})\n"
-        + _shown(" · ".join(facts))
+        label(
+            0,
+            (terminal_safe(ref.id), "bold"),
+            f" — {terminal_safe(ref.title)} ({ref.track})\n",
+            terminal_safe(" · ".join(facts)),
+        )
     )
     if ref.rome:
-        root.add("ROME : " + _shown(", ".join(ref.rome)))
+        root.add(label(1, "ROME : " + terminal_safe(", ".join(ref.rome))))
     tasks_of: dict[str, list[str]] = {}
     for task in ref.tasks:
         for target in task.evidences:
             tasks_of.setdefault(target, []).append(task.id)
     for block in ref.blocks:
-        branch = root.add(f"[bold]{_shown(ref.full_id(block))}[/] {_shown(block.title)}")
+        branch = root.add(
+            label(1, (terminal_safe(ref.full_id(block)), "bold"), f" {terminal_safe(block.title)}")
+        )
         for comp in block.competencies:
             min_hours, observation = ref.rule(comp)
-            rule = f"{min_hours:g} h" + (" + observation niveau 3" if observation else "")
+            rule = message_hours(min_hours) + (" + observation niveau 3" if observation else "")
             leaf = branch.add(
-                f"[bold]{_shown(ref.full_id(block, comp))}[/] {_shown(comp.title)} [dim]({rule})[/]"
+                label(
+                    2,
+                    (terminal_safe(ref.full_id(block, comp)), "bold"),
+                    f" {terminal_safe(comp.title)} ",
+                    (f"({rule})", "dim"),
+                )
             )
-            leaf.add(f"[italic]{_shown(comp.plain)}[/]")
+            leaf.add(label(3, (terminal_safe(comp.plain), "italic")))
             tasks = tasks_of.get(f"{block.id}.{comp.id}", [])
-            leaf.add("tâches : " + (_shown(", ".join(tasks)) if tasks else "observation seulement"))
+            shown = terminal_safe(", ".join(tasks)) if tasks else "observation seulement"
+            leaf.add(label(3, f"tâches : {shown}"))
     return root
-
-
-def _shown(text: str) -> str:
-    """A text of a référentiel file inside Rich markup: terminal-safe, then escaped."""
-    return escape(terminal_safe(text))

@@ -4,7 +4,8 @@ Reading a file (CSV or XLSX) gives rows of cells; `parse_rows` turns them into c
 rejections, each with the row number a spreadsheet shows; `group_rows` joins the rows of one
 worker at one client that follow each other into one placement; `plan_import` adds those
 placements to the worker files' text and judges each by the rules of `portfolio check`.
-The column names and the grouping rule are documented in docs/import-feuilles-de-temps.md.
+The column names, the grouping rule and the limits on what is read are documented in
+docs/import-feuilles-de-temps.md.
 """
 
 from __future__ import annotations
@@ -14,22 +15,28 @@ import datetime as dt
 import io
 import math
 import re
+import warnings
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO, TextIO
+from xml.etree import ElementTree
 
+from portfolio.checks import HOURS_PER_DAY
 from portfolio.french import (
     CLIENT_KINDS,
     InputError,
     fold,
     fr_date,
+    fr_number,
     message_hours,
     parse_date,
     parse_hours,
+    plural,
 )
-from portfolio.issues import PortfolioError
+from portfolio.issues import CONTROL_CHARACTERS, PortfolioError
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.record.changes import Verdict, check_updated_worker, current_issues
@@ -51,6 +58,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Accepted column names, compared folded: lower case, no accents, small words such as « de »
 dropped, the other words joined by « _ » (so « Type de client » is type_client)."""
+_ALIASES = {alias: name for name, names in COLUMNS.items() for alias in names}
 
 REQUIRED = ("worker", "client", "hours")
 _TASK_SEPARATORS = re.compile(r"[|;\n]")
@@ -67,7 +75,64 @@ _KIND_WORDS = {
 
 
 class TimesheetError(PortfolioError):
-    """The file as a whole cannot be read (format, encoding, header)."""
+    """The file as a whole cannot be read (format, encoding, header, limits)."""
+
+
+# --- limits -------------------------------------------------------------------------------------
+# A timesheet comes from outside (payroll software, a spreadsheet, a mail attachment): every limit
+# is checked while reading, so that a hostile or broken file is refused within seconds, in French,
+# without printing what it holds. docs/import-feuilles-de-temps.md (« Limites ») gives the figures.
+
+MAX_FILE_BYTES = 20_000_000
+"""A larger file is refused before it is read: a year of a federation (MAX_ROWS rows) is about
+5 MB of CSV or 2 MB of XLSX."""
+MAX_ROWS = 50_000
+"""Rows after the header: a year of timesheets of a federation, about 200 workers entered every
+working day or 1,000 entered once a week. A million rows made 50 placements of 20,000 h."""
+MAX_CELL_CHARACTERS = 1_000
+"""A cell of a column the import reads; longer is a mistake (in a CSV file, a quote never closed
+reads the rest of the file as one cell), refused without printing the cell."""
+MAX_LINE_CHARACTERS = 100_000
+"""A CSV line is read at most this long, so that a line of 300 MB is refused after 100,000
+characters instead of being loaded whole."""
+MAX_COLUMNS = 200
+"""Columns of an XLSX sheet that are read: openpyxl pads every row to the width it is given."""
+MAX_XLSX_EXPANDED_BYTES = 100_000_000
+"""All the entries of an XLSX zip once uncompressed (a sheet of MAX_ROWS rows of ten columns is
+about 25 MB), read from the zip's directory before openpyxl opens the file: Python's zipfile
+never uncompresses more than an entry declares."""
+MAX_ZIP_RATIO = 100
+"""Uncompressed / compressed size of a zip entry larger than ZIP_RATIO_FLOOR: spreadsheet XML
+compresses 5 to 20 times, a zip bomb 250 to 1,000 times."""
+ZIP_RATIO_FLOOR = 1_000_000
+XLSX_SHEET_ROWS = 1_048_576
+"""The last row of a spreadsheet: a sheet claiming a row beyond it is damaged (openpyxl would
+first give every empty row before it)."""
+
+_QUOTE_HINT = (
+    " ; dans un fichier .csv, vérifiez aussi qu'un guillemet « \" » ouvert en début de cellule "
+    "est refermé : un guillemet seul fait lire la suite du fichier comme une seule cellule"
+)
+
+
+def column_letter(index: int) -> str:
+    """The letter a spreadsheet shows for a column, from its 0-based index: 0 → A, 26 → AA."""
+    letters = ""
+    position = index + 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _count(count: int) -> str:
+    """« 50 000 »: a count in a one-line message."""
+    return fr_number(count, 0, thousands=" ")
+
+
+def _megabytes(size: int) -> str:
+    """« 21,4 »: a size in megabytes, to the tenth."""
+    return fr_number(size / 1_000_000, 1, thousands=" ")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -77,66 +142,370 @@ class TimesheetError(PortfolioError):
 class Table:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
-    """(row number as a spreadsheet shows it, cells) of every non-empty row after the header."""
+    """(row number as a spreadsheet shows it, cells) of every non-empty row after the header; the
+    cells stop at the last column the import reads."""
 
 
 def read_table(path: Path) -> Table:
+    """A timesheet file, CSV or XLSX by its suffix; one over MAX_FILE_BYTES is refused unread."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path.read_bytes())
+    if suffix not in (".csv", ".xlsx"):
+        raise TimesheetError(
+            f"format non reconnu « {path.suffix or path.name} » : enregistrez la feuille de "
+            "temps en .csv ou .xlsx",
+            exit_code=2,
+        )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TimesheetError(
+            f"{path.name} pèse {_megabytes(size)} Mo, plus que les "
+            f"{_count(MAX_FILE_BYTES // 1_000_000)} Mo permis pour une feuille de temps (un an "
+            "d'une fédération en pèse environ 5) : découpez-la, par exemple par mois ou par "
+            "association, et importez les morceaux l'un après l'autre"
+        )
     if suffix == ".xlsx":
         return read_xlsx(path)
-    raise TimesheetError(
-        f"format non reconnu « {path.suffix or path.name} » : enregistrez la feuille de temps en "
-        ".csv ou .xlsx",
-        exit_code=2,
-    )
+    with path.open("rb") as stream:
+        return read_csv(stream, path.name)
 
 
-def read_csv(raw: bytes) -> Table:
-    """A CSV file: UTF-8 (with or without BOM), else Windows-1252 as old Excel saves it;
-    separator `;` (French Excel) or `,`, whichever the header line uses most."""
+def read_csv(stream: BinaryIO, name: str) -> Table:
+    """A CSV file read line by line: UTF-8 (with or without BOM), else Windows-1252 as old Excel
+    saves it (read again from the start); separator `;` (French Excel) or `,`, whichever the
+    first line uses most."""
     try:
-        text = raw.decode("utf-8-sig")
+        return _read_csv(stream, name, "utf-8-sig", "strict")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
-    return _table(rows)
+        stream.seek(0)
+        return _read_csv(stream, name, "cp1252", "replace")
+
+
+def _read_csv(stream: BinaryIO, name: str, encoding: str, errors: str) -> Table:
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
+    try:
+        lines = _Lines(text, name)
+        first = lines.first_filled()
+        lines.delimiter = max((";", ",", "\t"), key=first.count)
+        return _table(_csv_rows(lines), name)
+    finally:
+        text.detach()  # the caller's stream stays open, to be read again as Windows-1252
+
+
+class _Lines:
+    """The lines of a CSV text for `csv.reader`, none longer than MAX_LINE_CHARACTERS; it
+    remembers where the record being read starts, to locate a cell that cannot be read."""
+
+    def __init__(self, text: TextIO, name: str) -> None:
+        self.name = name
+        self.delimiter = ";"
+        self.number = 0
+        """The line last given to the reader (the first line of the file is 1)."""
+        self.record_start = 1
+        self.record_first = ""
+        """The first line of the record being read (cut at MAX_LINE_CHARACTERS)."""
+        self._text = text
+        self._ahead: list[str] = []
+        self._new_record = True
+
+    def first_filled(self) -> str:
+        """The first line that is not blank, to choose the separator; the lines read to find it
+        are given to the reader all the same."""
+        while True:
+            line = self._text.readline(MAX_LINE_CHARACTERS + 1)
+            self._ahead.append(line)
+            if not line or line.strip():
+                return line
+
+    def new_record(self) -> None:
+        self._new_record = True
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._ahead.pop(0) if self._ahead else self._text.readline(MAX_LINE_CHARACTERS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if self._new_record:
+            self.record_start, self.record_first, self._new_record = self.number, line, False
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise self._too_long()
+        return line
+
+    def last_cell(self) -> tuple[int, str]:
+        """The 0-based column and text of the last cell begun on the record's first line: the
+        one that runs on too long."""
+        cells = next(csv.reader([self.record_first], delimiter=self.delimiter), None) or [""]
+        return len(cells) - 1, cells[-1]
+
+    def _too_long(self) -> TimesheetError:
+        column, cell = self.last_cell()
+        where = f"{self.name}, ligne {self.record_start}"
+        if self.record_start == self.number and len(cell) <= MAX_CELL_CHARACTERS:
+            return TimesheetError(
+                f"{where} : la ligne compte plus de {_count(MAX_LINE_CHARACTERS)} caractères : "
+                "ouvrez le fichier dans votre tableur pour la vérifier, puis enregistrez-le de "
+                "nouveau en .csv"
+            )
+        hint = _QUOTE_HINT if self.record_start != self.number else ""
+        return TimesheetError(
+            f"{where}, colonne {column_letter(column)} : la cellule compte plus de "
+            f"{_count(MAX_LINE_CHARACTERS)} caractères, bien plus que les "
+            f"{_count(MAX_CELL_CHARACTERS)} permis : raccourcissez-la{hint}"
+        )
+
+
+def _csv_rows(lines: _Lines) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text, each numbered by the line where it starts."""
+    reader = csv.reader(lines, delimiter=lines.delimiter)
+    while True:
+        lines.new_record()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # the only one a default dialect raises: a cell over its size limit
+            column, _ = lines.last_cell()
+            raise TimesheetError(
+                f"{lines.name}, ligne {lines.record_start}, colonne {column_letter(column)} : la "
+                f"cellule se poursuit sur plus de {_count(csv.field_size_limit())} caractères : "
+                'elle commence sans doute par un guillemet « " » jamais refermé, qui fait lire '
+                "la suite du fichier comme une seule cellule ; refermez ce guillemet ou "
+                "supprimez-le"
+            ) from None
+        yield lines.record_start, cells
 
 
 def read_xlsx(path: Path) -> Table:
-    """The first sheet of an Excel workbook; dates and numbers keep their cell types."""
+    """The first sheet of an Excel workbook, in openpyxl's read-only mode (row by row); dates
+    and numbers keep their cell types. The zip is checked before openpyxl opens it."""
+    _check_zip(path)
     from openpyxl import load_workbook  # imported here: loading it costs a third of a second
 
+    with warnings.catch_warnings():
+        # openpyxl warns in English (a date cell out of range becomes #VALUE!, no default
+        # style); what matters reaches the user as the French refusal of the cell.
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
+            raise _unreadable_workbook(path, exc) from None
+        try:
+            if not book.worksheets:
+                raise TimesheetError(
+                    f"le classeur Excel « {path.name} » n'a aucune feuille de calcul : mettez la "
+                    "feuille de temps en première feuille du classeur"
+                )
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # the rows as they are, not as the sheet's header claims
+            return _table(_xlsx_rows(path, sheet), path.name)
+        finally:
+            book.close()
+
+
+def _unreadable_workbook(path: Path, exc: Exception) -> TimesheetError:
+    return TimesheetError(
+        f"impossible de lire le classeur Excel « {path.name} » ({exc.__class__.__name__}) : "
+        "ouvrez-le dans votre tableur et enregistrez-le de nouveau en .xlsx"
+    )
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip bomb from the sizes the zip's directory declares, before uncompressing."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _unreadable_workbook(path, exc) from None
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
+            raise TimesheetError(
+                f"{path.name} : une partie du classeur se décompresse en un fichier "
+                f"{_count(round(ratio))} fois plus gros (au plus {MAX_ZIP_RATIO} fois pour une "
+                "feuille de calcul) : c'est la marque d'un fichier piégé (« bombe zip »), qui "
+                "n'est pas lu ; demandez une nouvelle exportation de la feuille de temps"
+            )
+    expanded = sum(entry.file_size for entry in entries)
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
         raise TimesheetError(
-            f"impossible de lire le classeur Excel « {path.name} » ({exc.__class__.__name__}) : "
-            "ouvrez-le dans votre tableur et enregistrez-le de nouveau en .xlsx"
-        ) from None
+            f"{path.name} : le classeur occupe {_megabytes(expanded)} Mo une "
+            f"fois décompressé, plus que les {_count(MAX_XLSX_EXPANDED_BYTES // 1_000_000)} Mo "
+            "permis (un an d'une fédération en occupe environ 25) : découpez la feuille de "
+            "temps, par exemple par mois ou par association"
+        )
+
+
+def _xlsx_rows(path: Path, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The non-empty rows of a sheet, numbered as the spreadsheet shows them. A cell openpyxl
+    cannot read (a number cell holding « abc ») stops the reading, with its place."""
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    row_number = 0
+    while True:
+        try:
+            cells = next(rows, None)
+        except Exception:  # openpyxl lets ValueError, OverflowError… out of a damaged cell
+            raise _unreadable_cell(path, row_number) from None
+        if cells is None:
+            return
+        row_number += 1
+        if row_number > XLSX_SHEET_ROWS:
+            raise TimesheetError(
+                f"{path.name} : la feuille dépasse la ligne {_count(XLSX_SHEET_ROWS)}, la "
+                "dernière d'un tableur : le classeur est endommagé ; ouvrez-le dans votre "
+                "tableur et enregistrez-le de nouveau en .xlsx"
+            )
+        if cells.count(None) < len(cells):
+            yield row_number, ["" if c is None else c for c in cells]
+
+
+_SPREADSHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _unreadable_cell(path: Path, after: int) -> TimesheetError:
+    place = _bad_number_cell(path, after)
+    if place is None:
+        return TimesheetError(
+            f"{path.name} : le classeur est endommagé après la ligne {after} : ouvrez-le dans "
+            "votre tableur et enregistrez-le de nouveau en .xlsx"
+        )
+    row, column = place
+    return TimesheetError(
+        f"{path.name}, ligne {row}, colonne {column_letter(column)} : la cellule est enregistrée "
+        "comme un nombre mais n'en contient pas un : dans votre tableur, retapez sa valeur (ou "
+        "effacez-la), puis enregistrez de nouveau le classeur en .xlsx"
+    )
+
+
+def _bad_number_cell(path: Path, after: int) -> tuple[int, int] | None:
+    """Where openpyxl stopped: (row, 0-based column) of the first cell after row `after` typed
+    as a number or a yes/no whose value is not one; None when the damage is something else.
+    Read again with ElementTree, only once reading has failed."""
     try:
-        sheet = book.worksheets[0]
-        rows = [
-            (n, ["" if c is None else c for c in cells])
-            for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(c is not None and str(c).strip() for c in cells)
-        ]
-    finally:
-        book.close()
-    return _table(rows)
+        with zipfile.ZipFile(path) as archive:
+            part = _first_sheet_part(archive)
+            if part is None:
+                return None
+            with archive.open(part) as source:
+                return _first_bad_number(source, after)
+    except (
+        OSError,
+        KeyError,
+        ValueError,
+        OverflowError,
+        zipfile.BadZipFile,
+        ElementTree.ParseError,
+    ):
+        return None
 
 
-def _table(rows: list[tuple[int, list[Any]]]) -> Table:
-    if not rows:
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip entry of the workbook's first sheet: xl/workbook.xml names it, its relationships
+    give the entry."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{_SPREADSHEET}sheets/{_SPREADSHEET}sheet")
+    if sheet is None:
+        return None
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    wanted = sheet.get(_RELATIONSHIP_ID)
+    target = next(
+        (r.get("Target", "") for r in links.iter(_RELATIONSHIP) if r.get("Id") == wanted), ""
+    )
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _first_bad_number(source: IO[bytes], after: int) -> tuple[int, int] | None:
+    """Rows and columns counted as openpyxl counts them: from their `r` attribute, or one after
+    the previous."""
+    row = column = 0
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                row, column = int(float(element.get("r", row + 1))), -1
+        elif tag == "c":
+            reference = element.get("r")
+            column = _column_index(reference) if reference else column + 1
+            value = element.findtext(f"{_SPREADSHEET}v")
+            if row > after and value and not _readable(element.get("t", "n"), value):
+                return row, column
+            element.clear()
+        elif tag == "row":
+            element.clear()
+    return None
+
+
+def _column_index(reference: str) -> int:
+    """« AB12 » → 27: the 0-based column of a cell reference."""
+    index = 0
+    for letter in reference.rstrip("0123456789").upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _readable(kind: str, value: str) -> bool:
+    """Whether openpyxl reads the value of a cell of this type: a number as its `_cast_number`
+    does, a yes/no as an integer."""
+    try:
+        if kind == "n":
+            float(value) if any(c in value for c in ".eE") else int(value)
+        elif kind == "b":
+            int(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _table(rows: Iterable[tuple[int, list[Any]]], name: str) -> Table:
+    """The first non-empty row names the columns; then at most MAX_ROWS non-empty rows, each cut
+    after the last column the import reads."""
+    header: list[str] | None = None
+    width = 0
+    body: list[tuple[int, list[Any]]] = []
+    for row_number, cells in rows:
+        if not any(str(c).strip() for c in cells):
+            continue
+        if header is None:
+            header = _header(row_number, cells, name)
+            width = _read_width(header)
+        elif len(body) == MAX_ROWS:
+            raise TimesheetError(
+                f"{name} compte plus de {_count(MAX_ROWS)} lignes (ligne {row_number} "
+                "atteinte), plus qu'un an de feuilles de temps d'une fédération : découpez-le, "
+                "par exemple par mois ou par association, et importez les morceaux l'un après "
+                "l'autre"
+            )
+        else:
+            body.append((row_number, cells[:width]))
+    if header is None:
         raise TimesheetError(
             "la feuille de temps est vide : la première ligne doit nommer les colonnes"
         )
-    (_, header), *body = rows
-    return Table([str(h) for h in header], body)
+    return Table(header, body)
+
+
+def _header(row_number: int, cells: list[Any], name: str) -> list[str]:
+    titles = [str(c) for c in cells[:MAX_COLUMNS]]
+    for index, title in enumerate(titles):
+        if len(title) > MAX_CELL_CHARACTERS:
+            raise TimesheetError(
+                f"{name}, ligne {row_number}, colonne {column_letter(index)} : le nom de colonne "
+                f"compte plus de {_count(MAX_CELL_CHARACTERS)} caractères : la première ligne "
+                "remplie doit nommer les colonnes (salarie, client, heures…)"
+            )
+    return titles
+
+
+def _read_width(header: Sequence[str]) -> int:
+    """How many cells of a row the import reads: up to the last column it recognises."""
+    return max(
+        (i + 1 for i, title in enumerate(header) if _column_key(title) in _ALIASES), default=0
+    )
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -176,11 +545,10 @@ def _column_key(name: str) -> str:
 
 def map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
     """Which cell holds which field, and the columns that mean nothing here (to be told)."""
-    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
     found: dict[str, int] = {}
     ignored = []
     for index, title in enumerate(header):
-        name = aliases.get(_column_key(title))
+        name = _ALIASES.get(_column_key(title))
         if name is None or name in found:
             if str(title).strip():
                 ignored.append(str(title))
@@ -202,12 +570,17 @@ def map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
 def parse_rows(
     table: Table, ws: Workspace, *, broken: Iterable[str] = ()
 ) -> tuple[list[Row], list[Rejection]]:
-    """Every row checked on its own: known worker, client and kind, dates, hours."""
+    """Every row checked on its own: readable cells, known worker, client and kind, dates,
+    hours."""
     columns, _ = map_columns(table.header)
     kinds = client_kinds(ws.workers.values())
     unusable = set(broken)
     rows, rejections = [], []
     for number_, cells in table.rows:
+        problem = _cell_problem(cells, columns)
+        if problem is not None:
+            rejections.append(Rejection((number_,), problem))
+            continue
 
         def cell(name: str, cells: list[Any] = cells) -> Any:
             index = columns.get(name)
@@ -219,6 +592,36 @@ def parse_rows(
         except InputError as exc:
             rejections.append(Rejection((number_,), str(exc)))
     return rows, rejections
+
+
+def _cell_problem(cells: list[Any], columns: Mapping[str, int]) -> str | None:
+    """Why a cell of the row cannot be taken, said without quoting it: too long, or holding a
+    control character (an ESC sequence stored from a cell drove the terminal of every later
+    command showing it). Line breaks are allowed between tasks only."""
+    for name, index in columns.items():
+        value = cells[index] if index < len(cells) else ""
+        text = value.strip() if isinstance(value, str) else str(value)
+        where = f"colonne {column_letter(index)} ({COLUMNS[name][0]})"
+        if len(text) > MAX_CELL_CHARACTERS:
+            hint = _QUOTE_HINT if "\n" in text else ""
+            return (
+                f"{where} : la cellule compte {_count(len(text))} caractères, plus que les "
+                f"{_count(MAX_CELL_CHARACTERS)} permis : raccourcissez-la{hint}"
+            )
+        for found in CONTROL_CHARACTERS.finditer(text):
+            char = found.group()
+            if char not in "\r\n":
+                return (
+                    f"{where} : la cellule contient un caractère de contrôle invisible "
+                    f"(U+{ord(char):04X}), qui peut commander le terminal ou les documents qui "
+                    "l'affichent : supprimez-le"
+                )
+            if name != "tasks":
+                return (
+                    f"{where} : la cellule tient sur plusieurs lignes : écrivez-la sur une "
+                    f"seule{_QUOTE_HINT}"
+                )
+    return None
 
 
 def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broken: set[str]) -> Row:
@@ -241,6 +644,13 @@ def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broke
     kind = _kind(str(cell("client_kind")), client, kinds)
     start, end = _period(cell("date"), cell("start"), cell("end"))
     hours = _hours(cell("hours"))
+    days = (end - start).days + 1
+    if hours > HOURS_PER_DAY * days:
+        shown = message_hours(hours) if hours < 1_000_000 else "plus d'un million d'heures"
+        raise InputError(
+            f"{shown} en {plural(days, 'jour')} ({_period_text(start, end)}), soit plus de "
+            f"{HOURS_PER_DAY} h par jour : corrigez les heures ou les dates"
+        )
     tasks = tuple(t.strip() for t in _TASK_SEPARATORS.split(str(cell("tasks"))) if t.strip())
     return Row(
         number=number_,
@@ -314,9 +724,18 @@ def _hours(value: Any) -> float:
     if isinstance(value, bool):
         raise InputError(f"heures « {value} » invalides : écrivez un nombre d'heures")
     if isinstance(value, int | float):
-        if not value > 0:
+        try:
+            hours = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            hours = math.inf
+        if not math.isfinite(hours):
+            raise InputError(
+                "heures : la cellule ne contient pas un nombre d'heures utilisable (nombre infini, "
+                "indéfini ou démesuré) : écrivez par exemple 12, 3,5 ou 3h30"
+            )
+        if not hours > 0:
             raise InputError(f"heures « {value} » : un nombre d'heures doit être plus grand que 0")
-        return round(float(value), 2)
+        return round(hours, 2)
     if isinstance(value, dt.time):  # a cell formatted as a duration, 03:30
         hours = value.hour + value.minute / 60
         if hours <= 0:
@@ -538,13 +957,22 @@ def _entry(draft: Draft, ident: str, worker: Worker) -> dict[str, Any]:
     )
 
 
+ROWS_NAMED = 10
+"""Row numbers named before the rest are counted: a placement of 20,000 scattered rows printed
+them all."""
+
+
 def rows_text(numbers: Sequence[int]) -> str:
-    """« ligne 4 », « lignes 4 à 6 », « lignes 2, 5 et 9 » (the rows as a spreadsheet shows)."""
+    """« ligne 4 », « lignes 4 à 6 », « lignes 2, 5 et 9 » (the rows as a spreadsheet shows);
+    beyond ROWS_NAMED scattered rows, « lignes 2, 52, 102… (1 000 lignes) »."""
     ordered = sorted(set(numbers))
     if len(ordered) == 1:
         return f"ligne {ordered[0]}"
     if ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"lignes {ordered[0]} à {ordered[-1]}"
+    if len(ordered) > ROWS_NAMED:
+        named = ", ".join(map(str, ordered[:ROWS_NAMED]))
+        return f"lignes {named}… ({_count(len(ordered))} lignes)"
     return "lignes " + ", ".join(map(str, ordered[:-1])) + f" et {ordered[-1]}"
 
 

@@ -8,14 +8,14 @@ labelled in French, drawn (`charts`) and laid out by the templates of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from markupsafe import Markup
 
-from portfolio.coverage import Coverage
-from portfolio.french import MONTHS, TRACK_NAMES, fr_date, fr_percent
+from portfolio.coverage import Coverage, ModuleDemand
+from portfolio.french import MONTHS, TRACK_NAMES, fr_date, fr_percent, natural_key
 from portfolio.render.charts import bar_chart, histogram, line_chart
 from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
@@ -80,6 +80,25 @@ def short_module_id(module_id: str) -> str:
     return module_id.split(".", 1)[-1]
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
+
+
+def by_natural_id(items: Iterable[Identified]) -> list[Identified]:
+    """Référentiels and modules as a reader counts them (ofa.m2 before ofa.m10); the coverage
+    JSON keeps ids sorted as strings."""
+    return sorted(items, key=lambda item: (natural_key(item.id), item.id))
+
+
+def demand_order(demand: Iterable[ModuleDemand]) -> list[ModuleDemand]:
+    """Modules serving the most workers first, then in natural order of ids."""
+    return sorted(demand, key=lambda m: (-m.workers, natural_key(m.id), m.id))
+
+
 def is_wide(coverage: Coverage) -> bool:
     return any(len(ref.modules) > WIDE_MATRIX for ref in coverage.referentiels)
 
@@ -109,6 +128,8 @@ HELPERS: dict[str, Callable[..., str]] = {
     "percent": fr_percent,
     "heat": heat,
     "short_module_id": short_module_id,
+    "by_natural_id": by_natural_id,
+    "demand_order": demand_order,
 }
 
 

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from portfolio.cli import app, engine_cmds
 
+NBSP = "\u00a0"
+
 TST = """\
 id: tst
 title: Référentiel de test
@@ -83,12 +85,12 @@ def test_table_shows_statuses_in_french_with_hours_level_and_main_evidence(works
     lines = result.stdout.splitlines()
     c1 = next(line for line in lines if "c1 Repasser le linge" in line)
     assert "acquise" in c1
-    assert "32 h" in c1
-    assert "12 h" in c1
-    assert "p1 : 32 h (repassage) ; formation ofa.linge acquis ; tuteur niv. 3" in c1
+    assert f"32{NBSP}h" in c1
+    assert f"12{NBSP}h" in c1
+    assert f"p1 : 32{NBSP}h (repassage) ; formation ofa.linge acquis ; tuteur niv.{NBSP}3" in c1
     c2 = next(line for line in lines if "c2 Laver le linge" in line)
     assert "en cours" in c2
-    assert "16 h" in c2
+    assert f"16{NBSP}h" in c2
     assert "tst.b1 — Entretenir le linge : non présentable (1/2 compétences acquises)" in (
         result.stdout
     )

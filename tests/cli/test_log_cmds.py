@@ -184,6 +184,17 @@ def test_prompts_offer_numbered_choices_at_a_terminal(root, monkeypatch) -> None
     assert "Faire la lessive (tst.lessive)" in result.stderr
 
 
+def test_an_answer_holding_a_control_character_is_asked_again(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    # client: an escape sequence (refused, shown visibly), then 1 (Mme D.); the rest as above.
+    answers = "Mme \x1b[2JD.\n1\n2002-11-04\n08/11/2002\n3h30\n\n2=3\ny\n"
+    result = run(root, "log", "placement", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "la valeur contient un caractère de contrôle invisible (U+001B)" in result.stderr
+    assert "\x1b" not in result.stderr.replace("Mme \x1b[2JD.", "")  # the echo of the input
+    assert load_worker(root).placements[1].client.name == "Mme D."
+
+
 def test_declining_the_confirmation_writes_nothing(root, monkeypatch) -> None:
     monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
     result = run(root, "log", "placement", "w-1", *PLACEMENT_FLAGS, stdin="\nn\n")

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from portfolio.cli import app
 
+NBSP = "\u00a0"
+
 CATALOG = """\
 body: {id: ofa, name: Organisme de formation A}
 modules:
@@ -58,8 +60,8 @@ def test_text_lists_modules_with_hours_body_and_covered_titles(workspace):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Plan de formation de Fatima B. (w-0001) — au 30/06/2003" in out
-    assert "Budget : 15 h ; plan : 12 h pour 1 module" in out
-    assert "ofa.linge — Entretien du linge : 12 h, Organisme de formation A" in out
+    assert f"Budget : 15{NBSP}h ; plan : 12{NBSP}h pour 1 module, qui couvre 2 compétences" in out
+    assert f"ofa.linge — Entretien du linge : 12{NBSP}h, Organisme de formation A" in out
     assert "tst.b1.c1 Repasser le linge" in out
     assert "tst.b1.c2 Laver les sols" in out
     assert "ofa.courses —" not in out
@@ -68,7 +70,7 @@ def test_text_lists_modules_with_hours_body_and_covered_titles(workspace):
 def test_text_says_what_stays_open_for_lack_of_budget(workspace):
     out = plan(workspace, "--budget", "15").stdout
     section = out.split("Reste ouvert faute de budget (1)")[1].split("À travailler")[0]
-    assert "tst.b1.c3 Faire les courses — modules : ofa.courses (7,5 h)" in section
+    assert f"tst.b1.c3 Faire les courses — modules : ofa.courses (7,5{NBSP}h)" in section
 
 
 def test_text_lists_what_no_module_covers_to_work_on_at_work(workspace):
@@ -129,7 +131,8 @@ def test_invalid_catalogue_stops_the_plan(make_workspace):
 def test_text_says_when_no_module_fits_the_budget(workspace):
     result = plan(workspace, "--budget", "5")
     assert result.exit_code == 0, result.output
-    assert "Aucun module utile ne tient dans le budget de 5 h." in result.stdout
+    assert f"Budget : 5{NBSP}h ; aucun module retenu pour les" in result.stdout
+    assert f"Aucun module utile ne tient dans le budget de 5{NBSP}h." in result.stdout
     assert "Modules retenus" not in result.stdout
 
 
@@ -140,4 +143,22 @@ def test_text_shows_titles_as_written_without_markup(make_workspace):
     )
     result = plan(root)
     assert result.exit_code == 0, result.output
-    assert "ofa.linge — [red]Linge[/red] et sols : 12 h" in result.stdout
+    assert f"ofa.linge — [red]Linge[/red] et sols : 12{NBSP}h" in result.stdout
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("20h", "20"), ("7,5", "7,5"), ("3h30", "3,5")])
+def test_budget_is_read_as_people_write_hours(workspace, typed: str, shown: str):
+    result = plan(workspace, "--budget", typed)
+    assert result.exit_code == 0, result.output
+    assert f"Budget : {shown}{NBSP}h ;" in result.stdout
+
+
+def test_as_of_is_read_as_people_write_dates(workspace):
+    result = runner.invoke(
+        app, ["plan", "w-0001", "-w", str(workspace), "--as-of", "30/06/03", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    iso = runner.invoke(
+        app, ["plan", "w-0001", "-w", str(workspace), "--as-of", "2003-06-30", "--json"]
+    )
+    assert result.stdout == iso.stdout

@@ -10,6 +10,8 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
+from portfolio.app.documents import build_report
+from portfolio.build import BuildSummary
 from portfolio.cli import app
 
 WORKER = """\
@@ -100,3 +102,22 @@ def test_demo_prints_both_documents_of_every_worker(workspace: Path) -> None:
         assert heading in text
     assert 'href="salaries/w-1/dossier.pdf"' in (documents / "index.html").read_text()
     assert "0 en échec" in result.stdout
+
+
+def test_build_summary_is_written_in_french_typography() -> None:
+    summary = BuildSummary(
+        rendered=["a.pdf"], reused=["b.pdf", "c.pdf"], removed=["d.pdf"], seconds=46.26
+    )
+    failures, closing = build_report(summary, Path("docs"))
+    assert failures == []
+    assert closing == (
+        "1 document produit, 2 réutilisés, 0 en échec, 1 supprimé, en 46,3\u00a0s. "
+        "Index : docs/index.html"
+    )
+
+
+def test_build_summary_counts_in_the_plural_from_two() -> None:
+    summary = BuildSummary(rendered=["a.pdf", "b.pdf"], failed={"c.pdf": "délai dépassé"})
+    failures, closing = build_report(summary, Path("docs"))
+    assert failures == ["échec c.pdf : délai dépassé"]
+    assert closing.startswith("2 documents produits, 0 réutilisé, 1 en échec, en 0\u00a0s.")

@@ -105,10 +105,16 @@ def test_unknown_option_is_a_usage_error(make_workspace) -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("typed", ["2003-06-30", "30/06/2003", "30/06/03", "30.06.2003"])
+def test_as_of_is_read_as_people_write_dates(make_workspace, typed: str) -> None:
+    result = invoke("check", "-w", str(make_workspace({})), "--as-of", typed)
+    assert result.exit_code == 0, result.output
+
+
 def test_impossible_as_of_date_is_a_usage_error(make_workspace) -> None:
     result = invoke("check", "-w", str(make_workspace({})), "--as-of", "2003-02-30")
     assert result.exit_code == 2
-    assert "« 2003-02-30 » n'est pas une date : écrivez AAAA-MM-JJ" in flat(result.output)
+    assert "--as-of : la date « 2003-02-30 » n'est pas une date valide" in flat(result.output)
 
 
 def test_no_workspace_found_is_a_usage_error(
@@ -255,7 +261,7 @@ def test_demo_stops_before_printing_anything_when_its_workspace_has_errors(
     result = invoke("demo", "-o", str(root), "--as-of", "2003-06-30")
     assert result.exit_code == 1
     assert "déjà présent" in result.stderr
-    assert "workers/w-0042.yaml:12:12: erreur: la mise à disposition « p1 » compte 0 h" in (
+    assert "workers/w-0042.yaml:12:12: erreur: la mise à disposition « p1 » compte 0\u00a0h" in (
         result.stderr
     )
     assert not (root / "documents").exists()
@@ -318,7 +324,7 @@ def test_referentiels_shows_one_as_a_tree(tmp_path: Path, monkeypatch: pytest.Mo
 def test_referentiels_tree_of_a_local_one_shows_its_rule_and_tasks(make_workspace) -> None:
     root = make_workspace({"referentiels/menage.yaml": VALID_REFERENTIEL})
     out = invoke("referentiels", "menage", "-w", str(root)).stdout
-    assert "menage.b1.c1 Nettoyer les sols (10 h + observation niveau 3)" in out
+    assert "menage.b1.c1 Nettoyer les sols (10\u00a0h + observation niveau 3)" in out
     assert "Je sais laver les sols" in out
     assert "tâches : lavage-sols" in out
 

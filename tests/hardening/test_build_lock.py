@@ -22,6 +22,8 @@ from portfolio import build as build_module
 from portfolio.cli import app
 from portfolio.transaction import locked
 
+pytestmark = pytest.mark.slow
+
 
 def workspace(root: Path) -> Path:
     return write_tree(

@@ -1,13 +1,14 @@
 """`portfolio check` on hostile hand-written files: never a traceback, always located messages.
 
 Every example writes one file of a small valid workspace (a worker, a training catalogue,
-workspace.yaml or a local référentiel) and runs what `check` runs, in-process: every file
-loaded (`load_workspace`, which reads them through `portfolio.yamlsource`), then the rules of
-SPEC §8 (`check_workspace`). Whatever the file holds, this must not raise, and every problem
-must render as one `path:line:column: erreur|avertissement: …` line with a position inside the
-file, within the limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH, MAX_NODES).
-A few end-to-end runs of the real command line, some of them on random files, prove that it
-prints exactly these lines and a summary, with exit code 1 whenever there is an error.
+workspace.yaml or a local référentiel) and runs, in-process, what the `check` command calls:
+`portfolio.app.workspace.check`, which loads every file (`load_workspace`, `load_worker`, through
+`portfolio.yamlsource`) and applies the rules of SPEC §8 (`check_workspace`). Whatever the file
+holds, this must not raise, and every problem must render as one
+`path:line:column: erreur|avertissement: …` line with a position inside the file, within the
+limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH, MAX_NODES). A few end-to-end runs
+of the real command line, some of them on random files, prove that it prints exactly these
+lines and a summary, with exit code 1 whenever there is an error.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from portfolio.checks import check_workspace
+from portfolio.app.workspace import check
 from portfolio.cli import app
-from portfolio.issues import Issue, has_errors, sort_issues
-from portfolio.load import load_workspace
+from portfolio.issues import Issue, has_errors
 from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 WORKSPACE: dict[str, Any] = {
@@ -344,14 +344,6 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(content)
 
 
-def check_workspace_folder(root: Path) -> list[Issue]:
-    """What `portfolio check` finds, without the command line around it: the load issues of
-    every file, then every rule of SPEC §8 (the command streams the worker files instead of
-    loading them all; the end-to-end tests below show it finds the same)."""
-    ws, issues = load_workspace(root)
-    return sort_issues(issues + check_workspace(ws, AS_OF))
-
-
 class Checked(NamedTuple):
     failed: bool
     """At least one error: `check` would exit with code 1."""
@@ -383,7 +375,7 @@ def check_file(relative: str, content: bytes) -> Checked:
     files = {**base_files(), relative: content}
     with tempfile.TemporaryDirectory() as folder:
         write_files(Path(folder), files)
-        issues = check_workspace_folder(Path(folder))
+        issues = check(Path(folder), AS_OF)
     return judge(files, issues)
 
 
@@ -398,7 +390,7 @@ def assert_cli_prints_the_issues(files: dict[str, bytes], *dirs: str) -> Checked
         write_files(root, files)
         for relative in dirs:
             (root / relative).mkdir(parents=True)
-        issues = check_workspace_folder(root)
+        issues = check(root, AS_OF)
         result = CliRunner().invoke(app, ["check", "-w", str(root), "--as-of", AS_OF.isoformat()])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
@@ -426,7 +418,7 @@ def obviously_invalid(relative: str, data: Any) -> bool:
     return not REQUIRED[relative] <= keys or not keys <= ALLOWED[relative]
 
 
-# Each example loads and checks a small workspace in-process (about 0.05 s, most of it reading
+# Each example loads and checks a small workspace in-process (about 0.07 s, most of it reading
 # the bundled référentiels): the counts keep the fuzzing below a minute of CPU time.
 FUZZ = settings(
     max_examples=150,

@@ -18,6 +18,8 @@ import portfolio
 from portfolio.cli import app
 from portfolio.resources import templates_dir
 
+pytestmark = pytest.mark.slow
+
 COMMANDS = {
     "dossier": ["render", "w-1", "--doc", "dossier", "--format", "html"],
     "portfolio": ["render", "w-1", "--doc", "portfolio", "--format", "html"],
@@ -49,7 +51,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_an_html_document_names_no_folder_of_the_computer(pages: dict[str, str], name: str):
+def test_an_html_document_names_no_folder_of_the_computer(pages: dict[str, str], name: str) -> None:
     html = pages[name]
     installed = Path(portfolio.__file__).resolve().parent
     for folder in (templates_dir(), templates_dir().resolve(), installed, installed.parent):
@@ -58,9 +60,9 @@ def test_an_html_document_names_no_folder_of_the_computer(pages: dict[str, str],
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_an_html_document_carries_its_fonts(pages: dict[str, str], name: str):
+def test_an_html_document_carries_its_fonts(pages: dict[str, str], name: str) -> None:
     assert pages[name].count('url("data:font/ttf;base64,') == 4
 
 
-def test_the_dossier_carries_its_pictograms(pages: dict[str, str]):
+def test_the_dossier_carries_its_pictograms(pages: dict[str, str]) -> None:
     assert 'src="data:image/svg+xml;base64,' in pages["dossier"]

@@ -79,6 +79,7 @@ def pdfs(out: Path) -> dict[str, int]:
     return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_no_pool_process_and_no_new_document(
     tmp_path: Path, killed_later: list[int]
 ) -> None:

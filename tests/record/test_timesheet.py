@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ from test_changes import TST
 
 from portfolio.load import load_workspace
 from portfolio.record.timesheet import (
+    MAX_ROWS,
     Row,
     Table,
     TimesheetError,
+    column_letter,
     group_rows,
     map_columns,
     parse_rows,
@@ -71,18 +74,55 @@ def row(day: str, hours: float = 3, tasks: tuple[str, ...] = ("repassage",), **k
 
 
 def test_semicolon_csv_with_byte_order_mark_is_read() -> None:
-    table = read_csv("\ufeffsalarié;client\r\nw-1;Mme D.\r\n".encode())
+    table = read_csv(io.BytesIO("\ufeffsalarié;client\r\nw-1;Mme D.\r\n".encode()), "heures.csv")
     assert table == Table(["salarié", "client"], [(2, ["w-1", "Mme D."])])
 
 
 def test_comma_csv_is_read_and_row_numbers_count_the_header_and_blank_rows() -> None:
-    table = read_csv(b'salarie,client\nw-1,"Dupont, Martine"\n,\nw-2,X\n')
+    table = read_csv(io.BytesIO(b'salarie,client\nw-1,"Dupont, Martine"\n,\nw-2,X\n'), "heures.csv")
     assert table.rows == [(2, ["w-1", "Dupont, Martine"]), (4, ["w-2", "X"])]
 
 
 def test_csv_saved_by_old_excel_in_windows_1252_is_read() -> None:
-    table = read_csv("salarié;client\nw-1;Mairie de Bâgé\n".encode("cp1252"))
+    table = read_csv(
+        io.BytesIO("salarié;client\nw-1;Mairie de Bâgé\n".encode("cp1252")), "heures.csv"
+    )
     assert table.rows == [(2, ["w-1", "Mairie de Bâgé"])]
+
+
+def test_a_cell_spread_over_lines_counts_from_its_first_line() -> None:
+    table = read_csv(io.BytesIO(b'salarie;taches\nw-1;"sols\nvitres"\nw-2;sols\n'), "h.csv")
+    assert table.rows == [(2, ["w-1", "sols\nvitres"]), (4, ["w-2", "sols"])]
+
+
+def test_rows_keep_the_columns_up_to_the_last_one_read() -> None:
+    table = read_csv(io.BytesIO(b"salarie;remarque;client;autre\nw-1;x;Mme D.;y\n"), "h.csv")
+    assert table.rows == [(2, ["w-1", "x", "Mme D."])]
+
+
+def test_exactly_max_rows_are_read_and_one_more_is_refused() -> None:
+    rows = b"w-1;Mme D.\n" * MAX_ROWS
+    assert len(read_csv(io.BytesIO(b"salarie;client\n" + rows), "h.csv").rows) == MAX_ROWS
+    with pytest.raises(TimesheetError, match=r"plus de 50 000 lignes \(ligne 50002 atteinte\)"):
+        read_csv(io.BytesIO(b"salarie;client\n" + rows + b"w-2;X\n"), "h.csv")
+
+
+def test_a_header_cell_over_1000_characters_is_refused_without_being_quoted() -> None:
+    with pytest.raises(TimesheetError) as caught:
+        read_csv(io.BytesIO(b"salarie;" + b"x" * 1_001 + b"\n"), "h.csv")
+    assert str(caught.value).startswith("h.csv, ligne 1, colonne B : le nom de colonne compte")
+    assert "xxx" not in str(caught.value)
+
+
+def test_column_letters_are_those_a_spreadsheet_shows() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AZ",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_french_column_names_are_recognised_with_or_without_accents() -> None:
@@ -176,6 +216,9 @@ def test_rows_are_named_as_a_spreadsheet_shows_them() -> None:
     assert rows_text([4]) == "ligne 4"
     assert rows_text([6, 4, 5]) == "lignes 4 à 6"
     assert rows_text([2, 5, 9]) == "lignes 2, 5 et 9"
+    assert rows_text(range(2, 50_002, 50)) == (
+        "lignes 2, 52, 102, 152, 202, 252, 302, 352, 402, 452… (1 000 lignes)"
+    )
 
 
 # --- grouping -----------------------------------------------------------------------------------

@@ -7,8 +7,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from portfolio.french import CLIENT_KIND_WORDS, PLAIN_RESULTS, RESULT_WORDS, TRACK_NAMES
+from portfolio.french import (
+    CLIENT_KIND_WORDS,
+    PLAIN_RESULTS,
+    RESULT_WORDS,
+    TRACK_NAMES,
+    natural_key,
+)
 from portfolio.model.evidence import (
     Assessment,
     BlockStatus,
@@ -216,13 +223,23 @@ def training_views(ws: Workspace, worker: Worker, as_of: dt.date) -> tuple[Train
     return tuple(views)
 
 
+Status = TypeVar("Status", BlockStatus, CompetencyStatus)
+
+
 def ordered_referentials(ws: Workspace, assessment: Assessment) -> list[Referentiel]:
     """Assessed référentiels: the worker's trades first, then the transversal ones."""
     refs = [ws.referentiels[r.id] for r in assessment.referentiels if r.id in ws.referentiels]
-    return sorted(refs, key=lambda r: (r.track == "transversal", r.id))
+    return sorted(refs, key=lambda r: (r.track == "transversal", natural_key(r.id)))
+
+
+def in_natural_order(items: Iterable[Status]) -> list[Status]:
+    """Blocks or competencies as a reader counts them (c2 before c10); the assessment keeps
+    SPEC §9's order of ids as strings for JSON."""
+    return sorted(items, key=lambda item: natural_key(item.id))
 
 
 def statuses(assessment: ReferentielStatus) -> Iterable[tuple[BlockStatus, CompetencyStatus]]:
-    for block in assessment.blocks:
-        for comp in block.competencies:
+    """Every competency status of a référentiel with its block, in natural order."""
+    for block in in_natural_order(assessment.blocks):
+        for comp in in_natural_order(block.competencies):
             yield block, comp

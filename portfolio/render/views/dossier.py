@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from portfolio.french import TRACK_NAMES
+from portfolio.french import TRACK_NAMES, natural_key
 from portfolio.model.evidence import Assessment, Plan, WorkerEvidence
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
@@ -17,6 +17,7 @@ from portfolio.render.views.common import (
     PlacementView,
     TrainingView,
     contact,
+    in_natural_order,
     ordered_referentials,
     pictogram,
     placement_views,
@@ -116,15 +117,15 @@ def next_steps(ws: Workspace, assessment: Assessment, plan: Plan | None) -> Next
     (SPEC §7)."""
     presentable = tuple(
         block_title(ws, block.id)
-        for ref in assessment.referentiels
+        for ref in sorted(assessment.referentiels, key=lambda r: natural_key(r.id))
         if ws.referentiels.get(ref.id) and ws.referentiels[ref.id].track != "transversal"
-        for block in ref.blocks
+        for block in in_natural_order(ref.blocks)
         if block.presentable
     )
     if plan is None:
         return NextSteps(presentable, (), 0.0, (), 0)
     modules = []
-    for module_id in plan.modules:
+    for module_id in sorted(plan.modules, key=natural_key):
         module, catalog = ws.module_index[module_id]
         modules.append(ModuleStep(module.title, catalog.body.name, module.hours))
     at_work = [plain_of(ws, c) for c in sorted(plan.no_module, key=closeness(ws, assessment))]
@@ -137,9 +138,11 @@ def next_steps(ws: Workspace, assessment: Assessment, plan: Plan | None) -> Next
     )
 
 
-def closeness(ws: Workspace, assessment: Assessment) -> Callable[[str], tuple[bool, bool, str]]:
+def closeness(
+    ws: Workspace, assessment: Assessment
+) -> Callable[[str], tuple[bool, bool, tuple[str | int, ...]]]:
     """Sort key putting first what the worker is closest to: the trade before the transversal
-    référentiels, competencies already begun before the others."""
+    référentiels, competencies already begun before the others; then in natural order."""
     begun = {
         comp.id
         for ref in assessment.referentiels
@@ -147,10 +150,10 @@ def closeness(ws: Workspace, assessment: Assessment) -> Callable[[str], tuple[bo
         if comp.status == "en-cours"
     }
 
-    def key(competency_id: str) -> tuple[bool, bool, str]:
+    def key(competency_id: str) -> tuple[bool, bool, tuple[str | int, ...]]:
         found = ws.competency_index.get(competency_id)
         transversal = found is None or found.referentiel.track == "transversal"
-        return (transversal, competency_id not in begun, competency_id)
+        return (transversal, competency_id not in begun, natural_key(competency_id))
 
     return key
 

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from portfolio.french import natural_key
 from portfolio.model.loaded import Workspace
 from portfolio.render.documents import DOCUMENT_KINDS
 
@@ -69,7 +70,8 @@ def index_view(
     """The index of a build: `jobs` are every document asked for, `written` the outputs found on
     disk (only those are linked), `failed` the reason of each document that failed."""
     workers = []
-    for stem in sorted({j.subject for j in jobs if j.kind in DOCUMENT_KINDS}):
+    stems = {j.subject for j in jobs if j.kind in DOCUMENT_KINDS}
+    for stem in sorted(stems, key=lambda s: (natural_key(s), s)):
         worker = ws.workers.get(stem)
         docs = {
             j.kind: j.output

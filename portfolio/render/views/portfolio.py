@@ -37,6 +37,7 @@ from portfolio.render.views.common import (
     TaskLine,
     TrainingView,
     contact,
+    in_natural_order,
     ordered_referentials,
     task_label,
     task_lines,
@@ -330,9 +331,10 @@ def status_section(
     """The status table with the evidence trail of every competency (SPEC §6, §10)."""
     titles = {ref.full_id(b): b.title for b in ref.blocks}
     blocks = []
-    for block in status.blocks:
-        shown = [c for c in block.competencies if not compact or c.evidence]
-        hidden = [c for c in block.competencies if compact and not c.evidence]
+    for block in in_natural_order(status.blocks):
+        competencies = in_natural_order(block.competencies)
+        shown = [c for c in competencies if not compact or c.evidence]
+        hidden = [c for c in competencies if compact and not c.evidence]
         blocks.append(
             StatusBlock(
                 id=block.id,
