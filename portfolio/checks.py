@@ -700,7 +700,8 @@ def check_company_cap(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) 
                 warning(
                     _worker_at(ws, stem)("placements", index, "hours"),
                     "company-cap",
-                    f"plus de {COMPANY_CAP_HOURS} h de mise à disposition en entreprise "
+                    f"plus de {message_hours(COMPANY_CAP_HOURS)} de mise à disposition en "
+                    "entreprise "
                     f"en {COMPANY_CAP_MONTHS} mois ({message_hours(total)} entre le "
                     f"{fr_date(window_start)} et le {fr_date(window_end)}) : l'article "
                     "L5132-9 du Code du travail plafonne ces heures ; orientez vers des "
@@ -763,7 +764,8 @@ def check_training_ratio(ws: Workspace, stem: str, worker: Worker, as_of: dt.dat
         )
         message = (
             f"au {fr_date(as_of)}, {message_hours(training)} de formation pour "
-            f"{message_hours(work)} de travail, soit {message_percent(ratio)}, hors de la "
+            f"{message_hours(work)} de travail, soit "
+            f"{message_percent(ratio, (low, high))}, hors de la "
             f"{band} : {advice}"
         )
     return [warning(_worker_at(ws, stem)("id"), "training-ratio", message)]
@@ -787,12 +789,19 @@ def check_daily_hours(ws: Workspace, stem: str, worker: Worker, as_of: dt.date) 
                     at("placements", p, "hours"),
                     "daily-hours",
                     f"la mise à disposition « {placement.id} » compte "
-                    f"{message_hours(placement.hours)} en {plural(days, 'jour')} (du "
-                    f"{fr_date(placement.start)} au {fr_date(placement.end)}), soit plus de "
-                    f"{HOURS_PER_DAY} h par jour : corrigez ses heures ou ses dates",
+                    f"{message_hours(placement.hours)} en {plural(days, 'jour')} "
+                    f"({_dates(placement.start, placement.end)}), soit plus de "
+                    f"{message_hours(HOURS_PER_DAY)} par jour : corrigez ses heures ou ses dates",
                 )
             )
     return issues
+
+
+def _dates(start: dt.date, end: dt.date) -> str:
+    """« le 01/10/2002 » for one day, « du 01/10/2002 au 03/10/2002 » otherwise."""
+    if start == end:
+        return f"le {fr_date(start)}"
+    return f"du {fr_date(start)} au {fr_date(end)}"
 
 
 # --- stored text --------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ class ModuleDemand(Result):
 
     id: str
     title: str
+    description: str | None
+    """The catalogue's presentation of the module, printed under its title."""
     hours: float
     workers: int
     """Workers needing at least one competency the module targets (in the référentiels shown)."""
@@ -214,6 +216,7 @@ def module_demand(module: Module, shown: set[str], needs: Mapping[str, set[str]]
     return ModuleDemand(
         id=module.id,
         title=module.title,
+        description=module.description,
         hours=module.hours,
         workers=workers,
         group_min=group.min if group else None,

@@ -36,12 +36,11 @@ from portfolio.issues import PortfolioError
 from portfolio.load import WORKSPACE_FILE, find_workspace, load_file
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.workspace import Worker
-from portfolio.resources import DEFAULT_OUTPUT
+from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM
 from portfolio.transaction import commit, locked
 
 BUILD_INDEX = "index.html"
 DOC_SUFFIXES = (".pdf", ".html")
-REPORT_STEM = "rapport-programme"
 """The name `portfolio report` gives its file by default (cli/report_cmds.py)."""
 REPORT_SUFFIXES = (".pdf", ".html", ".csv", ".json")
 TEXT_SUFFIXES = frozenset({".yaml", ".yml", ".csv", ".txt", ".md", ".json", ".html", ".htm"})

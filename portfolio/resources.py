@@ -13,6 +13,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 DEFAULT_OUTPUT = "documents"
 """The folder of a workspace that `build` (and `demo`) write into unless told otherwise."""
+REPORT_STEM = "rapport-programme"
+"""The file name (without its suffix) `report` writes unless told otherwise."""
 
 
 def bundled(name: str) -> Path:

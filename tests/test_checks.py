@@ -556,7 +556,7 @@ def test_more_than_480_company_hours_within_24_months(make_workspace, run_check)
     # Placement 2 starts on line 13; its hours are on line 17.
     assert issue[:4] == (WORKER, 17, 12, "avertissement")
     assert issue.message.startswith(
-        "plus de 480 h de mise à disposition en entreprise en 24 mois (490\u00a0h entre le "
+        "plus de 480\u00a0h de mise à disposition en entreprise en 24 mois (490\u00a0h entre le "
         "01/10/2002 et le 30/09/2004) : l'article L5132-9 du Code du travail plafonne ces heures"
     )
 

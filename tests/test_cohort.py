@@ -52,7 +52,7 @@ def test_assess_all_skips_a_broken_worker_and_says_so(make_workspace):
     workers = [json.loads(line)["worker"] for line in result.stdout.splitlines()]
     assert workers == ["w-0000", "w-0002"]
     assert "workers/w-0001.yaml" in result.stderr
-    assert "1 salarié(s) non évalué(s)" in result.stderr
+    assert "1 salarié non évalué car son fichier contient" in result.stderr
 
 
 def test_assess_one_worker_ignores_another_workers_broken_file(make_workspace):

@@ -25,6 +25,7 @@ from portfolio.issues import PortfolioError
 from portfolio.load import load_workspace
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Module
+from portfolio.render.federation import coverage_html
 from portfolio.report import assess_cohort
 
 
@@ -167,3 +168,20 @@ def test_csv_has_a_column_per_module_and_a_row_per_competency(coverage: Coverage
     assert c1[header.index("salaries_besoin")] == "1"
     m2 = next(line.split(";") for line in lines if line.startswith("module;;;;ofa.m2;"))
     assert m2[header.index("effectif_insuffisant")] == "oui"
+
+
+def test_module_descriptions_are_printed_under_their_titles(tmp_path) -> None:
+    files = {
+        **FILES,
+        "catalog/ofa.yaml": FILES["catalog/ofa.yaml"].replace(
+            "title: Module deux,", "title: Module deux, description: Trier & détacher le linge,"
+        ),
+    }
+    ws, _ = load_workspace(write_files(tmp_path / "ws", files))
+    assessments = {w: a for w, (a, _) in assess_cohort(ws, AS_OF).items()}
+    coverage = body_coverage(ws, "ofa", assessments, AS_OF)
+    descriptions = {m.id: m.description for m in coverage.demand}
+    assert descriptions == {"ofa.m1": None, "ofa.m2": "Trier & détacher le linge", "ofa.m3": None}
+    html = coverage_html(coverage, "Fédération test")
+    assert '<span class="description">Trier &amp; détacher le linge</span>' in html
+    assert html.count('class="description"') == 1

@@ -110,3 +110,28 @@ def test_import_timesheet_refuses_the_overlap(root: Path) -> None:
     assert "ligne 2" in result.stderr
     assert "chevauche « p1 »" in result.stderr
     assert worker_text(root) == WORKER
+
+
+def test_import_writes_a_known_client_as_the_worker_file_spells_it(root: Path) -> None:
+    # No kind in the sheet: the known client's kind is taken, and its spelling kept.
+    sheet = root / "heures.csv"
+    sheet.write_text(
+        "salarié;client;type_client;date;heures;tâches\n"
+        "w-1;COMMUNE DE GLEIZE !;;04/11/2002;7;repassage\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "timesheet", str(sheet), "-w", str(root)])
+    assert result.exit_code == 0, result.stderr
+    assert "    client: {name: Commune de Gleizé, kind: collectivite}\n" in (
+        worker_text(root).removeprefix(WORKER)
+    )
+
+
+def test_log_placement_knows_the_kind_of_a_client_written_another_way(root: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["log", "placement", "w-1", "-w", str(root), "--client", "Commune-de-Gleize",
+         "--start", "2002-11-04", "--end", "2002-11-08", "--hours", "10"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "kind: collectivite}" in worker_text(root).removeprefix(WORKER)

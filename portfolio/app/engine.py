@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from portfolio.app.workspace import FIX_AND_RETRY, open_worker, open_workspace
 from portfolio.assess import assess, training_hours
@@ -24,6 +25,7 @@ from portfolio.french import (
     STATUS_WORDS,
     fr_date,
     message_hours,
+    natural_key,
     plural,
 )
 from portfolio.issues import PortfolioError, sort_issues
@@ -134,7 +136,9 @@ def assess_one(root: Path, worker_id: str, as_of: dt.date) -> WorkerAssessment:
                     f" : {plural(presentable, 'bloc présentable', 'blocs présentables')} "
                     f"sur {len(ref_status.blocks)}"
                 ),
-                blocks=tuple(block_table(ws, block, ref.id) for block in ref_status.blocks),
+                blocks=tuple(
+                    block_table(ws, block, ref.id) for block in _natural(ref_status.blocks)
+                ),
             )
         )
     return WorkerAssessment(
@@ -172,9 +176,23 @@ def block_table(ws: Workspace, block: BlockStatus, referentiel: str) -> BlockTab
                 level="—" if comp.level is None else str(comp.level),
                 evidence=evidence_summary(comp, referentiel),
             )
-            for comp in block.competencies
+            for comp in _natural(block.competencies)
         ),
     )
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def _natural(items: Sequence[T]) -> list[T]:
+    """Blocks or competencies as a reader counts them (c2 before c10); the §9 JSON keeps its
+    own order."""
+    return sorted(items, key=lambda item: natural_key(item.id))
 
 
 def evidence_summary(comp: CompetencyStatus, referentiel: str) -> str:
@@ -324,7 +342,7 @@ def plan_sections(ws: Workspace, plan: Plan) -> tuple[PlanSection, ...]:
     covered = set(plan.covers)
     if plan.modules:
         modules = []
-        for module_id in plan.modules:
+        for module_id in sorted(plan.modules, key=natural_key):
             module, catalog = ws.module_index[module_id]
             line = PlanLine(
                 module_id, f" — {module.title} : {message_hours(module.hours)}, {catalog.body.name}"
@@ -340,7 +358,7 @@ def plan_sections(ws: Workspace, plan: Plan) -> tuple[PlanSection, ...]:
                 f"Reste ouvert faute de budget ({len(over_budget)})",
                 tuple(
                     competency_line(ws, c, f" — modules : {cheapest_modules(ws, c)}")
-                    for c in over_budget
+                    for c in sorted(over_budget, key=natural_key)
                 ),
             )
         )
@@ -348,7 +366,7 @@ def plan_sections(ws: Workspace, plan: Plan) -> tuple[PlanSection, ...]:
         sections.append(
             PlanSection(
                 f"À travailler en situation de travail ({len(plan.no_module)})",
-                tuple(competency_line(ws, c) for c in plan.no_module),
+                tuple(competency_line(ws, c) for c in sorted(plan.no_module, key=natural_key)),
                 note="Aucun module du catalogue ne vise ces compétences.",
             )
         )

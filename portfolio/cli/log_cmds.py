@@ -46,10 +46,13 @@ def log_placement(
         option("particulier, collectivite, association ou entreprise.", "--client-kind"),
     ] = None,
     start: Annotated[
-        str | None, option("Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).", "--start")
+        str | None,
+        option("Premier jour (AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA).", "--start", metavar="DATE"),
     ] = None,
-    end: Annotated[str | None, option("Dernier jour.", "--end")] = None,
-    hours: Annotated[str | None, option("Heures travaillées (12, 3,5 ou 3h30).", "--hours")] = None,
+    end: Annotated[str | None, option("Dernier jour.", "--end", metavar="DATE")] = None,
+    hours: Annotated[
+        str | None, option("Heures travaillées (12, 3,5 ou 3h30).", "--hours", metavar="HEURES")
+    ] = None,
     tutor: Annotated[str | None, option("Tuteur ou tutrice chez le client.", "--tutor")] = None,
     tasks: Annotated[
         list[str] | None,
@@ -140,7 +143,9 @@ def log_observation(
     ] = None,
     by: Annotated[str | None, option("Nom de la personne qui observe.", "--by")] = None,
     role: Annotated[str | None, option("tuteur, conseiller ou formateur.", "--role")] = None,
-    day: Annotated[str | None, option("Date (par défaut aujourd'hui).", "--date")] = None,
+    day: Annotated[
+        str | None, option("Date (par défaut aujourd'hui).", "--date", metavar="DATE")
+    ] = None,
     placement: Annotated[
         str | None, option("Mise à disposition observée (p1, p2…).", "--placement")
     ] = None,
@@ -216,10 +221,13 @@ def log_observation(
 def log_training(
     worker_id: WorkerArg,
     module: Annotated[str | None, option("Module du catalogue (ofa.linge…).", "--module")] = None,
-    start: Annotated[str | None, option("Premier jour.", "--start")] = None,
-    end: Annotated[str | None, option("Dernier jour (facultatif).", "--end")] = None,
+    start: Annotated[str | None, option("Premier jour.", "--start", metavar="DATE")] = None,
+    end: Annotated[
+        str | None, option("Dernier jour (facultatif).", "--end", metavar="DATE")
+    ] = None,
     hours: Annotated[
-        str | None, option("Heures suivies (par défaut celles du module).", "--hours")
+        str | None,
+        option("Heures suivies (par défaut celles du module).", "--hours", metavar="HEURES"),
     ] = None,
     result: Annotated[str | None, option("acquis, non-acquis ou en-cours.", "--result")] = None,
     yes: YesOption = False,

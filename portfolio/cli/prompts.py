@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from portfolio.cli.common import stderr, stdout
+from portfolio.cli.common import confirm, stderr, stdout
 from portfolio.french import InputError, choice, fold
 from portfolio.issues import CONTROL_CHARACTERS, Issue, PortfolioError, sort_issues, terminal_safe
 
@@ -37,9 +37,9 @@ YesOption = Annotated[
 ]
 
 
-def option(help_text: str, *names: str) -> Any:
+def option(help_text: str, *names: str, metavar: str | None = None) -> Any:
     """An option without a default to show: when missing, it is asked for or chosen."""
-    return typer.Option(*names, help=help_text, show_default=False)
+    return typer.Option(*names, help=help_text, show_default=False, metavar=metavar)
 
 
 # --- asking for what the options did not give ---------------------------------------------------
@@ -164,7 +164,7 @@ class Asker:
     def confirm(self, question: str, *, default: bool) -> bool:
         if not self.interactive:
             return default
-        return typer.confirm(question, default=default, err=True)
+        return confirm(question, default=default)
 
     def finish(self, example: str) -> None:
         """Stop with every missing option at once (SPEC §9 exit 2: usage error)."""

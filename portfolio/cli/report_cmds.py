@@ -19,6 +19,7 @@ from portfolio.cli.common import (
     stderr,
 )
 from portfolio.issues import terminal_safe
+from portfolio.resources import REPORT_STEM
 
 
 class OutputFormat(StrEnum):
@@ -118,4 +119,4 @@ def register(app: typer.Typer) -> None:
         content = report_output(
             workspace, fmt.value, as_of_or_today(as_of), pseudonymise=pseudonymise
         )
-        emit(content, fmt, output, "rapport-programme")
+        emit(content, fmt, output, REPORT_STEM)

@@ -54,10 +54,15 @@ def worker_new(
         ),
     ] = None,
     consent_date: Annotated[
-        str | None, option("Date du consentement (par défaut aujourd'hui).", "--consent-date")
+        str | None,
+        option("Date du consentement (par défaut aujourd'hui).", "--consent-date", metavar="DATE"),
     ] = None,
-    pass_start: Annotated[str | None, option("Début du PASS IAE.", "--pass-start")] = None,
-    pass_end: Annotated[str | None, option("Fin du PASS IAE.", "--pass-end")] = None,
+    pass_start: Annotated[
+        str | None, option("Début du PASS IAE.", "--pass-start", metavar="DATE")
+    ] = None,
+    pass_end: Annotated[
+        str | None, option("Fin du PASS IAE.", "--pass-end", metavar="DATE")
+    ] = None,
     yes: YesOption = False,
     workspace: WorkspaceOption = Path("."),
 ) -> None:

@@ -24,7 +24,7 @@ from portfolio.cli.common import (
     stderr,
     stdout,
 )
-from portfolio.french import message_hours
+from portfolio.french import message_hours, natural_key
 from portfolio.issues import has_errors, terminal_safe
 from portfolio.resources import DEFAULT_OUTPUT
 
@@ -140,7 +140,7 @@ def _table(found: dict[str, Referentiel]) -> Table:
     for header in ("niv.", "blocs", "comp.", "tâches"):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column("intitulé (filière)", overflow="fold")
-    for ref in sorted(found.values(), key=lambda r: (r.track == "transversal", r.id)):
+    for ref in sorted(found.values(), key=lambda r: (r.track == "transversal", natural_key(r.id))):
         cert = ref.certification
         table.add_row(
             terminal_safe(ref.id),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from portfolio.checks import client_key
 from portfolio.french import fold, fr_date, message_hours
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
@@ -19,11 +20,6 @@ Option = tuple[str, str]
 """A choice offered to a user: (value recorded, label shown)."""
 
 _PLACEMENT_ID = re.compile(r"^p(\d+)$")
-
-
-def _same_name(a: str, b: str) -> bool:
-    """Names as people mean them: without capitals, accents or surrounding spaces."""
-    return fold(a.strip()) == fold(b.strip())
 
 
 # --- ids ----------------------------------------------------------------------------------------
@@ -89,7 +85,7 @@ def known_clients(ws: Workspace, worker: Worker) -> list[tuple[str, str]]:
     seen: dict[str, tuple[str, str]] = {}
     for source in [worker, *others]:
         for placement in reversed(source.placements):
-            key = fold(placement.client.name.strip())
+            key = client_key(placement.client.name)
             seen.setdefault(key, (placement.client.name.strip(), placement.client.kind))
     return list(seen.values())
 
@@ -100,7 +96,9 @@ def client_options(clients: list[tuple[str, str]]) -> list[Option]:
 
 def known_client_kind(clients: list[tuple[str, str]], name: str | None) -> str | None:
     """The kind of a client already known by this name: it need not be asked again."""
-    return next((kind for known, kind in clients if name and _same_name(known, name)), None)
+    return next(
+        (kind for known, kind in clients if name and client_key(known) == client_key(name)), None
+    )
 
 
 def previous_tutor(worker: Worker, client: str | None) -> str | None:
@@ -109,7 +107,7 @@ def previous_tutor(worker: Worker, client: str | None) -> str | None:
         (
             p.tutor
             for p in reversed(worker.placements)
-            if client and _same_name(p.client.name, client) and p.tutor
+            if client and client_key(p.client.name) == client_key(client) and p.tutor
         ),
         None,
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 from xml.etree import ElementTree
 
-from portfolio.checks import HOURS_PER_DAY
+from portfolio.checks import HOURS_PER_DAY, client_key
 from portfolio.french import (
     CLIENT_KINDS,
     InputError,
@@ -649,7 +649,7 @@ def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broke
         shown = message_hours(hours) if hours < 1_000_000 else "plus d'un million d'heures"
         raise InputError(
             f"{shown} en {plural(days, 'jour')} ({_period_text(start, end)}), soit plus de "
-            f"{HOURS_PER_DAY} h par jour : corrigez les heures ou les dates"
+            f"{message_hours(HOURS_PER_DAY)} par jour : corrigez les heures ou les dates"
         )
     tasks = tuple(t.strip() for t in _TASK_SEPARATORS.split(str(cell("tasks"))) if t.strip())
     return Row(
@@ -667,18 +667,19 @@ def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broke
 
 
 def client_kinds(workers: Iterable[Worker]) -> dict[str, str]:
-    """Folded client name → kind, for clients the workspace already knows with a single kind."""
+    """Client key (SPEC §8 "same client") → kind, for clients the workspace already knows with
+    a single kind."""
     seen: dict[str, set[str]] = defaultdict(set)
     for worker in workers:
         for placement in worker.placements:
-            seen[fold(placement.client.name.strip())].add(placement.client.kind)
+            seen[client_key(placement.client.name)].add(placement.client.kind)
     return {name: next(iter(k)) for name, k in seen.items() if len(k) == 1}
 
 
 def _kind(text: str, client: str, known: Mapping[str, str]) -> str:
     if not text:
-        if fold(client) in known:
-            return known[fold(client)]
+        if client_key(client) in known:
+            return known[client_key(client)]
         raise InputError(
             f"type de client manquant pour « {client} » : écrivez particulier, collectivite, "
             "association ou entreprise"
@@ -802,12 +803,12 @@ class Draft:
 
 
 def group_rows(rows: Iterable[Row], max_gap_days: int) -> list[Draft]:
-    """Consecutive rows of one worker at one client (same name, ignoring case and accents, and
-    same kind) become one placement: a row is consecutive when it starts at most `max_gap_days`
+    """Consecutive rows of one worker at one client (SPEC §8 "same client", and same kind) become
+    one placement: a row is consecutive when it starts at most `max_gap_days`
     after the end of the rows before it. Drafts come by worker, then date."""
     by_client: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        by_client[(row.worker, fold(row.client), row.client_kind)].append(row)
+        by_client[(row.worker, client_key(row.client), row.client_kind)].append(row)
     drafts: list[Draft] = []
     gap = dt.timedelta(days=max_gap_days)
     for client_rows in by_client.values():
@@ -818,7 +819,7 @@ def group_rows(rows: Iterable[Row], max_gap_days: int) -> list[Draft]:
                 drafts.append(current)
             current.end = max(current.end, row.end)
             current.rows.append(row)
-    return sorted(drafts, key=lambda d: (d.worker, d.start, d.end, fold(d.client)))
+    return sorted(drafts, key=lambda d: (d.worker, d.start, d.end, client_key(d.client)))
 
 
 # --- adding to the worker files -----------------------------------------------------------------
@@ -922,7 +923,7 @@ def _same_placement(worker: Worker, draft: Draft) -> str | None:
     """The id of the worker's placement this draft would repeat, if any."""
     for placement in worker.placements:
         if (
-            fold(placement.client.name.strip()) == fold(draft.client.strip())
+            client_key(placement.client.name) == client_key(draft.client)
             and (placement.start, placement.end) == (draft.start, draft.end)
             and abs(placement.hours - draft.hours) < 0.005
         ):
@@ -940,7 +941,7 @@ def _entry(draft: Draft, ident: str, worker: Worker) -> dict[str, Any]:
         (
             p.client.name
             for p in worker.placements
-            if fold(p.client.name.strip()) == fold(draft.client)
+            if client_key(p.client.name) == client_key(draft.client)
         ),
         draft.client,
     )

@@ -115,7 +115,7 @@ def test_added_placement_is_written_and_told(root) -> None:
     assert change.added_lines[0] == "  - id: p2"
     assert change.done == (
         "Mise à disposition p2 ajoutée à workers/w-1.yaml (Mairie de Bron, du 04/11/2002 au "
-        "08/11/2002, 12,5 h)."
+        "08/11/2002, 12,5\u00a0h)."
     )
 
 
@@ -223,7 +223,7 @@ def test_timesheet_is_planned_then_imported_without_the_rejected_rows(root) -> N
     planned = plan_timesheet(root, root / "heures.csv", max_gap_days=7, today=TODAY)
     assert planned.summaries == [
         "w-1 (Fatima B.) :\n"
-        "  + p2 Mairie de Bron (collectivite), le 05/11/2002, 7 h, ligne 2 ; tâches : lessive"
+        "  + p2 Mairie de Bron (collectivite), le 05/11/2002, 7\u00a0h, ligne 2 ; tâches : lessive"
     ]
     assert planned.refusals[0].startswith("refusé : ligne 3 : salarié inconnu « w-9 »")
     with pytest.raises(PortfolioError, match="1 ligne refusée"):

@@ -1,14 +1,14 @@
 """`portfolio check` on hostile hand-written files: never a traceback, always located messages.
 
 Every example writes one file of a small valid workspace (a worker, a training catalogue,
-workspace.yaml or a local référentiel) and runs, in-process, what the `check` command calls:
-`portfolio.app.workspace.check`, which loads every file (`load_workspace`, `load_worker`, through
-`portfolio.yamlsource`) and applies the rules of SPEC §8 (`check_workspace`). Whatever the file
-holds, this must not raise, and every problem must render as one
-`path:line:column: erreur|avertissement: …` line with a position inside the file, within the
-limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH, MAX_NODES). A few end-to-end runs
-of the real command line, some of them on random files, prove that it prints exactly these
-lines and a summary, with exit code 1 whenever there is an error.
+workspace.yaml or a local référentiel), then loads the workspace in-process (`load_workspace`,
+which reads every file through `portfolio.yamlsource`) and applies the rules of SPEC §8 (the
+checks' entry point, `check_workspace`). Whatever the file holds, this must not raise, and every
+problem must render as one `path:line:column: erreur|avertissement: …` line with a position
+inside the file, within the limits of `portfolio.yamlsource` (MAX_FILE_BYTES, MAX_DEPTH,
+MAX_NODES). A few end-to-end runs, some of them on random files, prove that the application's
+`check` (which streams the worker files) finds exactly the same issues, and that the command line
+prints them and a summary, with exit code 1 whenever there is an error.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from portfolio.app.workspace import check
+from portfolio.checks import check_workspace
 from portfolio.cli import app
-from portfolio.issues import Issue, has_errors
+from portfolio.issues import Issue, cap_per_file, has_errors, sort_issues
+from portfolio.load import load_workspace
 from portfolio.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 WORKSPACE: dict[str, Any] = {
@@ -370,18 +372,28 @@ def judge(files: dict[str, bytes], issues: list[Issue]) -> Checked:
     return Checked(has_errors(issues), located)
 
 
+def check_in_process(root: Path) -> list[Issue]:
+    """What `portfolio check` finds, without the command line: the load issues of every file
+    and the rules of SPEC §8, at most ISSUES_PER_FILE per file. The workspace is loaded once, as
+    a whole: the application's `check` streams the worker files, loading the shared files again
+    for them, which only a federation needs (`assert_cli_prints_the_issues` shows both agree)."""
+    ws, issues = load_workspace(root)
+    return sort_issues(cap_per_file(issues + check_workspace(ws, AS_OF)))
+
+
 def check_file(relative: str, content: bytes) -> Checked:
     """The valid workspace with one file replaced, checked in-process and judged."""
     files = {**base_files(), relative: content}
     with tempfile.TemporaryDirectory() as folder:
         write_files(Path(folder), files)
-        issues = check(Path(folder), AS_OF)
+        issues = check_in_process(Path(folder))
     return judge(files, issues)
 
 
 def assert_cli_prints_the_issues(files: dict[str, bytes], *dirs: str) -> Checked:
-    """`portfolio check` prints, with no traceback, exactly the issues found in-process, then a
-    summary that counts them; it exits with 1 when one of them is an error, else 0.
+    """The application's `check` finds exactly the issues found in-process, and `portfolio
+    check` prints them, with no traceback, then a summary that counts them; it exits with 1 when
+    one of them is an error, else 0.
 
     `dirs` are folders created in the workspace besides the files.
     """
@@ -390,7 +402,8 @@ def assert_cli_prints_the_issues(files: dict[str, bytes], *dirs: str) -> Checked
         write_files(root, files)
         for relative in dirs:
             (root / relative).mkdir(parents=True)
-        issues = check(root, AS_OF)
+        issues = check_in_process(root)
+        assert check(root, AS_OF) == issues
         result = CliRunner().invoke(app, ["check", "-w", str(root), "--as-of", AS_OF.isoformat()])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
@@ -418,8 +431,8 @@ def obviously_invalid(relative: str, data: Any) -> bool:
     return not REQUIRED[relative] <= keys or not keys <= ALLOWED[relative]
 
 
-# Each example loads and checks a small workspace in-process (about 0.07 s, most of it reading
-# the bundled référentiels): the counts keep the fuzzing below a minute of CPU time.
+# Each example loads and checks a small workspace in-process (about 0.04 s, most of it reading
+# and checking the bundled référentiels): the counts keep the fuzzing near half a minute of CPU.
 FUZZ = settings(
     max_examples=150,
     deadline=None,
@@ -655,6 +668,10 @@ CLI_CASES: dict[str, tuple[str, bytes]] = {
             first_name='"\\u202eA\\u0301\\U0001f600\\u200f"',
             association='"[/x]:smile: <b> {{ x }}\\nx\\u2028y\\x85z\\x1b"',
         ),
+    ),
+    "more-issues-than-shown": (
+        "workers/w-1.yaml",
+        worker_text(placements="[" + ", ".join(["{id: x}"] * 60) + "]"),
     ),
     "over-the-size-limit": ("referentiels/loc.yaml", b"# " + b"x" * MAX_FILE_BYTES + b"\n"),
 }

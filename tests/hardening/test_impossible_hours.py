@@ -44,7 +44,7 @@ def test_more_than_24_hours_a_day_is_an_error_on_the_hours(
     errors = [i for i in run.issues if i.severity == "erreur"]
     assert [(i.path, i.line) for i in errors] == [("workers/w-1.yaml", HOURS_LINE)], run.output
     assert f"en {days}" in errors[0].message
-    assert "plus de 24 h par jour" in errors[0].message
+    assert "plus de 24\u00a0h par jour" in errors[0].message
 
 
 @pytest.mark.parametrize(
