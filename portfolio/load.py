@@ -512,6 +512,8 @@ def _load_referentiels(ws: Workspace, root: Path | None) -> list[Issue]:
             continue
         ws.referentiels[ref.id] = ref
         ws.sources[("referentiel", ref.id)] = source
+        if workspace is not None:
+            ws.own_referentiels.add(ref.id)
     return issues
 
 

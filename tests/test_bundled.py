@@ -6,6 +6,7 @@ frameworks every worker is assessed on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -114,7 +115,8 @@ def test_no_task_label_or_synonym_is_too_short_or_steals_another_tasks_entries(
     demo: tuple[Workspace, list[Issue]],
 ) -> None:
     ws, _ = demo
-    assert [i.render() for i in check_task_phrases(ws)] == []
+    judged = dataclasses.replace(ws, own_referentiels=set(ws.referentiels))
+    assert [i.render() for i in check_task_phrases(judged)] == []
 
 
 @pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)

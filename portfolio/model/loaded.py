@@ -45,6 +45,9 @@ class Workspace:
     broken: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of files that exist but could not be loaded: references to them are not
     reported again as unknown ids."""
+    own_referentiels: set[str] = field(default_factory=set)
+    """Ids of the référentiels the workspace brings itself (referentiels/*.yaml); the others are
+    bundled with the product, and tested with it."""
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
     """Values computed once from the shared files (task vocabularies, block layouts) and kept
     with them: thousands of workers are assessed against the same few référentiels."""
