@@ -34,18 +34,31 @@ def write_atomic(path: Path, content: str | bytes, *, mode: int | None = None) -
     is written. Without it, the replaced file's mode is kept (`kept_mode`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stage(path, content, mode=mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def stage(
+    path: Path, content: str | bytes, *, mode: int | None = None, suffix: str = ".tmp"
+) -> Path:
+    """The new content of `path`, complete and flushed to disk in a hidden file beside it, with
+    `mode` (or the mode of the file it will replace); renaming it into place is the caller's."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     try:
         os.fchmod(fd, kept_mode(path) if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def copy_tree_atomic(source: Path, target: Path) -> None:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from portfolio.fsutil import kept_mode, write_atomic
+from portfolio.fsutil import stage, write_atomic
 from portfolio.issues import PortfolioError
 
 LOCK_FILE = ".portfolio.lock"
@@ -62,7 +61,7 @@ def commit(folder: Path, files: Mapping[Path, str | bytes]) -> None:
     staged: dict[str, str] = {}
     try:
         for path, content in files.items():
-            staged[_stage(path, content)] = str(path)
+            staged[str(stage(path, content, suffix=".new"))] = str(path)
     except BaseException:
         for tmp in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -84,22 +83,6 @@ def recover(folder: Path) -> None:
     for parent in {Path(target).parent for target in staged.values()}:
         _sync_folder(parent)
     journal.unlink()
-
-
-def _stage(path: Path, content: str | bytes) -> str:
-    """The new content, complete and on disk, beside its target; returns its path."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
-    try:
-        os.fchmod(fd, kept_mode(path))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def _sync_folder(folder: Path) -> None:

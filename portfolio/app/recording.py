@@ -31,6 +31,7 @@ from portfolio.french import (
 )
 from portfolio.fsutil import write_atomic
 from portfolio.issues import Issue, PortfolioError
+from portfolio.model.common import ID_PATTERN
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.record import queries
@@ -68,7 +69,7 @@ CLIENT_KIND_OPTIONS: list[Option] = [(k, k) for k in CLIENT_KINDS]
 ROLE_OPTIONS: list[Option] = [(r, r) for r in ROLES]
 RESULT_OPTIONS: list[Option] = [(r, r) for r in RESULTS]
 LEVEL_OPTIONS: list[Option] = [(str(n), label) for n, label in LEVEL_LABELS.items()]
-_WORKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_WORKER_ID = re.compile(ID_PATTERN)
 
 
 # --- values typed in a form ---------------------------------------------------------------------
