@@ -21,7 +21,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +29,13 @@ from typing import Literal
 
 from portfolio import __version__
 from portfolio.fsutil import write_atomic
-from portfolio.load import WORKSPACE_FILE, find_workspace, load_workspace
+from portfolio.load import find_workspace, load_workspace
 from portfolio.model.loaded import Workspace
 from portfolio.pool import process_pool
+from portfolio.render.consent import consenting, withheld_workers
 from portfolio.render.documents import DOCUMENT_KINDS
-from portfolio.resources import referentiels_dir, templates_dir
+from portfolio.render.pdf import require_pdf_libraries
+from portfolio.resources import WORKSPACE_FILE, referentiels_dir, templates_dir
 from portfolio.transaction import locked
 
 JobKind = Literal["dossier", "portfolio", "coverage", "report"]
@@ -61,6 +63,8 @@ class BuildSummary:
     reused: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
+    withheld: dict[str, str] = field(default_factory=dict)
+    """Worker id → why none of their documents was made: no recorded consent (SPEC §10)."""
     seconds: float = 0.0
 
 
@@ -104,17 +108,24 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def plan_jobs(root: Path, ws: Workspace, as_of: dt.date) -> list[Job]:
-    """Every document of the workspace with the hash of what it depends on."""
+def worker_output(stem: str, kind: str) -> str:
+    return f"{WORKERS_DIR}/{stem}/{kind}.pdf"
+
+
+def plan_jobs(
+    root: Path, ws: Workspace, as_of: dt.date, withheld: Collection[str] = ()
+) -> list[Job]:
+    """Every document of the workspace with the hash of what it depends on; none for the
+    `withheld` workers (no consent), who still count in the aggregates' hash: giving consent
+    changes their file, and with it what the aggregates count."""
     shared = shared_fingerprint(root, as_of)
     worker_files = sorted((root / "workers").glob("*.yaml"))
     file_hashes = {f.stem: hashlib.sha256(f.read_bytes()).hexdigest() for f in worker_files}
     all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
     jobs = [
-        Job(
-            f"{WORKERS_DIR}/{stem}/{kind}.pdf", kind, stem, _digest(shared, kind, file_hashes[stem])
-        )
+        Job(worker_output(stem, kind), kind, stem, _digest(shared, kind, file_hashes[stem]))
         for stem in sorted(file_hashes)
+        if stem not in withheld
         for kind in DOCUMENT_KINDS
     ]
     jobs += [
@@ -163,7 +174,8 @@ _process_state: dict[str, object] = {}
 
 
 def _init_process(root: str, as_of: str) -> None:
-    """Load the workspace and import WeasyPrint once per process, not once per document."""
+    """Load the workspace and import WeasyPrint once per process, not once per document (the
+    parent has checked that it loads: `require_pdf_libraries`)."""
     from portfolio.render.pdf import weasyprint_and_fonts
 
     ws, _ = load_workspace(Path(root))
@@ -175,7 +187,7 @@ def _cohort(ws: Workspace, as_of: dt.date) -> dict:
     from portfolio.report import assess_cohort
 
     if _process_state.get("cohort") is None:
-        _process_state["cohort"] = assess_cohort(ws, as_of)
+        _process_state["cohort"] = consenting(ws, assess_cohort(ws, as_of))
     return _process_state["cohort"]  # type: ignore[return-value]
 
 
@@ -243,16 +255,21 @@ def remove_partial_writes(out: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def remove_stale(out: Path, manifest: dict[str, str], jobs: list[Job]) -> list[str]:
-    """Delete documents of workers or bodies that no longer exist (e.g. a forgotten worker)."""
+def remove_stale(
+    out: Path, manifest: dict[str, str], jobs: list[Job], withheld: Collection[str] = ()
+) -> list[str]:
+    """Delete documents of workers or bodies that no longer exist (e.g. a forgotten worker), and
+    those of the `withheld` workers (consent withdrawn), even if the manifest lost them."""
     current = {job.output for job in jobs}
+    unwanted = {worker_output(stem, kind) for stem in withheld for kind in DOCUMENT_KINDS}
+    unlisted = {output for output in unwanted if (out / output).is_file()}
     removed = []
-    for output in sorted(set(manifest) - current):
+    for output in sorted((set(manifest) - current) | unlisted):
         path = (out / output).resolve()
         if path.is_relative_to(out.resolve()):
             path.unlink(missing_ok=True)
             removed.append(output)
-        manifest.pop(output)
+        manifest.pop(output, None)
         if path.parent != out.resolve() and path.parent.is_dir() and not any(path.parent.iterdir()):
             path.parent.rmdir()
     return removed
@@ -288,17 +305,19 @@ def _build_locked(
     progress: Progress | None,
 ) -> BuildSummary:
     ws, _ = load_workspace(root)
-    todo_all = plan_jobs(root, ws, as_of)
-    remove_partial_writes(out)
+    summary = BuildSummary(withheld=withheld_workers(ws))
+    todo_all = plan_jobs(root, ws, as_of, summary.withheld)
     manifest = read_manifest(out)
-    summary = BuildSummary()
-    summary.removed = remove_stale(out, manifest, todo_all)
     todo = []
     for job in todo_all:
         if manifest.get(job.output) == job.digest and (out / job.output).is_file():
             summary.reused.append(job.output)
         else:
             todo.append(job)
+    if todo:  # here, not in each process: without Pango they would all die (BrokenProcessPool)
+        require_pdf_libraries()
+    remove_partial_writes(out)
+    summary.removed = remove_stale(out, manifest, todo_all, summary.withheld)
     if progress:
         progress("", len(summary.reused), len(todo_all))
     if todo:
@@ -364,6 +383,6 @@ def write_index(
     from portfolio.render.views.index import index_view
 
     written = {j.output for j in jobs if (out / j.output).is_file()}
-    view = index_view(ws, jobs, written, summary.failed, as_of)
+    view = index_view(ws, jobs, written, summary.failed, as_of, summary.withheld)
     html = render_html("build/index.html.j2", view=view)
     write_atomic(out / "index.html", html)

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 
+from portfolio.french import unknown
 from portfolio.issues import PortfolioError
 from portfolio.model.evidence import Assessment, Result
 from portfolio.model.loaded import Workspace
@@ -91,14 +92,14 @@ class Coverage(Result):
 
 
 def find_catalog(ws: Workspace, body_id: str) -> Catalog:
-    """The catalogue of a body; an unknown body stops with the list of known ones."""
+    """The catalogue of a body; an unknown body stops with the closest or the known ones."""
     for catalog in ws.catalogs:
         if catalog.body.id == body_id:
             return catalog
-    known = ", ".join(sorted(c.body.id for c in ws.catalogs)) or "aucun (dossier catalog/ vide)"
-    raise PortfolioError(
-        f"organisme de formation inconnu « {body_id} » : choisissez parmi {known}", exit_code=1
-    )
+    message = unknown("organisme de formation inconnu", body_id, [c.body.id for c in ws.catalogs])
+    if not ws.catalogs:
+        message += " (le dossier catalog/ est vide)"
+    raise PortfolioError(message, exit_code=1)
 
 
 def touched_referentiels(ws: Workspace, catalog: Catalog) -> list[Referentiel]:
@@ -117,9 +118,8 @@ def shown_referentiels(
     if referentiel is None:
         return touched_referentiels(ws, catalog)
     if referentiel not in ws.referentiels:
-        known = ", ".join(sorted(ws.referentiels))
         raise PortfolioError(
-            f"référentiel inconnu « {referentiel} » : choisissez parmi {known}", exit_code=1
+            unknown("référentiel inconnu", referentiel, ws.referentiels), exit_code=1
         )
     return [ws.referentiels[referentiel]]
 

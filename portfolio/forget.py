@@ -31,12 +31,19 @@ from typing import Any, Literal
 import yaml
 
 from portfolio.build import MANIFEST, PROGRAMME_DIR
+from portfolio.french import InputError
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
-from portfolio.load import WORKSPACE_FILE, find_workspace, load_file
+from portfolio.load import find_workspace, load_file
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.workspace import Worker
-from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM
+from portfolio.record.timesheet import (
+    HEADER_SEARCH_ROWS,
+    WorkerNames,
+    csv_delimiter,
+    header_columns,
+)
+from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM, WORKSPACE_FILE
 from portfolio.transaction import commit, locked
 
 BUILD_INDEX = "index.html"
@@ -106,29 +113,45 @@ def mentions(name: str, worker: str, others: set[str]) -> bool:
 
 @dataclass(frozen=True)
 class Person:
-    """Whom to look for in text: the id (as a whole id) and, when the file told it, the name."""
+    """Whom to look for in text: the id (as a whole id) and, when the file told it, the name;
+    and in timesheets, the rows `portfolio import` would give them (by id or by name)."""
 
     worker: str
     others: set[str]
     name: re.Pattern[str] | None
+    names: WorkerNames
 
     def named_in(self, text: str) -> bool:
         if mentions(text, self.worker, self.others):
             return True
         return self.name is not None and self.name.search(text) is not None
 
+    def owns_row(self, cell: str) -> bool:
+        """Whether a timesheet's worker cell names the person as `portfolio import` reads it; a
+        cell it refuses (several workers fit) is left, and listed as a mention if it names
+        them."""
+        try:
+            return self.names.resolve(cell) == self.worker
+        except InputError:
+            return False
+
 
 def _person(root: Path, worker: str, others: set[str]) -> Person:
-    """The person's first and last name, read from their file when it is valid."""
-    file = root / "workers" / f"{worker}.yaml"
-    loaded = None
-    if file.is_file():
-        loaded, _, _ = load_file(Worker, file, f"workers/{file.name}", root)
+    """The person's first and last name, read from their file when it is valid, and every valid
+    worker's, to read timesheet rows written with names as `import` does."""
+    workers: dict[str, Worker] = {}
+    for stem in sorted({worker, *others}):
+        file = root / "workers" / f"{stem}.yaml"
+        if file.is_file():
+            loaded, _, _ = load_file(Worker, file, f"workers/{file.name}", root)
+            if loaded is not None:
+                workers[stem] = loaded
     name = None
-    if loaded is not None:
-        first, last = re.escape(loaded.first_name.strip()), re.escape(loaded.last_name.strip())
+    if worker in workers:
+        person = workers[worker]
+        first, last = re.escape(person.first_name.strip()), re.escape(person.last_name.strip())
         name = re.compile(rf"(?<!\w){first}\s+{last}(?!\w)", re.IGNORECASE)
-    return Person(worker, others, name)
+    return Person(worker, others, name, WorkerNames(workers))
 
 
 def _other_workers(root: Path, worker: str) -> set[str]:
@@ -274,9 +297,9 @@ def _search_file(path: Path, person: Person, plan: ErasurePlan) -> None:
     suffix = path.suffix.lower()
     rewrite = None
     if suffix == ".csv":
-        rewrite = _csv_without(path.read_bytes(), person.worker)
+        rewrite = _csv_without(path.read_bytes(), person)
     elif suffix == ".xlsx":
-        rewrite = _xlsx_without(path, person.worker)
+        rewrite = _xlsx_without(path, person)
     elif suffix in YAML_SUFFIXES:
         rewrite = _comments_without(path.read_bytes(), person)
     if rewrite is not None:
@@ -327,37 +350,31 @@ def _text_lines(text: str) -> set[int]:
     return inside
 
 
-def _worker_column(header: list[str]) -> int | None:
-    """Where a timesheet keeps the worker id, as `portfolio import` reads it; None when the file
+def _person_rows(rows: Iterable[Sequence[Any]], person: Person) -> list[int]:
+    """Numbers (from 1) of the rows that give the person, as `portfolio import` reads them: the
+    header is the first row naming the columns among the first filled ones; none when the table
     is not a timesheet."""
-    from portfolio.record.timesheet import TimesheetError, map_columns
-
-    try:
-        columns, _ = map_columns([cell.lstrip("\ufeff").strip() for cell in header])
-    except TimesheetError:
-        return None
-    return columns["worker"]
-
-
-def _person_rows(rows: Iterable[Sequence[Any]], worker: str) -> list[int]:
-    """Numbers (from 1) of the rows whose worker cell is the person's id; the first non-empty
-    row is the header. None when the table is not a timesheet."""
     column: int | None = None
+    searched = 0
     found = []
     for number, values in enumerate(rows, start=1):
         cells = ["" if value is None else str(value) for value in values]
         if column is None:
             if any(cell.strip() for cell in cells):
-                column = _worker_column(cells)
-                if column is None:
+                columns = header_columns([cell.lstrip("\ufeff").strip() for cell in cells])
+                if columns is not None:
+                    column = columns["worker"]
+                    continue
+                searched += 1
+                if searched == HEADER_SEARCH_ROWS:
                     return []
             continue
-        if column < len(cells) and cells[column].strip() == worker:
+        if column < len(cells) and cells[column].strip() and person.owns_row(cells[column].strip()):
             found.append(number)
     return found
 
 
-def _csv_without(raw: bytes, worker: str) -> Rewrite | None:
+def _csv_without(raw: bytes, person: Person) -> Rewrite | None:
     """A CSV timesheet without the person's rows; every other byte stays (encoding, separator,
     quotes, line ends), decoded as `portfolio import` decodes it."""
     try:
@@ -365,8 +382,8 @@ def _csv_without(raw: bytes, worker: str) -> Rewrite | None:
     except UnicodeDecodeError:
         text, encoding = raw.decode("cp1252", errors="surrogateescape"), "cp1252"
     lines = io.StringIO(text, newline="").readlines()
-    first = next((line for line in lines if line.strip()), "")
-    reader = csv.reader(iter(lines), delimiter=max((";", ",", "\t"), key=first.count))
+    head = [line for line in lines if line.strip()][:HEADER_SEARCH_ROWS]
+    reader = csv.reader(iter(lines), delimiter=csv_delimiter(head))
     rows: list[tuple[list[str], list[str]]] = []
     consumed = 0
     try:
@@ -375,7 +392,7 @@ def _csv_without(raw: bytes, worker: str) -> Rewrite | None:
             consumed = reader.line_num
     except csv.Error:
         return None  # a file `import` refuses too
-    doomed = set(_person_rows((cells for cells, _ in rows), worker))
+    doomed = set(_person_rows((cells for cells, _ in rows), person))
     if not doomed:
         return None
     kept = [line for n, (_, row) in enumerate(rows, start=1) if n not in doomed for line in row]
@@ -383,7 +400,7 @@ def _csv_without(raw: bytes, worker: str) -> Rewrite | None:
     return Rewrite(content, len(doomed), "timesheet")
 
 
-def _xlsx_without(path: Path, worker: str) -> Rewrite | None:
+def _xlsx_without(path: Path, person: Person) -> Rewrite | None:
     """An Excel timesheet without the person's rows, on every sheet with a timesheet header;
     saved again by openpyxl (values, formulas and styles stay; pictures and charts do not)."""
     from openpyxl import load_workbook
@@ -397,7 +414,7 @@ def _xlsx_without(path: Path, worker: str) -> Rewrite | None:
         return None
     dropped = 0
     for sheet in book.worksheets:
-        doomed = _person_rows(sheet.iter_rows(values_only=True), worker)
+        doomed = _person_rows(sheet.iter_rows(values_only=True), person)
         for first, count in _runs(doomed):
             sheet.delete_rows(first, count)
         dropped += len(doomed)

@@ -9,10 +9,12 @@ through one parser each.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import errno
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, get_args
 
 from portfolio.model.literals import (
@@ -23,6 +25,7 @@ from portfolio.model.literals import (
     Status,
     Track,
     TrainingResult,
+    canonical_role,
 )
 
 NBSP = "\u00a0"
@@ -250,6 +253,36 @@ def natural_key(text: str) -> tuple[str | int, ...]:
     )
 
 
+def closest(word: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The known ids nearest a mistyped one (« fatma-b » → fatima-b), compared folded, so that a
+    message can offer them instead of a list of everything."""
+    by_folded: dict[str, str] = {}
+    for ident in known:
+        by_folded.setdefault(fold(ident), ident)
+    found = difflib.get_close_matches(fold(word), list(by_folded), n=limit, cutoff=0.6)
+    return [by_folded[f] for f in found]
+
+
+def did_you_mean(close: Sequence[str]) -> str:
+    """« vouliez-vous dire fatima-b ? » (or « a, b ou c »); empty when nothing is close."""
+    if not close:
+        return ""
+    words = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} ou {close[-1]}"
+    return f"vouliez-vous dire {words} ?"
+
+
+def unknown(label: str, given: str, known: Iterable[str]) -> str:
+    """« référentiel inconnu « atel » : vouliez-vous dire ateliers ? » — the ids starting with
+    what was typed, or the closest, else the full choice when it is short enough to read."""
+    every = sorted(known, key=natural_key)
+    starting = [ident for ident in every if ident.startswith(fold(given)) and given]
+    hint = did_you_mean(starting[:3] or closest(given, every))
+    if not hint:
+        listing = ", ".join(every[:12]) + ("…" if len(every) > 12 else "")
+        hint = f"choisissez parmi {listing}" if every else "il n'y en a aucun"
+    return f"{label} « {given} » : {hint}"
+
+
 # --- values typed by a user ---------------------------------------------------------------------
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
@@ -297,11 +330,13 @@ def parse_hours(text: str, what: str = "les heures") -> float:
             number = _HOURS_UNIT.sub("", value).replace(",", ".")
             hours = float(number.replace(" ", "").replace(NBSP, ""))
     except (ValueError, OverflowError):
+        hours = math.nan
+    if not math.isfinite(hours):
         raise InputError(
-            f"{what} « {value} » ne sont pas un nombre d'heures : écrivez par exemple 12, "
+            f"{what} « {value} » : ce n'est pas un nombre d'heures ; écrivez par exemple 12, "
             "3,5 ou 3h30"
-        ) from None
-    if not (hours > 0 and math.isfinite(hours)):
+        )
+    if hours <= 0:
         raise InputError(f"{what} « {value} » : un nombre d'heures doit être plus grand que 0")
     return round(hours, 2)
 
@@ -316,6 +351,19 @@ def parse_level(text: str) -> int:
             return n
     *first, last = (f"{n} ({word})" for n, word in LEVEL_WORDS.items())
     raise InputError(f"niveau « {value} » inconnu : écrivez {', '.join(first)} ou {last}")
+
+
+def parse_role(text: str) -> str:
+    """The role of who observes (SPEC §4), as people write it: « tuteur » or « tutrice »,
+    « conseiller » or « conseillère », « formateur » or « formatrice », with or without capitals
+    and accents; always given back as the one value the files store (`tuteur`…)."""
+    role = canonical_role(text)
+    if role in ROLES:
+        return role
+    raise InputError(
+        f"rôle « {text.strip()} » inconnu : écrivez tuteur (ou tutrice), conseiller "
+        "(ou conseillère) ou formateur (ou formatrice)"
+    )
 
 
 def choice(value: str, allowed: Iterable[str], what: str) -> str:
@@ -336,3 +384,39 @@ def parse_yes_no(text: str) -> bool:
     if value in _NO:
         return False
     raise InputError(f"« {text.strip()} » : répondez « oui » ou « non »")
+
+
+# --- system errors ------------------------------------------------------------------------------
+
+_SYSTEM_PROBLEMS = {
+    errno.ENOTDIR: "« {name} » est un fichier, pas un dossier : choisissez un autre chemin",
+    errno.EISDIR: "« {name} » est un dossier : donnez un nom de fichier",
+    errno.ENOENT: "« {name} » n'existe pas : vérifiez le chemin",
+    errno.EACCES: "accès refusé à « {name} » : choisissez un dossier où vous pouvez écrire, ou "
+    "demandez ce droit",
+    errno.EPERM: "opération refusée sur « {name} » : choisissez un dossier où vous pouvez écrire",
+    errno.ENOSPC: "le disque est plein en écrivant « {name} » : libérez de la place et relancez",
+    errno.EDQUOT: "votre quota de disque est atteint en écrivant « {name} » : libérez de la place",
+    errno.EROFS: "« {name} » est sur un disque en lecture seule : choisissez un autre dossier",
+    errno.ENAMETOOLONG: "le nom « {name} » est trop long : choisissez un chemin plus court",
+}
+
+
+def system_problem(exc: OSError, in_the_way: object = None) -> str:
+    """An error of the system (a path whose folder is a file, a full disk, a right missing) said
+    in French with the path involved, instead of a traceback: the user can fix every one of them
+    by choosing another path or freeing space. `in_the_way` is the file found where a folder of
+    the path was needed, when the caller looked for it."""
+    if in_the_way is not None:
+        inside = str(in_the_way) != exc.filename
+        blocked = f" : il ne peut contenir « {exc.filename} »" if inside else ""
+        return (
+            f"« {in_the_way} » est un fichier, pas un dossier{blocked} ; choisissez un autre "
+            "chemin, rien n'a été écrit"
+        )
+    name = exc.filename if exc.filename is not None else "?"
+    template = _SYSTEM_PROBLEMS.get(exc.errno or 0)
+    if template is None:
+        reason = exc.strerror or exc
+        return f"le système refuse l'accès à « {name} » ({reason}) : rien n'a été écrit"
+    return template.format(name=name) + " ; rien n'a été écrit"

@@ -37,6 +37,9 @@ def write_atomic(path: Path, content: str | bytes, *, mode: int | None = None) -
     tmp = stage(path, content, mode=mode)
     try:
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _about(exc, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -48,7 +51,10 @@ def stage(
     """The new content of `path`, complete and flushed to disk in a hidden file beside it, with
     `mode` (or the mode of the file it will replace); renaming it into place is the caller's."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    except OSError as exc:
+        raise _about(exc, path) from None
     try:
         os.fchmod(fd, kept_mode(path) if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
@@ -59,6 +65,22 @@ def stage(
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file the user asked for rather than its hidden temporary
+    twin (« .rapport.html.x1y2.tmp » means nothing to them)."""
+    return OSError(exc.errno, exc.strerror, str(path))
+
+
+def blocking_file(path: Path) -> Path | None:
+    """The file standing where `path` needs a folder (`a/b/c.pdf` while `a` is a file, or `a`
+    itself when it was to be created as a folder), so that a message names it; None when there
+    is none."""
+    for ancestor in (*reversed(path.parents), path):
+        if ancestor.is_file():
+            return ancestor
+    return None
 
 
 def copy_tree_atomic(source: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ Stages never raise for a user's mistake: they return `Issue` values that the CLI
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -123,7 +124,15 @@ class PortfolioError(Exception):
     located problems the message sums up), then the message, and the CLI exits with `exit_code`.
     """
 
-    def __init__(self, message: str, exit_code: int = 1, issues: list[Issue] | None = None):
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = 1,
+        issues: list[Issue] | None = None,
+        details: Sequence[str] = (),
+    ):
         super().__init__(message)
         self.exit_code = exit_code
         self.issues = sort_issues(issues or [])
+        self.details = tuple(details)
+        """Lines shown under the message, each on its own: commands to copy, one per system."""

@@ -31,12 +31,11 @@ from portfolio.issues import (
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Catalog, Worker, WorkspaceSettings
-from portfolio.resources import referentiels_dir
+from portfolio.resources import WORKSPACE_FILE, referentiels_dir
 from portfolio.yamlsource import SourceMap, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
-WORKSPACE_FILE = "workspace.yaml"
 
 _FIELD_HINTS = {
     "id": "un identifiant en minuscules, chiffres et tirets",
@@ -54,7 +53,7 @@ _FIELD_HINTS = {
     "competency": "l'identifiant complet de la compétence, par exemple advf.ccp1.c3",
     "level": "un niveau de 1 à 4",
     "result": "acquis, non-acquis ou en-cours",
-    "role": "tuteur, conseiller ou formateur",
+    "role": "tuteur, conseiller ou formateur (ou tutrice, conseillère, formatrice)",
     "by": "le nom de la personne qui observe",
     "evidences": "la liste des compétences bloc.compétence prouvées par la tâche",
     "first_name": "le prénom",

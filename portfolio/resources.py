@@ -11,6 +11,8 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+WORKSPACE_FILE = "workspace.yaml"
+"""The file that makes a folder a workspace (SPEC §4)."""
 DEFAULT_OUTPUT = "documents"
 """The folder of a workspace that `build` (and `demo`) write into unless told otherwise."""
 REPORT_STEM = "rapport-programme"
@@ -18,7 +20,7 @@ REPORT_STEM = "rapport-programme"
 
 
 def bundled(name: str) -> Path:
-    """Path of a bundled folder: `referentiels`, `templates` or `demo`."""
+    """Path of a bundled folder: `referentiels`, `templates`, `demo` or `docs`."""
     inside = _PACKAGE / "_data" / name
     if inside.is_dir():
         return inside
@@ -35,3 +37,7 @@ def templates_dir() -> Path:
 
 def demo_dir() -> Path:
     return bundled("demo")
+
+
+def docs_dir() -> Path:
+    return bundled("docs")

@@ -214,3 +214,24 @@ def test_a_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(wor
     assert not list(out.rglob("*.tmp"))
     for pdf in out.rglob("*.pdf"):
         assert len(PdfReader(pdf).pages) >= 1
+
+
+def test_a_worker_without_consent_gets_no_document_and_loses_former_ones(workspace, tmp_path):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    withdrawn = worker("w-2").replace("given: true", "given: false")
+    (workspace / "workers/w-2.yaml").write_text(withdrawn, encoding="utf-8")
+    (out / MANIFEST).unlink()  # even documents the manifest no longer lists are removed
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert summary.failed == {}
+    assert summary.withheld == {"w-2": "consentement non donné (given: false)"}
+    assert set(summary.removed) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+    assert not (out / "salaries/w-2").exists()
+    assert (out / "salaries/w-1/dossier.pdf").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "salaries/w-2" not in index
+    assert "Sans consentement : aucun document" in index
+    assert "<li>w-2 : " in index
+    assert not [d for d in json.loads((out / MANIFEST).read_text())["documents"] if "w-2" in d]
+    report = " ".join(p.extract_text() for p in PdfReader(out / "programme/rapport.pdf").pages)
+    assert "W-1." in report and "W-2." not in report

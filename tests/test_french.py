@@ -31,6 +31,7 @@ from portfolio.french import (
     parse_date,
     parse_hours,
     parse_level,
+    parse_role,
     parse_yes_no,
     plural,
 )
@@ -251,3 +252,25 @@ def test_every_model_value_has_a_label_in_the_model_order(labels: dict, literal:
 def test_status_and_level_labels_are_built_from_their_words() -> None:
     assert STATUS_LABELS["a-acquerir"] == "À acquérir"
     assert LEVEL_LABELS[2] == "2 avec aide"
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("tuteur", "tuteur"),
+        ("Tutrice", "tuteur"),
+        ("conseillère", "conseiller"),
+        ("CONSEILLERE", "conseiller"),
+        (" formatrice ", "formateur"),
+        ("Formateur", "formateur"),
+    ],
+)
+def test_a_role_is_read_in_either_gender_and_given_in_its_one_stored_form(
+    typed: str, role: str
+) -> None:
+    assert parse_role(typed) == role
+
+
+def test_an_unknown_role_names_every_accepted_word() -> None:
+    with pytest.raises(InputError, match="« chef » inconnu : écrivez tuteur \\(ou tutrice\\)"):
+        parse_role("chef")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from portfolio.fsutil import copy_tree_atomic, write_atomic
+from portfolio.french import system_problem
+from portfolio.fsutil import blocking_file, copy_tree_atomic, write_atomic
 
 
 def test_new_file_gets_the_umask_mode(tmp_path: Path) -> None:
@@ -56,3 +59,27 @@ def test_copied_tree_is_not_private(tmp_path: Path) -> None:
         os.umask(old)
     assert (tmp_path / "dst" / "sub" / "f.txt").read_text() == "x"
     assert (tmp_path / "dst").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_refused_write_names_the_file_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message must name `rapport.html`, not the hidden temporary file beside it."""
+
+    def refuse(**_: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".rapport.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(OSError) as caught:
+        write_atomic(tmp_path / "rapport.html", "x")
+    assert caught.value.filename == str(tmp_path / "rapport.html")
+    message = system_problem(caught.value)
+    assert message.startswith(f"accès refusé à « {tmp_path / 'rapport.html'} »")
+    assert message.endswith("rien n'a été écrit")
+
+
+def test_blocking_file_finds_the_file_standing_for_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("x")
+    assert blocking_file(tmp_path / "a" / "b" / "c.pdf") == tmp_path / "a"
+    assert blocking_file(tmp_path / "a") == tmp_path / "a"
+    assert blocking_file(tmp_path / "free" / "c.pdf") is None

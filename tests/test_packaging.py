@@ -84,6 +84,12 @@ def test_wheel_contains_the_demo_workspace(names: set[str]) -> None:
     assert repository_files("demo") <= names
 
 
+def test_wheel_contains_the_user_documentation(names: set[str]) -> None:
+    """Messages and `portfolio doc` point to these pages, whatever the way of installing."""
+    assert f"{DATA}/docs/import-feuilles-de-temps.md" in names
+    assert repository_files("docs") <= names
+
+
 def test_wheel_holds_the_package_and_its_command(wheel: Path, names: set[str]) -> None:
     modules = {
         f"portfolio/{p.relative_to(REPOSITORY / 'portfolio').as_posix()}"
@@ -113,7 +119,7 @@ def test_installed_layout_finds_its_data_inside_the_package(wheel: Path, tmp_pat
         "found, issues = load_referentiels()\n"
         "print(json.dumps({'package': resources.__file__,\n"
         "  'dirs': [str(resources.referentiels_dir()), str(resources.templates_dir()),\n"
-        "           str(resources.demo_dir())],\n"
+        "           str(resources.demo_dir()), str(resources.docs_dir())],\n"
         "  'referentiels': sorted(found), 'issues': [i.render() for i in issues]}))\n"
     )
     result = subprocess.run(
@@ -131,6 +137,7 @@ def test_installed_layout_finds_its_data_inside_the_package(wheel: Path, tmp_pat
         str(data / "referentiels"),
         str(data / "templates"),
         str(data / "demo"),
+        str(data / "docs"),
     ]
     assert report["issues"] == []
     assert report["referentiels"] == sorted(

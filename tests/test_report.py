@@ -103,7 +103,7 @@ def worker(
 ) -> str:
     return (
         f"id: {ident}\nfirst_name: {first}\nlast_name: {last}\nassociation: {association}\n"
-        f"targets: {targets}\n{rest}"
+        f"targets: {targets}\nconsent: {{given: true, date: 2002-09-01}}\n{rest}"
     )
 
 

@@ -17,6 +17,9 @@ from portfolio.build import BuildSummary, Progress, build
 from portfolio.coverage import body_coverage, coverage_csv, find_catalog
 from portfolio.french import NBSP, fr_number, plural
 from portfolio.fsutil import write_atomic
+from portfolio.issues import PortfolioError
+from portfolio.load import worker_files
+from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
 from portfolio.report import assess_cohort, programme_report, report_csv
 from portfolio.secret import pseudonym_key
@@ -41,9 +44,14 @@ def render_worker_document(
 ) -> str:
     """Write one document of one worker (by default ./<salarié>-<document>.<format>); returns
     the line that says where. `announce` hears what is being prepared, before the wait."""
+    from portfolio.render.consent import require_consent
     from portfolio.render.documents import render_document, write_document
+    from portfolio.render.pdf import require_pdf_libraries
 
     ws, worker = open_worker(root, worker_id)
+    require_consent(worker)
+    if fmt == "pdf":
+        require_pdf_libraries()
     target = output or Path(f"{worker.id}-{doc}.{fmt}")
     announce(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…")
     write_document(render_document(ws, worker, doc, as_of), target, fmt)
@@ -56,13 +64,37 @@ def author_of(ws: Workspace) -> str:
     return ws.settings.federation or ws.settings.name
 
 
+def consenting_cohort(
+    ws: Workspace, as_of: dt.date, announce: Callable[[str], None]
+) -> dict[str, tuple[Assessment, WorkerEvidence]]:
+    """The assessed workers a federation's figures count: those who consented (SPEC §10,
+    docs/donnees-personnelles.md); `announce` hears who was left out."""
+    from portfolio.render.consent import consenting, withheld_workers
+
+    withheld = withheld_workers(ws)
+    if withheld:
+        announce(
+            f"{plural(len(withheld), 'salarié')} sans consentement "
+            f"{'non compté' if len(withheld) == 1 else 'non comptés'} : {', '.join(withheld)} "
+            "(« portfolio check » dit quoi faire)"
+        )
+    return consenting(ws, assess_cohort(ws, as_of))
+
+
 def coverage_output(
-    root: Path, body: str, referentiel: str | None, fmt: OutputFormat, as_of: dt.date
+    root: Path,
+    body: str,
+    referentiel: str | None,
+    fmt: OutputFormat,
+    as_of: dt.date,
+    announce: Callable[[str], None] = lambda _: None,
 ) -> str | bytes:
-    """A training body's coverage (SPEC §9 `coverage`) in the asked format."""
+    """A training body's coverage (SPEC §9 `coverage`) in the asked format, over the workers
+    who consented."""
     ws, _ = open_workspace(root)
     find_catalog(ws, body)
-    assessments = {worker: a for worker, (a, _) in assess_cohort(ws, as_of).items()}
+    cohort = consenting_cohort(ws, as_of, announce)
+    assessments = {worker: a for worker, (a, _) in cohort.items()}
     coverage = body_coverage(ws, body, assessments, as_of, referentiel)
     if fmt == "json":
         return coverage.model_dump_json(indent=2) + "\n"
@@ -74,12 +106,19 @@ def coverage_output(
 
 
 def report_output(
-    root: Path, fmt: OutputFormat, as_of: dt.date, *, pseudonymise: bool
+    root: Path,
+    fmt: OutputFormat,
+    as_of: dt.date,
+    *,
+    pseudonymise: bool,
+    announce: Callable[[str], None] = lambda _: None,
 ) -> str | bytes:
-    """The programme report (SPEC §9 `report`) in the asked format."""
+    """The programme report (SPEC §9 `report`) in the asked format, over the workers who
+    consented."""
     ws, _ = open_workspace(root)
     key = pseudonym_key() if pseudonymise else None
-    report = programme_report(ws, assess_cohort(ws, as_of), as_of, pseudonym_key=key)
+    cohort = consenting_cohort(ws, as_of, announce)
+    report = programme_report(ws, cohort, as_of, pseudonym_key=key)
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "csv":
@@ -108,15 +147,52 @@ def build_documents(
     return build(root, output, as_of, jobs=jobs, timeout=timeout, progress=progress)
 
 
-def build_report(summary: BuildSummary, output: Path) -> tuple[list[str], str]:
-    """The failures, one line each, and the closing line of a build."""
+def build_report(summary: BuildSummary, output: Path) -> tuple[list[str], list[str], str]:
+    """The failures and the workers left out for lack of consent, one line each, and the
+    closing line of a build."""
+    from portfolio.render.consent import how_to_consent
+
     failures = [
         f"échec {document} : {reason}" for document, reason in sorted(summary.failed.items())
     ]
+    withheld = [
+        f"sans consentement, aucun document pour {worker} : {reason} ; {how_to_consent(worker)}"
+        for worker, reason in summary.withheld.items()
+    ]
     removed = f", {plural(len(summary.removed), 'supprimé')}" if summary.removed else ""
+    skipped = (
+        f", {plural(len(summary.withheld), 'salarié')} sans consentement (aucun document)"
+        if summary.withheld
+        else ""
+    )
     closing = (
         f"{plural(len(summary.rendered), 'document produit', 'documents produits')}, "
-        f"{plural(len(summary.reused), 'réutilisé')}, {len(summary.failed)} en échec{removed}, "
-        f"en {fr_number(summary.seconds, 1)}{NBSP}s. Index : {output / 'index.html'}"
+        f"{plural(len(summary.reused), 'réutilisé')}, {len(summary.failed)} en échec{removed}"
+        f"{skipped}, en {fr_number(summary.seconds, 1)}{NBSP}s. Index : {output / 'index.html'}"
     )
-    return failures, closing
+    return failures, withheld, closing
+
+
+def require_demo_pdf(root: Path) -> None:
+    """Stop the demo before its build when no PDF can be made on this computer (WeasyPrint's
+    system libraries are missing): its workspace is there and checked, and HTML documents can be
+    printed from it meanwhile; the install commands follow the message."""
+    from portfolio.render.pdf import PdfLibrariesMissing, require_pdf_libraries
+
+    try:
+        require_pdf_libraries()
+    except PdfLibrariesMissing as exc:
+        workers = worker_files(root)
+        sample = workers[0].stem if workers else "SALARIÉ"
+        raise PortfolioError(
+            f"l'espace de démonstration est prêt dans {root}, mais {exc}",
+            details=(
+                *exc.details,
+                "Un dossier en HTML, dès maintenant :",
+                f"  portfolio render {sample} --doc dossier --format html -w {root}",
+            ),
+        ) from None
+
+
+def demo_ready(root: Path, documents: Path) -> str:
+    return f"Démonstration prête dans {root} : ouvrez {documents / 'index.html'}."

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from portfolio.app.workspace import require_worker_id
 from portfolio.forget import ErasurePlan, Rewrite, forget_worker, plan_erasure
-from portfolio.french import plural
+from portfolio.french import closest, did_you_mean, plural
 from portfolio.issues import PortfolioError
+from portfolio.load import worker_files
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -17,11 +18,14 @@ def _shown(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def _nothing_to_erase(worker_id: str) -> PortfolioError:
+def _nothing_to_erase(root: Path, worker_id: str) -> PortfolioError:
+    """A mistyped id must not read as « done, nothing there »: the closest ids are offered."""
+    hint = did_you_mean(closest(worker_id, [f.stem for f in worker_files(root)]))
+    hint = hint or "vérifiez l'identifiant."
     return PortfolioError(
         f"rien à effacer pour « {worker_id} » : aucun fichier workers/{worker_id}.yaml ni "
-        "document à son nom (vérifiez l'identifiant, ou indiquez avec --output le dossier "
-        "où ses documents ont été écrits)"
+        f"document à son nom ; {hint} Si ses documents sont "
+        "ailleurs, indiquez leur dossier avec --output"
     )
 
 
@@ -30,7 +34,7 @@ def erasure_plan(root: Path, worker_id: str, outputs: list[Path], cwd: Path) -> 
     require_worker_id(worker_id)
     plan = plan_erasure(root, worker_id, outputs, cwd)
     if plan.empty:
-        raise _nothing_to_erase(worker_id)
+        raise _nothing_to_erase(root, worker_id)
     return plan
 
 
@@ -78,7 +82,7 @@ def forget(root: Path, worker_id: str, outputs: list[Path], cwd: Path) -> tuple[
     require_worker_id(worker_id)
     plan = forget_worker(root, worker_id, outputs, cwd)
     if plan.empty:
-        raise _nothing_to_erase(worker_id)
+        raise _nothing_to_erase(root, worker_id)
     count = len(describe(plan, cwd))
     return plan, (
         f"« {worker_id} » est effacé ({plural(count, 'élément')}). Pensez aux copies faites "

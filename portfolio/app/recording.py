@@ -15,9 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from portfolio.app.workspace import open_worker, open_workspace, require_worker_id
+from portfolio.app.workspace import (
+    open_worker,
+    open_workspace,
+    require_worker_id,
+    unknown_worker,
+)
 from portfolio.french import (
     CLIENT_KINDS,
     LEVEL_LABELS,
@@ -60,6 +65,7 @@ from portfolio.record.timesheet import (
     plan_import,
     read_table,
     rows_count,
+    titles_note,
     worker_summary,
 )
 from portfolio.record.yamltext import append_entry
@@ -208,8 +214,15 @@ class Recording:
     def target_options(self) -> list[Option]:
         return queries.target_options(self.ws)
 
-    def suggest_worker_id(self, first_name: str, last_name: str) -> str:
-        return queries.suggest_worker_id(first_name, last_name, set(self.ws.workers))
+    def suggest_worker_id(self) -> str:
+        """A neutral id (w-0043), as docs/donnees-personnelles.md recommends."""
+        return queries.next_worker_id(self.ws)
+
+    def require_new_worker_id(self, ident: str) -> str:
+        return queries.require_new_worker_id(self.ws, ident)
+
+    def require_target(self, target: str) -> str:
+        return queries.require_target(self.ws, target)
 
 
 def open_recording(root: Path, today: dt.date | None = None) -> Recording:
@@ -312,15 +325,19 @@ class WorkerRecording(Recording):
     def default_hours(self, module: str | None) -> str | None:
         return queries.default_hours(self.ws, module)
 
-    def require_module(self, module: str) -> None:
-        """A training refers to a catalogue module (SPEC §4): said before anything else is
-        asked."""
-        if module not in self.ws.module_index:
-            raise PortfolioError(
-                f"module inconnu « {module} » : choisissez un module des catalogues (dossier "
-                f"catalog/), par exemple {', '.join(sorted(self.ws.module_index)[:3])} ; "
-                "rien n'a été écrit"
-            )
+    def require_placement(self, placement: str) -> str:
+        return queries.require_placement(self.worker, placement)
+
+    def require_competency(self, competency: str) -> str:
+        return queries.require_competency(self.ws, self.worker, competency)
+
+    def require_module(self, module: str) -> str:
+        """A training refers to a catalogue module (SPEC §4)."""
+        return queries.require_module(self.ws, module)
+
+    @staticmethod
+    def require_end(start: dt.date | None, end: dt.date) -> dt.date:
+        return queries.require_end(start, end)
 
 
 def open_for_recording(root: Path, worker_id: str, today: dt.date | None = None) -> WorkerRecording:
@@ -330,14 +347,10 @@ def open_for_recording(root: Path, worker_id: str, today: dt.date | None = None)
     change is judged on the whole file (SPEC §8), so existing errors must be fixed first.
     """
     require_worker_id(worker_id)
-    ws, _ = open_workspace(root, strict=False)
+    ws, issues = open_workspace(root, strict=False)
     worker = ws.workers.get(worker_id)
     if worker is None:
-        known = ", ".join(sorted(ws.workers)[:8]) or "aucun"
-        raise PortfolioError(
-            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
-            f"ou n'est pas valide (salariés connus : {known}…)"
-        )
+        raise unknown_worker(ws.root, worker_id, issues)
     day = today or dt.date.today()
     errors = [i for i in current_issues(ws, worker_id, day) if i.is_error]
     if errors:
@@ -444,7 +457,10 @@ def add_training(
     confirm: Confirm | None = None,
 ) -> Change:
     """Add a training of a catalogue module."""
-    rec.require_module(module)
+    try:
+        rec.require_module(module)
+    except InputError as exc:
+        raise PortfolioError(f"{exc} ; rien n'a été écrit") from None
     made = training_entry(module=module, start=start, end=end, hours=hours, result=result)
     done = f"Formation {module} ajoutée à workers/{rec.stem}.yaml ({result})."
     return _add(rec, "trainings", lambda _: (made, done), confirm)
@@ -460,6 +476,8 @@ class TimesheetImport:
     ws: Workspace
     plan: ImportPlan
     ignored_columns: list[str]
+    titles_note: str | None = None
+    """Where the column names were found, when title rows above them were left out."""
 
     @property
     def ignored_note(self) -> str | None:
@@ -505,7 +523,8 @@ def plan_timesheet(
     rows, rejections = parse_rows(table, ws, broken=broken)
     drafts = group_rows(rows, max_gap_days)
     texts = {d.worker: read_worker_text(ws, d.worker) for d in drafts}
-    return TimesheetImport(ws, plan_import(ws, drafts, texts, rejections, day), ignored)
+    plan = plan_import(ws, drafts, texts, rejections, day)
+    return TimesheetImport(ws, plan, ignored, titles_note(table))
 
 
 def import_timesheet(
@@ -550,17 +569,21 @@ def write_grid(
     placement_id: str | None,
     as_of: dt.date,
     output: Path | None,
+    fmt: Literal["pdf", "html"] = "pdf",
     announce: Callable[[str], None] = lambda _: None,
 ) -> str:
     """Write the tutor's observation grid of a placement (by default the latest started by
-    `as_of`) as a PDF, by default ./grille-<salarié>-<mise>.pdf; returns the line that says
-    where. `announce` hears what is being prepared, before the wait."""
-    from portfolio.render.grid import choose_placement, grid_pdf, grid_view
+    `as_of`) as a PDF or an HTML page, by default ./grille-<salarié>-<mise>.<format>; returns
+    the line that says where. `announce` hears what is being prepared, before the wait."""
+    from portfolio.render.grid import choose_placement, grid_document, grid_view
+    from portfolio.render.pdf import require_pdf_libraries
 
     ws, worker = open_worker(root, worker_id)
     chosen = choose_placement(worker, placement_id, as_of)
     view = grid_view(ws, worker, chosen, as_of)
-    target = output or Path(f"grille-{worker_id}-{chosen.id}.pdf")
+    if fmt == "pdf":
+        require_pdf_libraries()
+    target = output or Path(f"grille-{worker_id}-{chosen.id}.{fmt}")
     announce(f"Grille de {chosen.id} ({chosen.client.name}) en cours…")
-    write_atomic(target, grid_pdf(view))
+    write_atomic(target, grid_document(view, fmt))
     return f"Grille écrite : {target}"

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
-from portfolio.french import plural
+from portfolio.french import closest, did_you_mean, plural, unknown
 from portfolio.fsutil import copy_tree_atomic
 from portfolio.issues import Issue, PortfolioError, cap_per_file, has_errors, sort_issues
 from portfolio.load import (
-    WORKSPACE_FILE,
     load_referentiels,
     load_worker,
     load_workspace,
@@ -23,7 +23,7 @@ from portfolio.model.common import ID_PATTERN
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Worker
-from portfolio.resources import demo_dir, templates_dir
+from portfolio.resources import WORKSPACE_FILE, demo_dir, templates_dir
 
 FIX_AND_RETRY = "corrigez-les, puis relancez (« portfolio check » les liste toutes)"
 
@@ -79,13 +79,34 @@ def open_worker(path: Path, worker_id: str) -> tuple[Workspace, Worker]:
             issues=[i for i in issues if i.is_error],
         )
     if worker_id not in ws.workers:
-        known = ", ".join(f.stem for f in worker_files(ws.root)[:8]) or "aucun"
-        raise PortfolioError(
-            f"salarié inconnu « {worker_id} » : le fichier workers/{worker_id}.yaml n'existe pas "
-            f"(salariés connus : {known}…)",
-            exit_code=1,
-        )
+        raise unknown_worker(ws.root, worker_id)
     return ws, ws.workers[worker_id]
+
+
+def unknown_worker(root: Path, worker_id: str, issues: Sequence[Issue] = ()) -> PortfolioError:
+    """The error for a worker id that names no valid worker file.
+
+    A file that exists but does not load is not an unknown worker: its located errors are what the
+    counselor must fix, so they are shown instead. Otherwise the closest ids are offered (a typo
+    is the usual cause), not an arbitrary list of everyone.
+    """
+    file = f"workers/{worker_id}.yaml"
+    own = [i for i in issues if i.is_error and i.location.path == file]
+    if own or (root / file).is_file():
+        return PortfolioError(
+            f"le fichier {file} contient des erreurs (ci-dessus) : {FIX_AND_RETRY}", issues=own
+        )
+    known = [f.stem for f in worker_files(root)]
+    hint = did_you_mean(closest(worker_id, known))
+    if not hint and known:
+        more = "…" if len(known) > 8 else ""
+        hint = f"salariés connus : {', '.join(known[:8])}{more}"
+    elif not hint:
+        hint = "aucun salarié n'est encore enregistré (créez-en un avec « portfolio worker new »)"
+    return PortfolioError(
+        f"salarié inconnu « {worker_id} » : il n'y a pas de fichier {file} ; {hint}",
+        exit_code=1,
+    )
 
 
 def create_workspace(target: Path, *, demo: bool) -> None:
@@ -101,9 +122,33 @@ def create_workspace(target: Path, *, demo: bool) -> None:
     copy_tree_atomic(demo_dir() if demo else templates_dir() / "skeleton", target)
 
 
+_NAME_LINE = re.compile(r"^name:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _workspace_name(folder: Path) -> str | None:
+    """The `name:` line of a workspace.yaml, read as text: a demo copy whose YAML a user broke
+    is still recognised (and `check` then shows where it is broken)."""
+    try:
+        found = _NAME_LINE.search((folder / WORKSPACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found.group(1) if found else None
+
+
 def prepare_demo(target: Path) -> str:
-    """Copy the demo workspace unless `target` already holds a workspace; says which."""
+    """Copy the demo workspace unless `target` already holds it (then it is reused, with the
+    user's changes); says which. Another workspace there is refused: the demo would otherwise
+    build its documents into it and announce « Démonstration prête »."""
     if (target / WORKSPACE_FILE).is_file():
+        name = _workspace_name(target)
+        if name is None or name != _workspace_name(demo_dir()):
+            shown = f" (« {name} »)" if name else ""
+            raise PortfolioError(
+                f"{target} contient déjà un autre espace de travail{shown} que la "
+                "démonstration : rien n'a été fait. Choisissez un autre dossier avec "
+                f"-o DOSSIER, ou produisez les documents de cet espace avec « portfolio build "
+                f"-w {target} »"
+            )
         return f"Espace de démonstration déjà présent dans {target} : il est réutilisé."
     create_workspace(target, demo=True)
     return f"Espace de démonstration copié dans {target}."
@@ -138,7 +183,5 @@ def referentiels(root: Path) -> tuple[dict[str, Referentiel], list[Issue]]:
 
 def find_referentiel(found: dict[str, Referentiel], ident: str) -> Referentiel:
     if ident not in found:
-        raise PortfolioError(
-            f"référentiel inconnu « {ident} » : choisissez parmi {', '.join(sorted(found))}"
-        )
+        raise PortfolioError(unknown("référentiel inconnu", ident, found))
     return found[ident]

@@ -61,9 +61,11 @@ def run_build(
 def print_summary(summary: BuildSummary, output: Path) -> None:
     from portfolio.app.documents import build_report
 
-    failures, closing = build_report(summary, output)
+    failures, withheld, closing = build_report(summary, output)
     for line in failures:
         print_line(terminal_safe(line), stderr, style="red")
+    for line in withheld:
+        print_line(terminal_safe(line), stderr, style="yellow")
     print_line(terminal_safe(closing))
 
 

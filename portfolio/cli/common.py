@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -14,8 +15,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from portfolio.french import InputError, parse_date, parse_yes_no
+from portfolio.french import InputError, parse_date, parse_yes_no, system_problem
+from portfolio.fsutil import blocking_file
 from portfolio.issues import Issue, PortfolioError, sort_issues, terminal_safe
+from portfolio.resources import WORKSPACE_FILE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +52,18 @@ def _parse_as_of(value: str | None) -> dt.date | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _workspace_upwards(value: Path) -> Path:
+    """The workspace holding `value`, found as git finds its repository: a counselor working in
+    `workers/` or `documents/` is still in the workspace. A folder that is in none is returned
+    as given, for the loader to say what is missing there."""
+    if not value.is_dir():
+        return value
+    for folder in (value, *value.resolve().parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return value if folder == value else folder
+    return value
+
+
 WorkspaceOption = Annotated[
     Path,
     typer.Option(
@@ -56,7 +71,8 @@ WorkspaceOption = Annotated[
         "-w",
         envvar="PORTFOLIO_WORKSPACE",
         help="Dossier de l'espace de travail (sinon $PORTFOLIO_WORKSPACE, sinon le dossier "
-        "courant).",
+        "courant ou le premier de ses parents qui en est un).",
+        callback=_workspace_upwards,
         metavar="DOSSIER",
         show_default=False,
         show_envvar=False,
@@ -80,7 +96,8 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
 
 
 def friendly_errors(func: F) -> F:
-    """Turn a `PortfolioError` into a French message on stderr and its exit code."""
+    """Turn a `PortfolioError` into a French message on stderr and its exit code, and an error
+    of the system (a path, a right, a full disk) into a French message and exit code 1."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -90,7 +107,19 @@ def friendly_errors(func: F) -> F:
             print_issues(exc.issues)
             message = Text.assemble(("Erreur :", "bold red"), " ", terminal_safe(str(exc)))
             print_line(message, stderr)
+            for detail in exc.details:
+                print_line("  " + terminal_safe(detail), stderr)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            in_the_way = (
+                blocking_file(Path(exc.filename))
+                if exc.filename and exc.errno in (errno.ENOTDIR, errno.EEXIST)
+                else None
+            )
+            problem = system_problem(exc, in_the_way)
+            message = Text.assemble(("Erreur :", "bold red"), " ", terminal_safe(problem))
+            print_line(message, stderr)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

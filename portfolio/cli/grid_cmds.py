@@ -7,7 +7,7 @@ The application layer (and with it WeasyPrint) is imported by the command, so th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -35,12 +35,19 @@ def grid(
         str | None,
         option("Mise à disposition (par défaut la dernière commencée).", "--placement"),
     ] = None,
+    fmt: Annotated[
+        Literal["pdf", "html"],
+        typer.Option(
+            "--format",
+            help="Format du fichier produit (html : à imprimer depuis un navigateur).",
+        ),
+    ] = "pdf",
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Fichier PDF à écrire (par défaut grille-SALARIÉ-MISE.pdf).",
+            help="Fichier à écrire (par défaut grille-SALARIÉ-MISE.pdf, ou .html).",
             dir_okay=False,
             show_default=False,
         ),
@@ -48,7 +55,7 @@ def grid(
     as_of: AsOfOption = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Imprimer la grille d'observation du tuteur pour une mise à disposition (PDF)."""
+    """Imprimer la grille d'observation du tuteur pour une mise à disposition (PDF ou HTML)."""
     from portfolio.app.recording import write_grid
 
     written = write_grid(
@@ -57,6 +64,7 @@ def grid(
         placement,
         as_of_or_today(as_of),
         output,
+        fmt,
         announce=lambda line: stderr.print(terminal_safe(line), markup=False),
     )
     stdout.print(terminal_safe(written), markup=False, soft_wrap=True)

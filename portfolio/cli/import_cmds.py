@@ -19,13 +19,27 @@ Monday) stays one placement, a break of eight days or more starts a new one. It 
 the command's help shows it, and `portfolio --help` must not load the recording modules."""
 
 
+TIMESHEET_HELP = (
+    "Importer une feuille de temps : ses lignes deviennent des mises à disposition.\n\n"
+    "Une ligne nomme les colonnes (les lignes de titre au-dessus sont ignorées) : salarie, "
+    "client, type_client, date (ou debut et fin), heures, et si besoin taches, tuteur, "
+    "service.\n\n"
+    "Le salarié s'écrit par son identifiant (fatima-b) ou par son prénom et son nom (Fatima "
+    "Benali, BENALI Fatima, Fatima B.).\n\n"
+    "Dates : 31/12/2024, 31/12/24 ou 2024-12-31 ; heures : 3,5, 3h30 ou 3:30. Détails : "
+    "docs/import-feuilles-de-temps.md."
+)
+"""What `import timesheet --help` shows, one paragraph a line (Typer keeps the line breaks of
+a docstring's later paragraphs): the messages about columns refer to it."""
+
+
 def register(app: typer.Typer) -> None:
     import_app = typer.Typer(
         help="Importer les feuilles de temps d'un logiciel de paie ou de planning.",
         no_args_is_help=True,
     )
     app.add_typer(import_app, name="import", rich_help_panel=PANEL_RECORD)
-    import_app.command("timesheet")(import_timesheet)
+    import_app.command("timesheet", help=TIMESHEET_HELP)(import_timesheet)
 
 
 @friendly_errors
@@ -68,6 +82,8 @@ def import_timesheet(
 
     planned = recording.plan_timesheet(workspace, file, max_gap_days=max_gap)
     # Every line quotes the timesheet (column names, clients, tasks): shown terminal-safe.
+    if planned.titles_note:
+        stderr.print(terminal_safe(planned.titles_note), style="yellow", markup=False)
     if planned.ignored_note:
         stderr.print(terminal_safe(planned.ignored_note), style="yellow", markup=False)
     for summary in planned.summaries:

@@ -23,7 +23,7 @@ from portfolio.cli.prompts import (
     record,
     typed_text,
 )
-from portfolio.french import parse_date, parse_hours, parse_level
+from portfolio.french import fr_date, parse_date, parse_hours, parse_level, parse_role
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +78,7 @@ def log_placement(
     given_means = [from_flag(str, item, "--means") for item in means or ()]
     given_note = typed_text(note, "--note", paragraph=True)
     asker = Asker.for_stdin()
-    name = asker.pick(client, "--client", "Client", rec.client_options(), free=True)
+    name = asker.pick(client, "--client", "Client", rec.client_options(), parse=non_empty)
     known_kind = rec.known_client_kind(name)
     kind = asker.pick(
         client_kind if client_kind is not None or known_kind is None else known_kind,
@@ -92,7 +92,8 @@ def log_placement(
         "--end",
         "Dernier jour",
         parse_date,
-        default=first.isoformat() if first and asker.interactive else None,
+        check=partial(rec.require_end, first),
+        default=fr_date(first) if first and asker.interactive else None,
     )
     worked = asker.value(hours, "--hours", "Heures travaillées", parse_hours)
     who = asker.value(
@@ -142,7 +143,13 @@ def log_observation(
         option("Niveau : 1 découverte, 2 avec aide, 3 autonome, 4 maîtrise.", "--level"),
     ] = None,
     by: Annotated[str | None, option("Nom de la personne qui observe.", "--by")] = None,
-    role: Annotated[str | None, option("tuteur, conseiller ou formateur.", "--role")] = None,
+    role: Annotated[
+        str | None,
+        option(
+            "tuteur (ou tutrice), conseiller (ou conseillère), formateur (ou formatrice).",
+            "--role",
+        ),
+    ] = None,
     day: Annotated[
         str | None, option("Date (par défaut aujourd'hui).", "--date", metavar="DATE")
     ] = None,
@@ -163,32 +170,29 @@ def log_observation(
 
     rec = open_for_recording(workspace, worker_id)
     asker = Asker.for_stdin()
-    when = asker.value(day, "--date", "Date", parse_date, default=rec.today.isoformat())
+    when = asker.value(day, "--date", "Date", parse_date, default=fr_date(rec.today))
     where = asker.pick(
         placement,
         "--placement",
         "Mise à disposition observée",
         rec.placement_options(),
+        check=rec.require_placement,
         optional=True,
-        free=True,
     )
     comp = asker.pick(
         competency,
         "--competency",
         "Compétence observée",
         rec.competency_options(where),
-        free=True,
+        check=rec.require_competency,
     )
-    grade = (
-        from_flag(parse_level, level, "--level")
-        if level is not None
-        else asker.pick(None, "--level", "Niveau", LEVEL_OPTIONS)
-    )
+    grade = asker.pick(level, "--level", "Niveau", LEVEL_OPTIONS, parse=_level_value)
     kind = asker.pick(
         role,
         "--role",
         "Rôle de la personne qui observe",
         ROLE_OPTIONS,
+        parse=parse_role,
         default="tuteur" if where else None,
     )
     observer = asker.value(
@@ -238,12 +242,21 @@ def log_training(
 
     rec = open_for_recording(workspace, worker_id)
     asker = Asker.for_stdin()
-    chosen = asker.pick(module, "--module", "Module suivi", rec.module_options(), free=True)
-    if chosen is not None:
-        rec.require_module(chosen)
+    chosen = asker.pick(
+        module,
+        "--module",
+        "Module suivi",
+        rec.module_options(),
+        check=rec.require_module,
+    )
     first = asker.value(start, "--start", "Premier jour", parse_date)
     last = asker.value(
-        end, "--end", "Dernier jour (vide : un seul jour)", parse_date, optional=True
+        end,
+        "--end",
+        "Dernier jour (vide : un seul jour)",
+        parse_date,
+        check=partial(rec.require_end, first),
+        optional=True,
     )
     attended = asker.value(
         hours,
@@ -261,3 +274,8 @@ def log_training(
         add_training, rec, module=chosen, start=first, end=last, hours=attended, result=outcome
     )
     record(asker, add, yes=yes)
+
+
+def _level_value(text: str) -> str:
+    """A level typed as its word (« autonome ») or its number, as the list's values hold it."""
+    return str(parse_level(text))

@@ -7,6 +7,7 @@ import typer
 from portfolio import __version__
 from portfolio.cli import (
     build_cmds,
+    doc_cmds,
     engine_cmds,
     grid_cmds,
     import_cmds,
@@ -43,6 +44,7 @@ render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)
 privacy_cmds.register(app)
+doc_cmds.register(app)
 use_french(app)
 
 

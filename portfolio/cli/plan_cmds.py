@@ -35,7 +35,7 @@ def parse_budget(text: str | None) -> float | None:
     try:
         return parse_hours(text, "--budget")
     except InputError as exc:
-        raise PortfolioError(f"{exc} (par exemple --budget 30)", exit_code=2) from None
+        raise PortfolioError(str(exc), exit_code=2) from None
 
 
 BULLET = "• "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from portfolio.cli.common import confirm, stderr, stdout
+from portfolio.cli.common import confirm, print_line, stderr, stdout
 from portfolio.french import InputError, choice, fold
 from portfolio.issues import CONTROL_CHARACTERS, Issue, PortfolioError, sort_issues, terminal_safe
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _SEPARATORS = re.compile(r"[,;]")
+_NUMBER = re.compile(r"[0-9]+")
 
 # --- arguments and options shared by the recording commands -------------------------------------
 
@@ -50,9 +51,20 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+MAX_ATTEMPTS = 5
+"""Answers refused in a row before a question gives up: by then they are likely meant for
+something else (a text pasted into the wrong window)."""
+
+
 @dataclass
 class Asker:
-    """Fills in missing values: asks at a terminal, else lists them for one clear error."""
+    """Fills in missing values: asks at a terminal, else lists them for one clear error.
+
+    Each answer is judged as soon as it is typed, by the rules the options follow: a refused one
+    is explained, the choices are shown again and the same question is asked again, the earlier
+    answers kept. After `MAX_ATTEMPTS` refusals, or at the end of the input, the command stops
+    and nothing is written.
+    """
 
     interactive: bool
     missing: list[str] = field(default_factory=list)
@@ -68,27 +80,31 @@ class Asker:
         question: str,
         parse: Callable[[str], T],
         *,
+        check: Callable[[T], T] | None = None,
         default: str | None = None,
         optional: bool = False,
         paragraph: bool = False,
     ) -> T | None:
-        """`paragraph`: a note, which may hold tabs and line breaks."""
+        """`parse` reads the text (a malformed option is a usage error); `check` judges the value
+        by a rule of the workspace (an id already taken, a last day before the first);
+        `paragraph`: a note, which may hold tabs and line breaks."""
         if given is not None:
-            return from_flag(parse, given, flag, paragraph=paragraph)
+            return checked(check, from_flag(parse, given, flag, paragraph=paragraph), flag)
         if not self.interactive:
             if default is not None:
                 return parse(default)
             if not optional:
                 self.missing.append(flag)
             return None
-        while True:
-            answer = _ask(question, default, optional=optional)
-            if not answer and optional:
+
+        def answer() -> T | None:
+            text = _ask(question, default, optional=optional)
+            if not text and optional:
                 return None
-            try:
-                return parse(plain_text(answer))
-            except InputError as exc:
-                _say_error(exc)
+            value = parse(plain_text(text, paragraph=paragraph))
+            return check(value) if check else value
+
+        return _until_valid(flag, answer)
 
     def pick(
         self,
@@ -97,35 +113,41 @@ class Asker:
         question: str,
         options: Sequence[Option],
         *,
-        free: bool = False,
+        parse: Callable[[str], str] | None = None,
+        check: Callable[[str], str] | None = None,
         default: str | None = None,
         optional: bool = False,
     ) -> str | None:
-        """One value among numbered options (or any text, with `free`)."""
+        """One value among numbered options: its number, or the value itself (compared without
+        capitals or accents). Another text is read by `parse` (a free text, the other spellings
+        of a closed vocabulary) or judged by `check` (an id that must exist, which it may
+        complete); without either, only the list is taken. A number outside the list is refused
+        even where text is taken: it is a mistyped choice, not a name."""
         values = [v for v, _ in options]
         if given is not None:
             what = question[:1].lower() + question[1:]
-            parse = str.strip if free else lambda v: choice(v, values, what)
-            return from_flag(parse, given, flag)
+            read = parse or (str.strip if check else lambda v: choice(v, values, what))
+            return checked(check, from_flag(read, given, flag), flag)
         if not self.interactive:
             if default is None and not optional:
                 self.missing.append(flag)
             return default
-        _show_options(question, options)
-        hint = "numéro" + (" ou texte" if free else "") + (" (vide : aucun)" if optional else "")
-        while True:
-            shown = str(values.index(default) + 1) if default in values else default
-            answer = _ask(f"  {hint}", shown, optional=optional)
-            if not answer and optional:
+        typed = parse is not None or check is not None
+        hint = "numéro" + (" ou texte" if typed else "") + (" (vide : aucun)" if optional else "")
+        shown = str(values.index(default) + 1) if default in values else default
+
+        def answer() -> str | None:
+            text = plain_text(_ask(f"  {hint}", shown, optional=optional))
+            if not text and optional:
                 return None
-            try:
-                found = _option_from_answer(plain_text(answer), values, free=free)
-            except InputError as exc:
-                _say_error(exc)
-                continue
-            if found is not None:
-                return found
-            _say_error(f"Réponse « {answer} » non comprise : {hint}.")
+            value = _option_from_answer(text, values, parse=parse, typed=typed)
+            return check(value) if check else value
+
+        def show() -> None:
+            _show_options(question, options)
+
+        show()
+        return _until_valid(flag, answer, show)
 
     def pick_many(
         self,
@@ -135,36 +157,42 @@ class Asker:
         options: Sequence[Option],
         *,
         parse_task: Callable[[str], Any] | None = None,
+        check: Callable[[str], str] | None = None,
     ) -> list[Any]:
         """Several values: numbers or texts separated by commas. With `parse_task`, each may
-        carry hours: « 3=10 » for 10 h on number 3."""
+        carry hours: « 3=10 » for 10 h on number 3. `check` judges each value by a rule of the
+        workspace (a référentiel that must exist)."""
         parse = parse_task or str.strip
         if given:
-            return [from_flag(parse, item, flag) for item in given]
+            return [checked(check, from_flag(parse, item, flag), flag) for item in given]
         if not self.interactive:
             return []
-        _show_options(question, options)
         hint = "numéros ou textes séparés par des virgules" + (
             ", « 3=10 » pour 10 h sur le numéro 3" if parse_task else ""
         )
         values = [v for v, _ in options]
-        while True:
-            answer = typer.prompt(
-                f"  {hint} (vide : aucun)", default="", show_default=False, err=True
-            )
-            try:
-                return [
-                    _many_item(part.strip(), values, parse_task)
-                    for part in _SEPARATORS.split(plain_text(answer))
-                    if part.strip()
-                ]
-            except InputError as exc:
-                _say_error(exc)
+
+        def answer() -> list[Any]:
+            text = plain_text(_prompt(f"  {hint} (vide : aucun)", ""))
+            return [
+                _many_item(part.strip(), values, parse_task, check)
+                for part in _SEPARATORS.split(text)
+                if part.strip()
+            ]
+
+        def show() -> None:
+            _show_options(question, options)
+
+        show()
+        return _until_valid(flag, answer, show)
 
     def confirm(self, question: str, *, default: bool) -> bool:
         if not self.interactive:
             return default
-        return confirm(question, default=default)
+        try:
+            return confirm(question, default=default)
+        except typer.Abort:
+            raise _interrupted() from None
 
     def finish(self, example: str) -> None:
         """Stop with every missing option at once (SPEC §9 exit 2: usage error)."""
@@ -184,6 +212,17 @@ def from_flag(parse: Callable[[str], T], given: str, flag: str, *, paragraph: bo
         return parse(plain_text(given, paragraph=paragraph))
     except InputError as exc:
         raise PortfolioError(f"{flag} : {exc}", exit_code=2) from None
+
+
+def checked(check: Callable[[T], T] | None, value: T, flag: str) -> T:
+    """An option's value judged by a rule of the workspace: one it breaks is invalid data, named
+    by its option (exit 1), before any question is asked."""
+    if check is None:
+        return value
+    try:
+        return check(value)
+    except InputError as exc:
+        raise PortfolioError(f"{flag} : {exc}", exit_code=1) from None
 
 
 def typed_text(given: str | None, flag: str, *, paragraph: bool = False) -> str | None:
@@ -216,14 +255,47 @@ def _ask(question: str, default: str | None, *, optional: bool) -> str:
     terminal-safe, as typer would show it, and given back as it is for an empty answer."""
     if not default:
         fallback = "" if default == "" or optional else None
-        return typer.prompt(question, default=fallback, show_default=False, err=True).strip()
+        return _prompt(question, fallback).strip()
     shown = f"{question} [{terminal_safe(default)}]"
-    return (typer.prompt(shown, default="", show_default=False, err=True) or default).strip()
+    return (_prompt(shown, "") or default).strip()
+
+
+def _prompt(question: str, default: str | None) -> str:
+    """What is typed after the question; `default` None: an empty answer asks again."""
+    try:
+        return typer.prompt(question, default=default, show_default=False, err=True)
+    except typer.Abort:
+        raise _interrupted() from None
+
+
+def _interrupted() -> PortfolioError:
+    """The end of the input (Ctrl-D, a file of answers too short) or Ctrl-C, mid-form."""
+    stderr.print()  # the prompt's line was left open
+    return PortfolioError(
+        "saisie interrompue avant la fin des questions : rien n'a été écrit", exit_code=1
+    )
+
+
+def _until_valid(flag: str, ask: Callable[[], T], show: Callable[[], None] | None = None) -> T:
+    """`ask()` again after each refused answer: say why, show the choices again (`show`). After
+    `MAX_ATTEMPTS` refusals in a row, stop without writing."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return ask()
+        except InputError as exc:
+            _say_error(exc)
+            if show is not None and attempt < MAX_ATTEMPTS:
+                show()
+    raise PortfolioError(
+        f"{MAX_ATTEMPTS} réponses refusées de suite : rien n'a été écrit. Relancez la commande, "
+        f"ou donnez cette valeur avec l'option {flag}",
+        exit_code=1,
+    )
 
 
 def _say_error(problem: InputError | str) -> None:
     """Why an answer was not taken, before the question is asked again."""
-    stderr.print(terminal_safe(str(problem)), style="red", markup=False)
+    print_line(terminal_safe(str(problem)), stderr, style="red")
 
 
 def _show_options(question: str, options: Sequence[Option]) -> None:
@@ -232,25 +304,55 @@ def _show_options(question: str, options: Sequence[Option]) -> None:
         stderr.print(f"  {n:>3}. {terminal_safe(label)}", markup=False, soft_wrap=True)
 
 
-def _option_from_answer(answer: str, values: list[str], *, free: bool) -> str | None:
-    if answer.isdigit() and 1 <= int(answer) <= len(values):
-        return values[int(answer) - 1]
+def _option_from_answer(
+    answer: str, values: list[str], *, parse: Callable[[str], str] | None, typed: bool
+) -> str:
+    """The value an answer chooses: a number of the list, a value of the list, else the text
+    read by `parse`, or as typed when text is taken (`typed`)."""
+    if _NUMBER.fullmatch(answer):
+        return _numbered(answer, values)
     for value in values:
         if fold(value.strip()) == fold(answer):
             return value
-    return answer if free and answer else None
+    if parse is not None:
+        return parse(answer)
+    if typed:
+        return answer
+    raise InputError(f"réponse « {answer} » non comprise : {_choose_number(len(values))}")
 
 
-def _many_item(part: str, values: list[str], parse_task: Callable[[str], Any] | None) -> Any:
+def _many_item(
+    part: str,
+    values: list[str],
+    parse_task: Callable[[str], Any] | None,
+    check: Callable[[str], str] | None,
+) -> Any:
     label, sep, hours = part.rpartition("=") if parse_task else ("", "", "")
     head = label.strip() if sep else part
-    if head.isdigit():
-        if not 1 <= int(head) <= len(values):
-            raise InputError(f"numéro {head} absent de la liste : choisissez de 1 à {len(values)}")
-        head = values[int(head) - 1]
+    if _NUMBER.fullmatch(head):
+        head = _numbered(head, values)
+    else:
+        head = next((v for v in values if fold(v) == fold(head)), head)
+    if check is not None:
+        head = check(head)
     if parse_task is None:
         return head
     return parse_task(f"{head}={hours}" if sep else head)
+
+
+def _numbered(answer: str, values: list[str]) -> str:
+    """The value at a number of the list; a number outside it is refused."""
+    if 1 <= int(answer) <= len(values):
+        return values[int(answer) - 1]
+    raise InputError(f"numéro {answer} absent de la liste : {_choose_number(len(values))}")
+
+
+def _choose_number(count: int) -> str:
+    if count == 0:
+        return "la liste est vide, écrivez un texte"
+    if count == 1:
+        return "le seul numéro est 1"
+    return f"choisissez un numéro de 1 à {count}"
 
 
 # --- showing a change before it is written ------------------------------------------------------

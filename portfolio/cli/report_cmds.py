@@ -51,6 +51,12 @@ OutputOption = Annotated[
 ]
 
 
+def warn(line: str) -> None:
+    """Who a federation document left out (no consent): said on stderr, so that CSV or JSON on
+    stdout stays clean."""
+    print_line(terminal_safe(line), stderr, style="yellow")
+
+
 def emit(content: str | bytes, fmt: OutputFormat, output: Path | None, default: str) -> None:
     """Figures go to stdout unless a file is named; documents always go to a file."""
     from portfolio.app.documents import DATA_FORMATS, save_output
@@ -93,7 +99,9 @@ def register(app: typer.Typer) -> None:
         besoins des salariés et nombre de séances à prévoir."""
         from portfolio.app.documents import coverage_output
 
-        content = coverage_output(workspace, body, referentiel, fmt.value, as_of_or_today(as_of))
+        content = coverage_output(
+            workspace, body, referentiel, fmt.value, as_of_or_today(as_of), announce=warn
+        )
         emit(content, fmt, output, f"couverture-{body}")
 
     @app.command(rich_help_panel=PANEL_DOCUMENTS)
@@ -117,6 +125,6 @@ def register(app: typer.Typer) -> None:
         from portfolio.app.documents import report_output
 
         content = report_output(
-            workspace, fmt.value, as_of_or_today(as_of), pseudonymise=pseudonymise
+            workspace, fmt.value, as_of_or_today(as_of), pseudonymise=pseudonymise, announce=warn
         )
         emit(content, fmt, output, REPORT_STEM)

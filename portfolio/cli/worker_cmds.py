@@ -15,7 +15,7 @@ import typer
 
 from portfolio.cli.common import PANEL_RECORD, WorkspaceOption, friendly_errors
 from portfolio.cli.prompts import Asker, YesOption, from_flag, non_empty, option, record
-from portfolio.french import parse_date
+from portfolio.french import fr_date, parse_date
 from portfolio.issues import PortfolioError
 
 
@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
 @friendly_errors
 def worker_new(
     ident: Annotated[
-        str | None, option("Identifiant (par défaut : prénom-initiale).", "--id")
+        str | None,
+        option("Identifiant (par défaut le prochain numéro libre, w-0042 par exemple).", "--id"),
     ] = None,
     first_name: Annotated[str | None, option("Prénom.", "--first-name", "--prenom")] = None,
     last_name: Annotated[
@@ -85,7 +86,7 @@ def worker_new(
         "--counselor",
         "Conseiller ou conseillère",
         rec.counselor_options(assoc),
-        free=True,
+        parse=non_empty,
         optional=True,
     )
     chosen_targets = asker.pick_many(
@@ -93,6 +94,7 @@ def worker_new(
         "--target",
         "Référentiels visés (les référentiels transversaux sont toujours évalués)",
         rec.target_options(),
+        check=rec.require_target,
     )
     if consent is None:
         consent = asker.confirm("Consentement au traitement des données recueilli ?", default=False)
@@ -102,20 +104,19 @@ def worker_new(
             "--consent-date",
             "Date du consentement",
             parse_date,
-            default=rec.today.isoformat(),
+            default=fr_date(rec.today),
         )
         if consent
         else None
     )
     pass_iae = _pass_iae(pass_start, pass_end)
-    suggested = rec.suggest_worker_id(first or "", last or "")
     stem = asker.value(
         ident,
         "--id",
-        "Identifiant",
+        "Identifiant (neutre, sans le nom)",
         parse_worker_id,
-        default=suggested or None,
-        optional=not (first and last),  # derived from the names, once they are given
+        check=rec.require_new_worker_id,
+        default=rec.suggest_worker_id(),
     )
     asker.finish("portfolio worker new --first-name Fatima --last-name B. --association ai-est")
     add = partial(

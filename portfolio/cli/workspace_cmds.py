@@ -66,6 +66,7 @@ def register(app: typer.Typer) -> None:
         produit ensuite le dossier et le portfolio de chaque salarié, la couverture
         de chaque organisme et le bilan du programme, avec un index.html.
         """
+        from portfolio.app.documents import demo_ready, require_demo_pdf
         from portfolio.app.workspace import check, issue_summary, prepare_demo
 
         print_line(terminal_safe(prepare_demo(output)), stderr)
@@ -74,14 +75,13 @@ def register(app: typer.Typer) -> None:
         stderr.print(issue_summary(issues))
         if has_errors(issues):
             raise typer.Exit(1)
+        require_demo_pdf(output)
         documents = output / DEFAULT_OUTPUT
         summary = run_build(output, documents, as_of, jobs=None, timeout=300.0)
         print_summary(summary, documents)
         if summary.failed:
             raise typer.Exit(1)
-        print_line(
-            terminal_safe(f"Démonstration prête dans {output} : ouvrez {documents / 'index.html'}.")
-        )
+        print_line(terminal_safe(demo_ready(output, documents)))
 
     @app.command(name="check", rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors

@@ -9,10 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from portfolio.model.common import Id, InputModel, Text
-from portfolio.model.literals import LEVELS, Axis, ClientKind, Role, TrainingResult
+from portfolio.model.literals import (
+    LEVELS,
+    Axis,
+    ClientKind,
+    Role,
+    TrainingResult,
+    canonical_role,
+)
 
 
 class Period(InputModel):
@@ -111,6 +118,13 @@ class Observation(InputModel):
     level: int = Field(ge=min(LEVELS), le=max(LEVELS))
     placement: str | None = None
     note: str | None = None
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _one_spelling(cls, value: Any) -> Any:
+        """`role: tutrice` (or « Conseillère ») is read as SPEC §4's value, `tuteur`: counted and
+        printed as one role, whoever wrote the file."""
+        return canonical_role(value) if isinstance(value, str) else value
 
 
 class Training(InputModel):

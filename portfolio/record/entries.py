@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from portfolio.french import fr_date
+from portfolio.model.literals import canonical_role
 from portfolio.record.yamltext import mapping_text
 
 
@@ -63,11 +64,12 @@ def observation_entry(
     placement: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """An observation on one line of its own, as the worker file format writes them."""
+    """An observation on one line of its own, as the worker file format writes them; the role in
+    its one stored form (« tutrice » is written `tuteur`)."""
     entry: dict[str, Any] = {
         "date": day,
         "by": by,
-        "role": role,
+        "role": canonical_role(role),
         "competency": competency,
         "level": level,
     }

@@ -2,24 +2,40 @@
 
 Both front ends ask the same questions: the CLI as numbered choices at a terminal, the web
 interface as form fields (SPEC §11). A choice is a pair (value recorded, label shown).
+
+The `require_…` functions judge one answer as soon as it is given, by the rule `portfolio check`
+applies to the whole file (SPEC §8), so that a form can ask again at once instead of refusing
+everything at the end; they give back the value to record and raise `InputError` otherwise.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
 from portfolio.checks import client_key
-from portfolio.french import fold, fr_date, message_hours
+from portfolio.french import (
+    InputError,
+    closest,
+    did_you_mean,
+    fr_date,
+    message_hours,
+    natural_key,
+)
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Worker
+from portfolio.record.changes import worker_path
 from portfolio.record.entries import number
 
 Option = tuple[str, str]
 """A choice offered to a user: (value recorded, label shown)."""
 
 _PLACEMENT_ID = re.compile(r"^p(\d+)$")
+_NEUTRAL_WORKER_ID = re.compile(r"^w-(\d+)$")
+NEUTRAL_ID_DIGITS = 4
+"""w-0042: the fewest digits of a suggested worker id, as docs/donnees-personnelles.md shows."""
 
 
 # --- ids ----------------------------------------------------------------------------------------
@@ -35,15 +51,29 @@ def next_placement_id(ids: Iterable[str]) -> str:
     return f"p{candidate}"
 
 
-def suggest_worker_id(first: str, last: str, taken: set[str]) -> str:
-    """`prénom-initiale` as in the demo (fatima-b), numbered when already taken."""
-    words = re.sub(r"[^a-z0-9]+", "-", fold(f"{first} {last[:1]}")).strip("-")
-    if not words:
-        return ""
-    candidate, n = words, 2
-    while candidate in taken:
-        candidate, n = f"{words}-{n}", n + 1
-    return candidate
+def worker_ids(ws: Workspace) -> set[str]:
+    """Ids whose file exists, loaded or not: a broken file still holds its name."""
+    return set(ws.workers) | {stem for kind, stem in ws.broken if kind == "worker"}
+
+
+def next_worker_id(ws: Workspace) -> str:
+    """A neutral id, one more than the highest `w-N` of the workspace (w-0001, w-0002…), as many
+    digits as the widest one and at least `NEUTRAL_ID_DIGITS`. An id made from the names
+    (fatima-b) would show who the worker is in every file and folder name: the privacy page
+    (docs/donnees-personnelles.md) recommends a neutral one."""
+    found = [m.group(1) for i in worker_ids(ws) if (m := _NEUTRAL_WORKER_ID.match(i))]
+    width = max([NEUTRAL_ID_DIGITS, *(len(digits) for digits in found)])
+    return f"w-{max((int(d) for d in found), default=0) + 1:0{width}d}"
+
+
+def require_new_worker_id(ws: Workspace, ident: str) -> str:
+    """A new worker's id: no file may have it yet (a worker file is never replaced)."""
+    if ident in worker_ids(ws) or worker_path(ws, ident).exists():
+        raise InputError(
+            f"le fichier workers/{ident}.yaml existe déjà : choisissez un autre identifiant, "
+            f"par exemple {next_worker_id(ws)}"
+        )
+    return ident
 
 
 # --- a new worker -------------------------------------------------------------------------------
@@ -74,7 +104,31 @@ def target_options(ws: Workspace) -> list[Option]:
     return [(r.id, f"{r.title} ({r.id})") for r in refs]
 
 
+def require_target(ws: Workspace, target: str) -> str:
+    """A référentiel a worker aims at must exist (SPEC §8, as `check` says of `targets`)."""
+    value = target.strip()
+    if value in ws.referentiels or ws.is_broken("referentiel", value):
+        return value
+    raise InputError(
+        f"référentiel visé inconnu « {value} » : "
+        + _choose(
+            value, [r for r, _ in target_options(ws)], "choisissez parmi", "aucun n'est installé"
+        )
+        + " (« portfolio referentiels » les décrit)"
+    )
+
+
 # --- a placement --------------------------------------------------------------------------------
+
+
+def require_end(start: dt.date | None, end: dt.date) -> dt.date:
+    """A period's last day is not before its first (SPEC §8), said when the last day is given."""
+    if start is not None and end < start:
+        raise InputError(
+            f"le dernier jour, {fr_date(end)}, est avant le premier, {fr_date(start)} : "
+            f"écrivez le {fr_date(start)} ou un jour après"
+        )
+    return end
 
 
 def known_clients(ws: Workspace, worker: Worker) -> list[tuple[str, str]]:
@@ -137,18 +191,63 @@ def placement_options(worker: Worker) -> list[Option]:
     ]
 
 
+def require_placement(worker: Worker, placement: str) -> str:
+    """An observation made during a placement names one of the worker's (SPEC §8)."""
+    value = placement.strip()
+    known = [p.id for p in worker.placements]
+    if value in known:
+        return value
+    raise InputError(
+        f"mise à disposition inconnue « {value} » : "
+        + _choose(
+            value, known, "choisissez parmi", "ce salarié n'a encore aucune mise à disposition"
+        )
+    )
+
+
 def resolve_competency(ws: Workspace, worker: Worker, text: str) -> str:
     """A competency as typed: a full id, or `bloc.compétence` / `compétence` of one target."""
     value = text.strip()
     if value in ws.competency_index:
         return value
-    matches = [
+    matches = _short_matches(ws, worker, value)
+    return matches[0] if len(matches) == 1 else value
+
+
+def require_competency(ws: Workspace, worker: Worker, text: str) -> str:
+    """A competency as typed (`resolve_competency`) must exist (SPEC §8); its full id is given
+    back. One of a référentiel that could not be loaded is taken, as `check` does."""
+    full = resolve_competency(ws, worker, text)
+    if full in ws.competency_index or ws.is_broken("referentiel", full.split(".", 1)[0]):
+        return full
+    matches = _short_matches(ws, worker, full)
+    if matches:
+        raise InputError(
+            f"« {full} » peut désigner {', '.join(matches)} : écrivez l'identifiant complet"
+        )
+    # Compared as typed: « b1.c9 » with the blocks' « b1.c1 », a full id with the full ids.
+    depth = full.count(".") + 1
+    written: dict[str, str] = {}
+    for ref in targets_first(ws, worker):
+        for cid in sorted(ref.competency_ids(), key=natural_key):
+            written.setdefault(".".join(cid.split(".")[-depth:]), cid)
+    hint = did_you_mean([written[w] for w in closest(full, written)])
+    example = next(iter(written.values()), "advf.ccp1.c3")
+    raise InputError(
+        f"compétence inconnue « {full} » : écrivez référentiel.bloc.compétence ({example}) ou, "
+        f"pour un référentiel du salarié, bloc.compétence ({example.split('.', 1)[-1]})"
+        + (f" ; {hint}" if hint else "")
+    )
+
+
+def _short_matches(ws: Workspace, worker: Worker, value: str) -> list[str]:
+    """The competencies of the worker's référentiels whose id ends with `value`."""
+    return [
         cid
         for ref in ws.assessed_referentiels(worker)
         for cid in sorted(ref.competency_ids())
         if cid.endswith(f".{value}")
     ]
-    return matches[0] if len(matches) == 1 else value
 
 
 def suggested_observer(worker: Worker, placement: str | None, role: str | None) -> str | None:
@@ -173,8 +272,36 @@ def module_options(ws: Workspace, worker: Worker) -> list[Option]:
     return [(m.id, f"{m.title}, {message_hours(m.hours)} ({m.id})") for m in modules]
 
 
+def require_module(ws: Workspace, module: str) -> str:
+    """A training refers to a catalogue module (SPEC §4)."""
+    value = module.strip()
+    if value in ws.module_index:
+        return value
+    raise InputError(
+        f"module inconnu « {value} » : "
+        + _choose(
+            value,
+            ws.module_index,
+            "choisissez un module des catalogues (dossier catalog/) :",
+            "les catalogues (dossier catalog/) n'ont aucun module",
+        )
+    )
+
+
 def default_hours(ws: Workspace, module: str | None) -> str | None:
     """A module's hours in its catalogue, as typed: a worker attends all of them unless told
     otherwise."""
     hours = ws.module_index[module][0].hours if module in ws.module_index else None
     return str(number(hours)) if hours else None
+
+
+def _choose(value: str, known: Iterable[str], among: str, empty: str) -> str:
+    """The known ids closest to a mistyped one, or else a few of them to choose from (`among`),
+    or `empty` when there is none."""
+    listed = sorted(known, key=natural_key)
+    close = closest(value, listed)
+    if close:
+        return did_you_mean(close)
+    if not listed:
+        return empty
+    return f"{among} {', '.join(listed[:8])}{'…' if len(listed) > 8 else ''}"

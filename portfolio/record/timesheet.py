@@ -18,7 +18,7 @@ import re
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
@@ -28,6 +28,8 @@ from portfolio.checks import HOURS_PER_DAY, client_key
 from portfolio.french import (
     CLIENT_KINDS,
     InputError,
+    closest,
+    did_you_mean,
     fold,
     fr_date,
     fr_number,
@@ -105,6 +107,9 @@ MAX_ZIP_RATIO = 100
 """Uncompressed / compressed size of a zip entry larger than ZIP_RATIO_FLOOR: spreadsheet XML
 compresses 5 to 20 times, a zip bomb 250 to 1,000 times."""
 ZIP_RATIO_FLOOR = 1_000_000
+HEADER_SEARCH_ROWS = 20
+"""Non-empty rows searched for the one that names the columns: payroll software writes a title,
+the association and the period above it."""
 XLSX_SHEET_ROWS = 1_048_576
 """The last row of a spreadsheet: a sheet claiming a row beyond it is damaged (openpyxl would
 first give every empty row before it)."""
@@ -144,6 +149,13 @@ class Table:
     rows: list[tuple[int, list[Any]]]
     """(row number as a spreadsheet shows it, cells) of every non-empty row after the header; the
     cells stop at the last column the import reads."""
+    header_row: int = 1
+    titles: tuple[int, ...] = ()
+    """Rows left out around the header: titles above it (association, period…), and sub-titles
+    just under a header whose cells are merged."""
+    spans: Mapping[int, int] = field(default_factory=dict)
+    """Column of a header cell merged over several columns → the last of them: the field of
+    that column reads them all (« Salarié » over « Nom » and « Prénom »)."""
 
 
 def read_table(path: Path) -> Table:
@@ -171,8 +183,8 @@ def read_table(path: Path) -> Table:
 
 def read_csv(stream: BinaryIO, name: str) -> Table:
     """A CSV file read line by line: UTF-8 (with or without BOM), else Windows-1252 as old Excel
-    saves it (read again from the start); separator `;` (French Excel) or `,`, whichever the
-    first line uses most."""
+    saves it (read again from the start); separator `;` (French Excel), `,` or a tab (see
+    `csv_delimiter`)."""
     try:
         return _read_csv(stream, name, "utf-8-sig", "strict")
     except UnicodeDecodeError:
@@ -184,8 +196,7 @@ def _read_csv(stream: BinaryIO, name: str, encoding: str, errors: str) -> Table:
     text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
     try:
         lines = _Lines(text, name)
-        first = lines.first_filled()
-        lines.delimiter = max((";", ",", "\t"), key=first.count)
+        lines.delimiter = csv_delimiter(lines.head(HEADER_SEARCH_ROWS))
         return _table(_csv_rows(lines), name)
     finally:
         text.detach()  # the caller's stream stays open, to be read again as Windows-1252
@@ -207,14 +218,18 @@ class _Lines:
         self._ahead: list[str] = []
         self._new_record = True
 
-    def first_filled(self) -> str:
-        """The first line that is not blank, to choose the separator; the lines read to find it
-        are given to the reader all the same."""
-        while True:
+    def head(self, filled: int) -> list[str]:
+        """The lines up to the `filled`-th that is not blank, to choose the separator; they are
+        given to the reader all the same. Blank lines count too, up to a thousand, so that a file
+        of blank lines is not held in memory."""
+        count = sum(1 for line in self._ahead if line.strip())
+        while count < filled and len(self._ahead) < 1_000:
             line = self._text.readline(MAX_LINE_CHARACTERS + 1)
+            if not line:
+                break
             self._ahead.append(line)
-            if not line or line.strip():
-                return line
+            count += bool(line.strip())
+        return list(self._ahead)
 
     def new_record(self) -> None:
         self._new_record = True
@@ -254,6 +269,23 @@ class _Lines:
             f"{_count(MAX_LINE_CHARACTERS)} caractères, bien plus que les "
             f"{_count(MAX_CELL_CHARACTERS)} permis : raccourcissez-la{hint}"
         )
+
+
+_DELIMITERS = (";", ",", "\t")
+
+
+def csv_delimiter(head: Sequence[str]) -> str:
+    """The separator under which one of the first lines names the columns: the title lines above
+    the header (« Période : janvier, février ») may hold more commas than the header itself.
+    Else, for the message that no line names them, the one a line uses most."""
+    ranked = sorted(_DELIMITERS, key=lambda d: -max((line.count(d) for line in head), default=0))
+    for delimiter in ranked:
+        try:
+            if any(header_columns(cells) for cells in csv.reader(head, delimiter=delimiter)):
+                return delimiter
+        except csv.Error:  # a cell over the size limit: the reading proper will say where
+            continue
+    return ranked[0]
 
 
 def _csv_rows(lines: _Lines) -> Iterator[tuple[int, list[str]]]:
@@ -299,7 +331,7 @@ def read_xlsx(path: Path) -> Table:
                 )
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # the rows as they are, not as the sheet's header claims
-            return _table(_xlsx_rows(path, sheet), path.name)
+            return _table(_xlsx_rows(path, sheet), path.name, lambda row: _merged(path, row))
         finally:
             book.close()
 
@@ -419,6 +451,44 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+
+
+def _merged(path: Path, row: int) -> dict[int, int]:
+    """The cells merged across columns on a row of the first sheet: 0-based first column → last.
+    openpyxl's read-only mode does not read them, and gives a merged cell's value in its first
+    column only; the sheet's XML lists them after its rows."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _first_sheet_part(archive)
+            if part is None:
+                return {}
+            with archive.open(part) as source:
+                tail = _after_rows(source)
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    spans = {}
+    for found in _MERGE_CELL.finditer(tail):
+        first, top, last, bottom = (g.decode("ascii") for g in found.groups())
+        if int(top) <= row <= int(bottom) and _column_index(last) > _column_index(first):
+            spans[_column_index(first)] = _column_index(last)
+    return spans
+
+
+def _after_rows(source: IO[bytes]) -> bytes:
+    """What a sheet's XML holds after its rows (merged cells among it), read in blocks without
+    keeping the rows."""
+    carry = b""
+    while block := source.read(1 << 20):
+        data = carry + block
+        end = _SHEET_DATA_END.search(data)
+        if end is not None:
+            return data[end.end() :] + source.read()
+        carry = data[-32:]
+    return b""
+
+
 def _first_bad_number(source: IO[bytes], after: int) -> tuple[int, int] | None:
     """Rows and columns counted as openpyxl counts them: from their `r` attribute, or one after
     the previous."""
@@ -461,18 +531,37 @@ def _readable(kind: str, value: str) -> bool:
     return True
 
 
-def _table(rows: Iterable[tuple[int, list[Any]]], name: str) -> Table:
-    """The first non-empty row names the columns; then at most MAX_ROWS non-empty rows, each cut
-    after the last column the import reads."""
+def _table(
+    rows: Iterable[tuple[int, list[Any]]],
+    name: str,
+    merged: Callable[[int], dict[int, int]] = lambda _: {},
+) -> Table:
+    """The first row naming the columns (`header_columns`) among the first HEADER_SEARCH_ROWS
+    non-empty ones is the header, the rows above it are titles; then at most MAX_ROWS non-empty
+    rows, each cut after the last column the import reads. `merged` gives the horizontal
+    merged cells of a row (XLSX only)."""
     header: list[str] | None = None
-    width = 0
+    above: list[tuple[int, list[Any]]] = []
+    titles: list[int] = []
+    spans: dict[int, int] = {}
+    header_row = width = 0
     body: list[tuple[int, list[Any]]] = []
     for row_number, cells in rows:
         if not any(str(c).strip() for c in cells):
             continue
         if header is None:
-            header = _header(row_number, cells, name)
-            width = _read_width(header)
+            columns = header_columns(cells)
+            if columns is None:
+                above.append((row_number, cells[:MAX_COLUMNS]))
+                if len(above) == HEADER_SEARCH_ROWS:
+                    raise _no_header(above, name)
+                continue
+            header, header_row = _header(row_number, cells, name), row_number
+            titles = [n for n, _ in above]
+            spans = {c: last for c, last in merged(row_number).items() if c in columns.values()}
+            width = 1 + max([*columns.values(), *spans.values()])
+        elif not body and spans and _subtitles(cells, header, spans):
+            titles.append(row_number)
         elif len(body) == MAX_ROWS:
             raise TimesheetError(
                 f"{name} compte plus de {_count(MAX_ROWS)} lignes (ligne {row_number} "
@@ -483,10 +572,13 @@ def _table(rows: Iterable[tuple[int, list[Any]]], name: str) -> Table:
         else:
             body.append((row_number, cells[:width]))
     if header is None:
+        if above:
+            raise _no_header(above, name)
         raise TimesheetError(
-            "la feuille de temps est vide : la première ligne doit nommer les colonnes"
+            f"la feuille de temps {name} est vide : une ligne doit nommer les colonnes "
+            f"({_expected()}), puis une ligne par journée ou période de travail"
         )
-    return Table(header, body)
+    return Table(header, body, header_row, tuple(titles), spans)
 
 
 def _header(row_number: int, cells: list[Any], name: str) -> list[str]:
@@ -495,17 +587,85 @@ def _header(row_number: int, cells: list[Any], name: str) -> list[str]:
         if len(title) > MAX_CELL_CHARACTERS:
             raise TimesheetError(
                 f"{name}, ligne {row_number}, colonne {column_letter(index)} : le nom de colonne "
-                f"compte plus de {_count(MAX_CELL_CHARACTERS)} caractères : la première ligne "
-                "remplie doit nommer les colonnes (salarie, client, heures…)"
+                f"compte plus de {_count(MAX_CELL_CHARACTERS)} caractères : raccourcissez-le "
+                f"(la ligne des noms de colonnes doit nommer {_expected()})"
             )
     return titles
 
 
-def _read_width(header: Sequence[str]) -> int:
-    """How many cells of a row the import reads: up to the last column it recognises."""
-    return max(
-        (i + 1 for i, title in enumerate(header) if _column_key(title) in _ALIASES), default=0
+def header_columns(cells: Sequence[Any]) -> dict[str, int] | None:
+    """Which cell holds which field, when this row names the columns an import needs (REQUIRED,
+    and a date or a start and an end); None for a title row or a data row. Shared with
+    `portfolio forget`, which finds a person's rows in the timesheets kept in the workspace."""
+    found: dict[str, int] = {}
+    for index, title in enumerate(cells[:MAX_COLUMNS]):
+        if isinstance(title, str) and len(title) <= MAX_CELL_CHARACTERS:
+            field_name = _ALIASES.get(_column_key(title))
+            if field_name is not None:
+                found.setdefault(field_name, index)
+    return None if _missing(found) else found
+
+
+def _missing(found: Iterable[str]) -> list[str]:
+    """The columns an import needs that `found` lacks, by their first accepted name."""
+    names = set(found)
+    missing = [COLUMNS[n][0] for n in REQUIRED if n not in names]
+    if "date" not in names and not {"start", "end"} <= names:
+        missing.append("date (ou debut et fin)")
+    return missing
+
+
+def _expected() -> str:
+    """« salarie, client, heures, et date (ou debut et fin) »: the columns an import needs."""
+    return f"{', '.join(COLUMNS[n][0] for n in REQUIRED)}, et date (ou debut et fin)"
+
+
+_QUOTED_CELL = 40
+"""Characters of a cell quoted in the message that no row names the columns."""
+_QUOTED_ROWS = 4
+
+
+def _no_header(above: Sequence[tuple[int, list[Any]]], name: str) -> TimesheetError:
+    """No row names the columns: the row naming most of them says which are missing; else the
+    first rows are quoted (cut short), so that the user sees what was read."""
+    known = [
+        (sum(1 for c in cells if _ALIASES.get(_column_key(str(c)))), number, cells)
+        for number, cells in above
+    ]
+    best, number, cells = max(known, key=lambda k: (k[0], -k[1]))
+    if best >= 2:
+        found = {_ALIASES[_column_key(str(c))] for c in cells if _ALIASES.get(_column_key(str(c)))}
+        read = ", ".join(_quoted(c) for c in cells if str(c).strip())
+        return TimesheetError(
+            f"{name}, ligne {number} : colonnes manquantes : {', '.join(_missing(found))} "
+            f"(colonnes lues : {read}) ; les noms acceptés sont donnés par « portfolio import "
+            "timesheet --help »"
+        )
+    seen = " ; ".join(
+        f"ligne {n} « {' | '.join(_quoted(c) for c in row if str(c).strip())} »"
+        for n, row in above[:_QUOTED_ROWS]
     )
+    return TimesheetError(
+        f"{name} : aucune des {_count(len(above))} premières lignes remplies ne nomme les "
+        f"colonnes ; il en faut une qui nomme au moins {_expected()} (lu : {seen}) ; les noms "
+        "acceptés sont donnés par « portfolio import timesheet --help »"
+    )
+
+
+def _quoted(cell: Any) -> str:
+    text = " ".join(str(cell).split())
+    return text if len(text) <= _QUOTED_CELL else text[: _QUOTED_CELL - 1] + "…"
+
+
+def _subtitles(cells: Sequence[Any], header: Sequence[str], spans: Mapping[int, int]) -> bool:
+    """Whether the row under a header with merged cells names the parts of a merged cell
+    (« Nom », « Prénom » under « Salarié »): every filled cell lies under a merged header cell,
+    and no cell holds hours."""
+    hours = next(i for i, t in enumerate(header) if _ALIASES.get(_column_key(t)) == "hours")
+    if hours < len(cells) and str(cells[hours]).strip():
+        return False
+    covered = {c for first, last in spans.items() for c in range(first, last + 1)}
+    return all(i in covered for i, c in enumerate(cells) if str(c).strip())
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -523,6 +683,9 @@ class Row:
     tasks: tuple[str, ...]
     tutor: str | None
     service: str | None
+    written: str = ""
+    """The worker as the cell names them, when not by id (« Fatima Benali »), shown in the
+    summary so that the user sees who was understood."""
 
 
 @dataclass(frozen=True)
@@ -554,15 +717,12 @@ def map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
                 ignored.append(str(title))
             continue
         found[name] = index
-    missing = [n for n in REQUIRED if n not in found]
-    if "date" not in found and not {"start", "end"} <= found.keys():
-        missing.append("date (ou debut et fin)")
+    missing = _missing(found)
     if missing:
-        names = ", ".join(COLUMNS[m][0] if m in COLUMNS else m for m in missing)
         raise TimesheetError(
-            f"colonnes manquantes dans la première ligne : {names} (colonnes lues : "
-            f"{', '.join(str(h) for h in header)}) ; les noms acceptés sont décrits dans "
-            "docs/import-feuilles-de-temps.md"
+            f"colonnes manquantes : {', '.join(missing)} (colonnes lues : "
+            f"{', '.join(str(h) for h in header)}) ; les noms acceptés sont donnés par "
+            "« portfolio import timesheet --help »"
         )
     return found, ignored
 
@@ -570,38 +730,52 @@ def map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
 def parse_rows(
     table: Table, ws: Workspace, *, broken: Iterable[str] = ()
 ) -> tuple[list[Row], list[Rejection]]:
-    """Every row checked on its own: readable cells, known worker, client and kind, dates,
-    hours."""
+    """Every row checked on its own: readable cells, known worker (by id or by name, see
+    `WorkerNames`), client and kind, dates, hours."""
     columns, _ = map_columns(table.header)
     kinds = client_kinds(ws.workers.values())
-    unusable = set(broken)
+    cells_of = [
+        {name: _value(cells, index, table.spans.get(index)) for name, index in columns.items()}
+        for _, cells in table.rows
+    ]
+    workers = WorkerNames(ws.workers, broken)
+    workers.read(str(values.get("worker", "")).strip() for values in cells_of)
     rows, rejections = [], []
-    for number_, cells in table.rows:
-        problem = _cell_problem(cells, columns)
+    for (number_, _), values in zip(table.rows, cells_of, strict=True):
+        problem = _cell_problem(values, columns)
         if problem is not None:
             rejections.append(Rejection((number_,), problem))
             continue
 
-        def cell(name: str, cells: list[Any] = cells) -> Any:
-            index = columns.get(name)
-            value = cells[index] if index is not None and index < len(cells) else ""
+        def cell(name: str, values: dict[str, Any] = values) -> Any:
+            value = values.get(name, "")
             return value.strip() if isinstance(value, str) else value
 
         try:
-            rows.append(_row(number_, cell, ws, kinds, unusable))
+            rows.append(_row(number_, cell, workers, kinds))
         except InputError as exc:
             rejections.append(Rejection((number_,), str(exc)))
     return rows, rejections
 
 
-def _cell_problem(cells: list[Any], columns: Mapping[str, int]) -> str | None:
+def _value(cells: Sequence[Any], index: int, last: int | None) -> Any:
+    """The cell of a field; under a header cell merged over several columns, the filled cells of
+    those columns, joined by a space when there are several (« BENALI » and « Fatima »)."""
+    if last is None:
+        return cells[index] if index < len(cells) else ""
+    filled = [c for c in cells[index : last + 1] if str(c).strip()]
+    if len(filled) == 1:
+        return filled[0]
+    return " ".join(str(c).strip() for c in filled)
+
+
+def _cell_problem(values: Mapping[str, Any], columns: Mapping[str, int]) -> str | None:
     """Why a cell of the row cannot be taken, said without quoting it: too long, or holding a
     control character (an ESC sequence stored from a cell drove the terminal of every later
     command showing it). Line breaks are allowed between tasks only."""
-    for name, index in columns.items():
-        value = cells[index] if index < len(cells) else ""
+    for name, value in values.items():
         text = value.strip() if isinstance(value, str) else str(value)
-        where = f"colonne {column_letter(index)} ({COLUMNS[name][0]})"
+        where = f"colonne {column_letter(columns[name])} ({COLUMNS[name][0]})"
         if len(text) > MAX_CELL_CHARACTERS:
             hint = _QUOTE_HINT if "\n" in text else ""
             return (
@@ -624,20 +798,195 @@ def _cell_problem(cells: list[Any], columns: Mapping[str, int]) -> str | None:
     return None
 
 
-def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broken: set[str]) -> Row:
-    worker = str(cell("worker"))
-    if not worker:
-        raise InputError("salarié manquant : écrivez son identifiant (nom de son fichier)")
-    if worker in broken:
-        raise InputError(
-            f"le fichier workers/{worker}.yaml contient des erreurs : corrigez-le d'abord "
-            "(« portfolio check »)"
+# --- who a row is about -------------------------------------------------------------------------
+
+_NAME_SEPARATORS = re.compile(r"[\s,.;/]+")
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_CIVILITIES = frozenset({"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoiselle"})
+_SUGGESTED = 3
+
+
+def _name_part(text: str) -> str:
+    """« Jean-Pierre », « N'Diaye », « B. » → jeanpierre, ndiaye, b: a first or last name
+    compared folded, without the hyphens, apostrophes and spaces people write or leave out."""
+    return _NOT_LETTERS.sub("", fold(text))
+
+
+def _fits(written: str, known: str) -> bool:
+    """A part of a name written as in the worker file, or as its initial, or in full where the
+    file gives the initial."""
+    return written == known or (min(len(written), len(known)) == 1 and written[0] == known[0])
+
+
+@dataclass(frozen=True)
+class _NameMatch:
+    stem: str
+    first: str
+    last: str
+    """The first and last name as the cell writes them, folded (in the file's order)."""
+
+
+class WorkerNames:
+    """The workers a timesheet's worker cell can name: by id (the worker file's name, as today),
+    or by first and last name in any order, folded, with initials (« Fatima Benali », « BENALI
+    Fatima », « Benali, Fatima », « Fatima B. », « F. Benali »); at least one of the two must be
+    written in full as in the worker file. Payroll software writes names, not our ids.
+
+    Built once per import; each distinct cell is resolved once (a year of rows names a few
+    hundred people). docs/import-feuilles-de-temps.md (« Le salarié ») tells the user."""
+
+    def __init__(self, workers: Mapping[str, Worker], broken: Iterable[str] = ()) -> None:
+        self._workers = workers
+        self._broken = set(broken)
+        self._folded_ids = {fold(stem): stem for stem in [*self._broken, *workers]}
+        self._by_part: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        """A first or last name in full (two letters or more) → (stem, first, last) of the
+        workers who bear it."""
+        for stem, worker in workers.items():
+            first, last = _name_part(worker.first_name), _name_part(worker.last_name)
+            for part in {first, last}:
+                if len(part) > 1:
+                    self._by_part[part].append((stem, first, last))
+        self._found: dict[str, str] = {}
+        self._refused: dict[str, str] = {}
+        """Cell → why it is refused."""
+
+    def read(self, cells: Iterable[str]) -> None:
+        """Resolve every distinct cell of the worker column, then refuse names that a worker file
+        giving only an initial cannot tell apart: « Fatima Benali » and « Fatima Bouzid » both
+        fit « Fatima B. », and are surely two people."""
+        by_stem: dict[str, list[tuple[str, _NameMatch]]] = defaultdict(list)
+        for text in dict.fromkeys(cells):
+            if text in self._found or text in self._refused:
+                continue
+            try:
+                found = self._resolve(text)
+            except InputError as exc:
+                self._refused[text] = str(exc)
+                continue
+            if isinstance(found, _NameMatch):
+                by_stem[found.stem].append((text, found))
+                found = found.stem
+            self._found[text] = found
+        for stem, named in by_stem.items():
+            for text, match in named:
+                others = [
+                    other
+                    for other, m in named
+                    if not (_fits(m.first, match.first) and _fits(m.last, match.last))
+                ]
+                if others:
+                    self._refused[text] = self._conflict(stem, text, others)
+                    del self._found[text]
+
+    def resolve(self, text: str) -> str:
+        """The id of the worker a cell names (read by `read` first); InputError when it names
+        nobody, several workers, or a worker whose file is broken."""
+        if text not in self._found and text not in self._refused:
+            self.read([text])
+        if text in self._refused:
+            raise InputError(self._refused[text])
+        return self._found[text]
+
+    def _resolve(self, text: str) -> str | _NameMatch:
+        stem = text if text in self._workers or text in self._broken else None
+        stem = stem or self._folded_ids.get(fold(text))
+        if stem in self._broken:
+            raise InputError(
+                f"le fichier workers/{stem}.yaml contient des erreurs : corrigez-le d'abord "
+                "(« portfolio check »)"
+            )
+        if stem is not None:
+            return stem
+        matches = self._by_name(text)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            named = [f"{m.stem} ({self._workers[m.stem].display_name})" for m in matches]
+            raise InputError(
+                f"« {text} » peut désigner plusieurs salariés : {_and(named)} : écrivez "
+                "l'identifiant du bon salarié (le nom de son fichier) dans la colonne salarié"
+            )
+        raise InputError(self._unknown(text))
+
+    def _by_name(self, text: str) -> list[_NameMatch]:
+        """Every worker whose first and last name the cell writes, cut anywhere between two of
+        its words (« Marie Claire Dupont », « de la Fontaine Marie »), in either order."""
+        words = [w for w in map(_name_part, _NAME_SEPARATORS.split(fold(text))) if w]
+        if len(words) > 2 and words[0] in _CIVILITIES:
+            words = words[1:]
+        found: dict[str, _NameMatch] = {}
+        for cut in range(1, len(words)):
+            one, two = "".join(words[:cut]), "".join(words[cut:])
+            for stem, first, last in [*self._by_part.get(one, ()), *self._by_part.get(two, ())]:
+                for written_first, written_last in ((one, two), (two, one)):
+                    in_full = (written_first == first and len(first) > 1) or (
+                        written_last == last and len(last) > 1
+                    )
+                    if in_full and _fits(written_first, first) and _fits(written_last, last):
+                        found.setdefault(stem, _NameMatch(stem, written_first, written_last))
+        return list(found.values())
+
+    def _unknown(self, text: str) -> str:
+        """Nobody by that id or name: the closest ids for what looks like an id, the closest
+        workers by name otherwise."""
+        if len(text.split()) == 1 and "," not in text:
+            hint = did_you_mean(closest(text, self._workers, _SUGGESTED))
+            message = (
+                f"salarié inconnu « {text} » : il n'y a pas de fichier workers/{text}.yaml, ni de "
+                "salarié de ce nom"
+            )
+        else:
+            names: dict[str, list[str]] = defaultdict(list)
+            for stem, worker in self._workers.items():
+                names[f"{worker.first_name} {worker.last_name}"].append(stem)
+                names[f"{worker.last_name} {worker.first_name}"].append(stem)
+            stems = dict.fromkeys(s for n in closest(text, names, _SUGGESTED) for s in names[n])
+            hint = did_you_mean(
+                [f"{self._workers[s].display_name} ({s})" for s in list(stems)[:_SUGGESTED]]
+            )
+            message = (
+                f"salarié inconnu « {text} » : aucun salarié de ce nom (comparé au prénom et au "
+                "nom de chaque fiche)"
+            )
+        if hint:
+            return f"{message} ; {hint}"
+        broken = sorted(self._broken)
+        if broken:
+            files = _and([f"workers/{s}.yaml" for s in broken[:_SUGGESTED]])
+            more = "…" if len(broken) > _SUGGESTED else ""
+            said = (
+                "contiennent des erreurs et n'ont pas pu être lus : corrigez-les"
+                if len(broken) > 1
+                else "contient des erreurs et n'a pas pu être lu : corrigez-le"
+            )
+            return f"{message} ; {files}{more} {said} (« portfolio check »)"
+        return f"{message} (créez sa fiche avec « portfolio worker new »)"
+
+    def _conflict(self, stem: str, text: str, others: Sequence[str]) -> str:
+        worker = self._workers[stem]
+        written = _and([f"« {other} »" for other in others])
+        return (
+            f"« {text} » et {written} correspondent tous à {stem} "
+            f"({worker.display_name}), dont la fiche ne donne pas le nom en entier : ce sont "
+            f"sans doute des personnes différentes ; écrivez l'identifiant {stem} sur les "
+            "lignes de ce salarié"
         )
-    if worker not in ws.workers:
+
+
+def _and(items: Sequence[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def _row(number_: int, cell: Any, workers: WorkerNames, kinds: Mapping[str, str]) -> Row:
+    written = str(cell("worker"))
+    if not written:
         raise InputError(
-            f"salarié inconnu « {worker} » : il n'y a pas de fichier workers/{worker}.yaml "
-            "(créez-le avec « portfolio worker new »)"
+            "salarié manquant : écrivez son identifiant (nom de son fichier), ou son prénom et "
+            "son nom"
         )
+    worker = workers.resolve(written)
     client = str(cell("client"))
     if not client:
         raise InputError("client manquant : écrivez le nom du client")
@@ -663,6 +1012,7 @@ def _row(number_: int, cell: Any, ws: Workspace, kinds: Mapping[str, str], broke
         tasks=tasks,
         tutor=str(cell("tutor")) or None,
         service=str(cell("service")) or None,
+        written=written if written != worker else "",
     )
 
 
@@ -989,7 +1339,11 @@ def _period_text(start: dt.date, end: dt.date) -> str:
 def worker_summary(ws: Workspace, change: WorkerImport) -> str:
     """What an import adds to one worker, one placement per line, with its source rows."""
     worker = ws.workers[change.worker]
-    lines = [f"{change.worker} ({worker.display_name}) :"]
+    names = list(dict.fromkeys(r.written for a in change.added for r in a.draft.rows if r.written))
+    said = (
+        f", écrit {_and([f'« {n} »' for n in names[:ROWS_NAMED]])} dans la feuille" if names else ""
+    )
+    lines = [f"{change.worker} ({worker.display_name}{said}) :"]
     for added in change.added:
         entry = added.entry
         tasks = [t if isinstance(t, str) else t["task"] for t in entry.get("tasks", [])]
@@ -1001,6 +1355,17 @@ def worker_summary(ws: Workspace, change: WorkerImport) -> str:
         )
     lines += [f"  avertissement : {w}" for w in change.warnings]
     return "\n".join(lines)
+
+
+def titles_note(table: Table) -> str | None:
+    """« Noms des colonnes lus ligne 4 ; titres ignorés : lignes 1 à 3. », when rows were left
+    out around the header."""
+    if not table.titles:
+        return None
+    return (
+        f"Noms des colonnes lus ligne {table.header_row} ; titres ignorés : "
+        f"{rows_text(table.titles)}."
+    )
 
 
 def rows_count(rejections: Sequence[Rejection], verb: str) -> str:

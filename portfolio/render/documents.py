@@ -16,6 +16,7 @@ from portfolio.fsutil import write_atomic
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.plan import plan_worker
+from portfolio.render.consent import require_consent
 from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views.dossier import dossier_view
@@ -51,8 +52,9 @@ class RenderedDocument:
 def render_document(
     ws: Workspace, worker: Worker, kind: DocumentKind, as_of: dt.date
 ) -> RenderedDocument:
-    """One document of the worker at `as_of`; the dossier's plan reuses the assessment instead
-    of assessing the worker a second time."""
+    """One document of the worker at `as_of`, never without their consent (SPEC §10); the
+    dossier's plan reuses the assessment instead of assessing the worker a second time."""
+    require_consent(worker)
     assessment, evidence = assess(ws, worker, as_of)
     if kind == "dossier":
         plan = plan_worker(ws, worker, as_of, assessment=assessment)

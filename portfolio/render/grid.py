@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
-from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, fr_date
+from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, closest, did_you_mean, fr_date
 from portfolio.issues import PortfolioError
 from portfolio.match import vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Placement, Worker
+from portfolio.render.consent import require_consent
 from portfolio.render.environment import render_html
-from portfolio.render.pdf import html_to_pdf
+from portfolio.render.pdf import html_to_pdf, standalone_html
 from portfolio.render.views.common import DocumentInfo, association_of, main_track, pictogram
 
 TEMPLATE = "grid/grid.html.j2"
@@ -62,7 +64,10 @@ class GridView:
 
 
 def choose_placement(worker: Worker, placement_id: str | None, as_of: dt.date) -> Placement:
-    """The placement asked for, or else the latest one started by `as_of` (else the latest)."""
+    """The placement asked for, or else the latest one started by `as_of` (else the latest).
+
+    An unknown placement id is invalid data (exit 1), like an unknown worker: the closest ids
+    are offered, else the worker's placements."""
     if not worker.placements:
         raise PortfolioError(
             f"{worker.id} n'a aucune mise à disposition : ajoutez-en une avec "
@@ -71,11 +76,13 @@ def choose_placement(worker: Worker, placement_id: str | None, as_of: dt.date) -
     if placement_id is not None:
         found = next((p for p in worker.placements if p.id == placement_id), None)
         if found is None:
-            known = ", ".join(p.id for p in worker.placements)
+            known = [p.id for p in worker.placements]
+            hint = did_you_mean(closest(placement_id, known)) or (
+                f"ses mises à disposition : {', '.join(known)}"
+            )
             raise PortfolioError(
-                f"mise à disposition inconnue « {placement_id} » pour {worker.id} : choisissez "
-                f"parmi {known}",
-                exit_code=2,
+                f"mise à disposition inconnue « {placement_id} » pour {worker.id} "
+                f"(workers/{worker.id}.yaml) : {hint}"
             )
         return found
     ranked = sorted(enumerate(worker.placements), key=lambda ip: (ip[1].start, ip[0]))
@@ -102,6 +109,8 @@ def observed_competencies(
 
 
 def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.date) -> GridView:
+    """The grid of one placement; it names the worker, so never without their consent."""
+    require_consent(worker)
     competencies = observed_competencies(ws, worker, placement)
     if not competencies:
         raise PortfolioError(
@@ -154,7 +163,11 @@ def grid_html(view: GridView) -> str:
     return render_html(TEMPLATE, doc=view.doc, view=view)
 
 
-def grid_pdf(view: GridView) -> bytes:
+def grid_document(view: GridView, fmt: Literal["pdf", "html"]) -> bytes | str:
+    """The grid as a PDF, or as a standalone HTML page (printable from a browser, and made
+    without WeasyPrint's system libraries)."""
+    if fmt == "html":
+        return standalone_html(grid_html(view), [STYLESHEET])
     return html_to_pdf(
         grid_html(view), title=view.doc.title, author=view.doc.author, stylesheets=[STYLESHEET]
     )

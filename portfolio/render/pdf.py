@@ -8,14 +8,19 @@ configuration that renders the document, or the shipped font is silently replace
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import mimetypes
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from portfolio.fsutil import write_atomic
+from portfolio.issues import PortfolioError
 from portfolio.resources import templates_dir
 
 if TYPE_CHECKING:
@@ -27,10 +32,81 @@ PDF_VARIANT = "pdf/ua-1"
 worker, who may use one)."""
 
 
+class PdfLibrariesMissing(PortfolioError):
+    """WeasyPrint is installed but the system libraries it loads (Pango and its companions) are
+    not: no PDF can be made, while HTML documents and every other command still work."""
+
+
+APT_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+INSTALL_HINTS: dict[str, tuple[str, ...]] = {
+    "linux": (
+        "Debian, Ubuntu :",
+        f"  sudo apt install {APT_PACKAGES}",
+        "Fedora :",
+        "  sudo dnf install pango",
+        "Arch Linux :",
+        "  sudo pacman -S pango",
+    ),
+    "darwin": ("macOS (avec Homebrew, https://brew.sh) :", "  brew install pango"),
+    "win32": (
+        "Windows : utilisez vae-portfolio dans WSL (« wsl --install » installe Ubuntu), puis "
+        "tapez-y :",
+        f"  sudo apt install {APT_PACKAGES}",
+        "ou installez Pango avec MSYS2, dans son terminal UCRT64 (voir "
+        "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#windows) :",
+        "  pacman -S mingw-w64-ucrt-x86_64-pango",
+    ),
+}
+"""How to install what WeasyPrint loads, by `sys.platform`: the packages its documentation lists
+for installing it with pip (version 69: Debian, Ubuntu, Fedora, Arch, Homebrew, MSYS2). Each
+command stands alone on its line, indented under its system, to be copied whole."""
+
+
+def install_hint(platform: str) -> tuple[str, ...]:
+    """The install commands of this system; every system's on one we do not know."""
+    if platform.startswith("linux"):
+        return INSTALL_HINTS["linux"]
+    if platform in INSTALL_HINTS:
+        return INSTALL_HINTS[platform]
+    return tuple(line for lines in INSTALL_HINTS.values() for line in lines)
+
+
+def missing_libraries_message(failure: OSError) -> str:
+    """What a counselor reads instead of WeasyPrint's traceback: what is missing and what works
+    without it; the install commands follow, one per line (`install_hint`)."""
+    found = re.search(r"cannot load library '([^']+)'", str(failure))
+    library = f" ({found.group(1)} introuvable)" if found else ""
+    return (
+        "impossible de produire un PDF : WeasyPrint, qui les fabrique, a besoin de bibliothèques "
+        f"du système (Pango, HarfBuzz, Fontconfig) qui manquent sur cet ordinateur{library}. "
+        "Installez-les (ci-dessous), puis relancez la commande. En attendant, toutes les autres "
+        "commandes fonctionnent, et « --format html » (render, grid, report, coverage) produit "
+        "les documents en HTML, à ouvrir dans un navigateur"
+    )
+
+
+@lru_cache(maxsize=1)
+def require_pdf_libraries() -> ModuleType:
+    """Import WeasyPrint (about a second: only commands that make a PDF pay for it), or raise
+    `PdfLibrariesMissing` in French.
+
+    Without Pango, WeasyPrint prints an English notice on stdout, then raises the `OSError` of
+    cffi's `dlopen` from its import: the notice is swallowed, the error translated. A build calls
+    this once before starting its processes, so that none of them dies of it."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+    except OSError as exc:
+        raise PdfLibrariesMissing(
+            missing_libraries_message(exc), details=install_hint(sys.platform)
+        ) from None
+    return weasyprint
+
+
 @lru_cache(maxsize=1)
 def weasyprint_and_fonts():  # type: ignore[no-untyped-def]
-    """WeasyPrint takes about a second to import: only commands that print pay for it."""
-    import weasyprint
+    """WeasyPrint and the one font configuration of the process (see the module's note)."""
+    weasyprint = require_pdf_libraries()
     from weasyprint.text.fonts import FontConfiguration
 
     return weasyprint, FontConfiguration()

@@ -187,11 +187,11 @@ def test_new_worker_file_is_created_but_never_replaced(root) -> None:
         "consent": True,
         "consent_date": TODAY,
     }
-    ident = rec.suggest_worker_id("Kévin", "T.")
+    ident = rec.suggest_worker_id()
     change = add_worker(rec, ident=ident, **values)
-    assert (ident, change.done) == ("kevin-t", "Fiche créée : workers/kevin-t.yaml")
+    assert (ident, change.done) == ("w-0002", "Fiche créée : workers/w-0002.yaml")
     with pytest.raises(PortfolioError, match="existe déjà"):
-        add_worker(rec, ident="kevin-t", **values)
+        add_worker(rec, ident="w-0002", **values)
 
 
 # --- what the forms offer -----------------------------------------------------------------------

@@ -115,3 +115,61 @@ def test_the_demo_example_timesheet_imports_cleanly(tmp_path) -> None:
         assert result.exit_code == 0, result.stderr
         assert "refusé" not in result.stderr
         assert "mise" in result.stdout
+
+
+def test_a_payroll_export_with_titles_merged_cells_names_and_short_years_is_imported(root) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Relevé d'heures — Association Est"
+    sheet.merge_cells("A1:G1")
+    sheet["A2"] = "Période : novembre 2002"
+    for column, title in zip("ACDEFG", ["Salarié", "Client", "Type", "Date", "Heures", "Tâches"],
+                             strict=True):  # fmt: skip
+        sheet[f"{column}4"] = title
+    sheet.merge_cells("A4:B4")  # « Salarié » over « Nom » and « Prénom »
+    sheet["A5"], sheet["B5"] = "Nom", "Prénom"
+    sheet.append(["BENALI", "Fatima", "Mairie de Bron", "collectivité",
+                  dt.datetime(2002, 11, 4), 3, "lessive"])  # fmt: skip
+    sheet.append(["Benali", "Fatima", "Mairie de Bron", "collectivité", "08/11/02", "3,5",
+                  "lessive"])  # fmt: skip
+    book.save(root / "export.xlsx")
+    result = run(root, "import", "timesheet", str(root / "export.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert "Noms des colonnes lus ligne 4 ; titres ignorés : lignes 1, 2 et 5." in result.stderr
+    assert (
+        "w-1 (Fatima B., écrit « BENALI Fatima » et « Benali Fatima » dans la feuille) :"
+        in result.stdout
+    )
+    placement = load_worker(root).placements[1]
+    assert (placement.client.name, placement.start, placement.end, placement.hours) == (
+        "Mairie de Bron",
+        dt.date(2002, 11, 4),
+        dt.date(2002, 11, 8),
+        6.5,
+    )
+
+
+def test_an_unknown_worker_name_is_refused_with_the_closest_workers(root) -> None:
+    sheet = TIMESHEET + "Fatma B.;Mme D.;particulier;26/11/02;3;repassage;\n"
+    result = run(root, "import", "timesheet", str(write_sheet(root, sheet)))
+    assert result.exit_code == 1
+    assert (
+        "refusé : ligne 6 : salarié inconnu « Fatma B. » : aucun salarié de ce nom (comparé au "
+        "prénom et au nom de chaque fiche) ; vouliez-vous dire Fatima B. (w-1) ?"
+    ) in result.stderr
+    assert worker_text(root) == WORKER
+
+
+def test_a_sheet_without_a_header_row_is_refused_in_french(root) -> None:
+    path = write_sheet(root, "Relevé d'heures\nw-1;Mme D.;3\n")
+    result = run(root, "import", "timesheet", str(path))
+    assert result.exit_code == 1
+    assert "aucune des 2 premières lignes remplies ne nomme les colonnes" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_help_says_how_the_worker_and_dates_are_written(root) -> None:
+    result = run(root, "import", "timesheet", "--help")
+    shown = " ".join(result.stdout.split())
+    assert "par son prénom et son nom" in shown
+    assert "31/12/24" in shown

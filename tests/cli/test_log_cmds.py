@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from pathlib import Path
 
 import pytest
@@ -137,8 +138,7 @@ def test_end_before_start_is_refused_and_the_file_unchanged(root) -> None:
     flags[flags.index("--end") + 1] = "2002-11-01"
     result = run(root, "log", "placement", "w-1", *flags)
     assert result.exit_code == 1
-    assert "se termine le 01/11/2002, avant son début le 04/11/2002" in result.stderr
-    assert "rien n'a été écrit" in result.stderr
+    assert "--end : le dernier jour, 01/11/2002, est avant le premier, 04/11/2002" in result.stderr
     assert worker_text(root) == WORKER
 
 
@@ -250,6 +250,122 @@ def test_observation_of_an_unknown_placement_is_refused(root) -> None:
     assert result.exit_code == 1
     assert "mise à disposition inconnue « p7 »" in result.stderr
     assert worker_text(root) == WORKER
+
+
+# --- each answer judged when it is given --------------------------------------------------------
+
+
+def test_a_wrong_competency_is_refused_at_once_and_asked_again_keeping_earlier_answers(
+    root, monkeypatch
+) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    # date; placement 1 (p1); competency: unknown, then number 1; level 3; role and observer:
+    # the defaults; no note; confirm.
+    answers = "15/11/2002\n1\nb1.c9\n1\n3\n\n\n\noui\n"
+    result = run(root, "log", "observation", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    refused = result.stderr.index("compétence inconnue « b1.c9 »")
+    assert refused < result.stderr.index("Niveau")  # said at once, not after every question
+    assert "tst.b1.c1 ?" in result.stderr[refused:].splitlines()[0]  # vouliez-vous dire …
+    assert result.stderr.count("Compétence observée") == 2  # the choices shown again
+    assert result.stderr[refused:].count("1. Je sais repasser (tst.b1.c1)") == 1
+    assert result.stderr.count("Date") == 1  # the earlier answers are kept
+    assert inserted(WORKER, worker_text(root)) == (
+        "  - {date: 2002-11-15, by: Mme D., role: tuteur, competency: tst.b1.c1, level: 3, "
+        "placement: p1}\n"
+    )
+
+
+def test_a_number_outside_the_list_is_refused_and_asked_again(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    # module: number 3 of a one-item list, then 1; start; one day; the module's hours; result 1.
+    answers = "3\n1\n12/11/2002\n\n\n1\noui\n"
+    result = run(root, "log", "training", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "numéro 3 absent de la liste : le seul numéro est 1" in result.stderr
+    assert load_worker(root).trainings[0].module == "ofa.linge"
+
+
+def test_a_last_day_before_the_first_is_refused_when_typed(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    answers = "1\n04/11/2002\n01/11/2002\n08/11/2002\n3h30\n\n\noui\n"
+    result = run(root, "log", "placement", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "le dernier jour, 01/11/2002, est avant le premier, 04/11/2002" in result.stderr
+    assert load_worker(root).placements[1].end == dt.date(2002, 11, 8)
+
+
+def test_the_end_of_the_input_mid_form_stops_and_writes_nothing(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    result = run(root, "log", "placement", "w-1", stdin="1\n2002-11-04\n")
+    assert result.exit_code == 1
+    assert "saisie interrompue avant la fin des questions : rien n'a été écrit" in result.stderr
+    assert "Abort" not in result.output
+    assert worker_text(root) == WORKER
+
+
+def test_too_many_refused_answers_stop_and_name_the_option(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    answers = "\n\n" + "xyz\n" * prompts.MAX_ATTEMPTS + "1\n"
+    result = run(root, "log", "observation", "w-1", stdin=answers)
+    assert result.exit_code == 1
+    assert result.stderr.count("compétence inconnue « xyz »") == prompts.MAX_ATTEMPTS
+    assert "rien n'a été écrit. Relancez la commande, ou donnez cette valeur avec l'option " \
+        "--competency" in result.stderr  # fmt: skip
+    assert worker_text(root) == WORKER
+
+
+def test_an_unknown_competency_option_is_refused_naming_the_option(root) -> None:
+    result = run(
+        root, "log", "observation", "w-1", "--competency", "b1.c9", "--level", "3",
+        "--by", "Mme D.", "--role", "tuteur",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "--competency : compétence inconnue « b1.c9 »" in result.stderr
+    assert worker_text(root) == WORKER
+
+
+# --- roles in either gender ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("tutrice", "tuteur"), ("Conseillère", "conseiller")]
+)
+def test_a_role_option_in_the_feminine_is_stored_in_its_one_form(root, typed, stored) -> None:
+    result = run(
+        root, "log", "observation", "w-1", "--competency", "b1.c1", "--level", "3",
+        "--by", "Mme D.", "--role", typed, "--date", "2002-11-15",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert f"role: {stored}," in inserted(WORKER, worker_text(root))
+
+
+def test_a_role_typed_at_the_prompt_in_the_feminine_is_taken(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    # date; no placement; competency 1; level 2; role « formatrice »; observer; no note.
+    answers = "15/11/2002\n\n1\n2\nformatrice\nM. Ruiz\n\noui\n"
+    result = run(root, "log", "observation", "w-1", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert load_worker(root).observations[-1].role == "formateur"
+
+
+def test_a_file_writing_a_role_in_the_feminine_checks_clean_and_reads_as_one_role(
+    make_workspace, run_check
+) -> None:
+    root = make_workspace({**FILES, "workers/w-1.yaml": WORKER.replace("tuteur", "Formatrice")})
+    checked = run_check(root)
+    assert checked.exit_code == 0
+    assert [i for i in checked.issues if "role" in i.message or "rôle" in i.message] == []
+    assessed = json.loads(run(root, "assess", "w-1", "--json", "--as-of", "2003-06-30").stdout)
+    evidence = [
+        e
+        for ref in assessed["referentiels"]
+        for block in ref["blocks"]
+        for comp in block["competencies"]
+        for e in comp["evidence"]
+        if e["kind"] == "observation"
+    ]
+    assert [e["role"] for e in evidence] == ["formateur"]
 
 
 def test_log_training_defaults_to_the_module_hours(root) -> None:

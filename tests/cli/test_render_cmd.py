@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from portfolio.app.documents import build_report
+from portfolio.app.workspace import create_workspace
 from portfolio.build import BuildSummary
 from portfolio.cli import app
 
@@ -21,6 +22,7 @@ last_name: B.
 association: ai-est
 counselor: Mme Martin
 targets: [advf]
+consent: {given: true, date: 2025-09-20}
 placements:
   - id: p1
     client: {name: Mme Delorme, kind: particulier}
@@ -92,24 +94,31 @@ def test_document_is_required(workspace: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_prints_both_documents_of_every_worker(workspace: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "-o", str(workspace), "--as-of", "2026-06-30"])
+def test_demo_prints_both_documents_of_every_worker(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    create_workspace(root, demo=True)
+    for file in (root / "workers").glob("*.yaml"):  # one worker is enough, and quicker
+        if file.stem != "fatima-b":
+            file.unlink()
+    result = CliRunner().invoke(app, ["demo", "-o", str(root), "--as-of", "2026-06-30"])
     assert result.exit_code == 0, result.output
-    documents = workspace / "documents"
+    assert "déjà présent" in result.stderr
+    documents = root / "documents"
     for kind, heading in (("dossier", "Mes missions"), ("portfolio", "Dossier professionnel")):
-        data = (documents / "salaries" / "w-1" / f"{kind}.pdf").read_bytes()
+        data = (documents / "salaries" / "fatima-b" / f"{kind}.pdf").read_bytes()
         text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
         assert heading in text
-    assert 'href="salaries/w-1/dossier.pdf"' in (documents / "index.html").read_text()
+    assert 'href="salaries/fatima-b/dossier.pdf"' in (documents / "index.html").read_text()
     assert "0 en échec" in result.stdout
+    assert "Démonstration prête" in result.stdout
 
 
 def test_build_summary_is_written_in_french_typography() -> None:
     summary = BuildSummary(
         rendered=["a.pdf"], reused=["b.pdf", "c.pdf"], removed=["d.pdf"], seconds=46.26
     )
-    failures, closing = build_report(summary, Path("docs"))
-    assert failures == []
+    failures, withheld, closing = build_report(summary, Path("docs"))
+    assert failures == withheld == []
     assert closing == (
         "1 document produit, 2 réutilisés, 0 en échec, 1 supprimé, en 46,3\u00a0s. "
         "Index : docs/index.html"
@@ -118,6 +127,23 @@ def test_build_summary_is_written_in_french_typography() -> None:
 
 def test_build_summary_counts_in_the_plural_from_two() -> None:
     summary = BuildSummary(rendered=["a.pdf", "b.pdf"], failed={"c.pdf": "délai dépassé"})
-    failures, closing = build_report(summary, Path("docs"))
+    failures, _, closing = build_report(summary, Path("docs"))
     assert failures == ["échec c.pdf : délai dépassé"]
     assert closing.startswith("2 documents produits, 0 réutilisé, 1 en échec, en 0\u00a0s.")
+
+
+def test_build_summary_lists_the_workers_left_out_for_lack_of_consent() -> None:
+    summary = BuildSummary(
+        rendered=["a.pdf"],
+        withheld={"w-2": "aucun consentement enregistré", "w-3": "consentement non donné"},
+    )
+    _, withheld, closing = build_report(summary, Path("docs"))
+    assert withheld == [
+        "sans consentement, aucun document pour w-2 : aucun consentement enregistré ; une fois "
+        "son consentement recueilli, inscrivez-le dans workers/w-2.yaml : "
+        "consent: {given: true, date: AAAA-MM-JJ}",
+        "sans consentement, aucun document pour w-3 : consentement non donné ; une fois son "
+        "consentement recueilli, inscrivez-le dans workers/w-3.yaml : "
+        "consent: {given: true, date: AAAA-MM-JJ}",
+    ]
+    assert ", 0 en échec, 2 salariés sans consentement (aucun document), en " in closing

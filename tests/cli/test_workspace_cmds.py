@@ -252,19 +252,36 @@ def test_init_demo_copies_the_demo_workspace(tmp_path: Path, run_check) -> None:
     assert run.exit_code == 0, run.output
 
 
+@needs_demo
 def test_demo_stops_before_printing_anything_when_its_workspace_has_errors(
-    make_workspace,
+    tmp_path: Path,
 ) -> None:
     # The full demo prints every document (slow: left to the rendering tests); here the
-    # reused folder is broken, so the check must stop the command before any document.
-    root = make_workspace({"workers/w-0042.yaml": VALID_WORKER.replace("hours: 64", "hours: 0")})
-    result = invoke("demo", "-o", str(root), "--as-of", "2003-06-30")
+    # reused demo folder is broken, so the check must stop the command before any document.
+    root = tmp_path / "demo"
+    assert invoke("init", str(root), "--demo").exit_code == 0
+    worker = root / "workers" / "fatima-b.yaml"
+    worker.write_text(worker.read_text(encoding="utf-8").replace("hours: ", "hours: -", 1))
+    result = invoke("demo", "-o", str(root), "--as-of", "2026-06-30")
     assert result.exit_code == 1
     assert "déjà présent" in result.stderr
-    assert "workers/w-0042.yaml:12:12: erreur: la mise à disposition « p1 » compte 0\u00a0h" in (
-        result.stderr
-    )
+    assert re.search(r"workers/fatima-b\.yaml:\d+:\d+: erreur: ", result.stderr)
     assert not (root / "documents").exists()
+
+
+def test_demo_refuses_a_folder_holding_another_workspace(make_workspace) -> None:
+    root = make_workspace({"workers/w-0042.yaml": VALID_WORKER})
+    before = snapshot(root)
+    result = invoke("demo", "-o", str(root), "--as-of", "2003-06-30")
+    assert result.exit_code == 1
+    message = flat(result.output)
+    assert (
+        f"Erreur : {root} contient déjà un autre espace de travail (« Programme test ») que la "
+        "démonstration : rien n'a été fait." in message
+    )
+    assert f"portfolio build -w {root}" in message
+    assert "Démonstration prête" not in message
+    assert snapshot(root) == before
 
 
 # --- referentiels ---------------------------------------------------------------------------------

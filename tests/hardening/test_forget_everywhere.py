@@ -331,3 +331,24 @@ def test_a_hash_in_a_text_over_several_lines_is_data_and_stays(small: Path, tmp_
     plan = plan_erasure(small, "w-1", [], tmp_path)
     assert plan.rewrites[notes].content == "note: |\n  # w-1 : à revoir\n  fin\n".encode()
     assert [(left.path, left.line) for left in plan.leftovers] == [(notes, 2)]
+
+
+def test_timesheet_rows_written_by_name_under_title_rows_are_erased(
+    small: Path, tmp_path: Path
+) -> None:
+    """A payroll export names people and starts with title rows; `import` reads such rows as
+    the person's, so `forget` must erase them too (and only them)."""
+    sheet = small / "imports" / "paie.csv"
+    sheet.parent.mkdir()
+    rows = [
+        "Relevé d'heures, AI Lyon Est;;;",
+        "Période : septembre, octobre;;;",
+        "salarie;client;date;heures",
+        "W-1. Prénom;Mme D.;07/09/02;2",
+        "Prénom W-2.;Mme D.;07/09/02;2",
+        "w-1;Mme D.;08/09/02;2",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    plan = plan_erasure(small, "w-1", [], tmp_path)
+    assert plan.rewrites[sheet].lines == 2
+    assert plan.rewrites[sheet].content.decode("utf-8") == "\n".join(rows[:3] + rows[4:5]) + "\n"

@@ -8,7 +8,7 @@ import pytest
 
 from portfolio.french import InputError, parse_date, parse_hours
 from portfolio.record.changes import parse_worker_text
-from portfolio.record.entries import new_worker_text, placement_entry
+from portfolio.record.entries import new_worker_text, observation_entry, placement_entry
 
 TODAY = dt.date(2003, 6, 30)
 
@@ -83,3 +83,10 @@ def test_means_go_after_the_tutor_and_before_the_note_and_tasks() -> None:
         "tasks",
     ]
     assert entry["means"] == ["fer à repasser"]
+
+
+def test_an_observation_stores_the_role_in_its_one_form() -> None:
+    entry = observation_entry(
+        day=dt.date(2003, 1, 6), by="Mme D.", role="Tutrice", competency="tst.b1.c1", level=3
+    )
+    assert entry["role"] == "tuteur"

@@ -10,12 +10,15 @@ import pytest
 from openpyxl import Workbook
 from test_changes import TST
 
+from portfolio.french import InputError
 from portfolio.load import load_workspace
 from portfolio.record.timesheet import (
+    HEADER_SEARCH_ROWS,
     MAX_ROWS,
     Row,
     Table,
     TimesheetError,
+    WorkerNames,
     column_letter,
     group_rows,
     map_columns,
@@ -24,6 +27,7 @@ from portfolio.record.timesheet import (
     read_csv,
     read_table,
     rows_text,
+    titles_note,
 )
 
 TODAY = dt.date(2003, 6, 30)
@@ -74,43 +78,52 @@ def row(day: str, hours: float = 3, tasks: tuple[str, ...] = ("repassage",), **k
 
 
 def test_semicolon_csv_with_byte_order_mark_is_read() -> None:
-    table = read_csv(io.BytesIO("\ufeffsalarié;client\r\nw-1;Mme D.\r\n".encode()), "heures.csv")
-    assert table == Table(["salarié", "client"], [(2, ["w-1", "Mme D."])])
+    text = "\ufeffsalarié;client;date;heures\r\nw-1;Mme D.;04/11/2002;3\r\n"
+    table = read_csv(io.BytesIO(text.encode()), "heures.csv")
+    assert table == Table(
+        ["salarié", "client", "date", "heures"], [(2, ["w-1", "Mme D.", "04/11/2002", "3"])]
+    )
 
 
 def test_comma_csv_is_read_and_row_numbers_count_the_header_and_blank_rows() -> None:
-    table = read_csv(io.BytesIO(b'salarie,client\nw-1,"Dupont, Martine"\n,\nw-2,X\n'), "heures.csv")
-    assert table.rows == [(2, ["w-1", "Dupont, Martine"]), (4, ["w-2", "X"])]
+    sheet = b'salarie,client,date,heures\nw-1,"Dupont, Martine",04/11/2002,3\n,,,\nw-2,X,,\n'
+    table = read_csv(io.BytesIO(sheet), "heures.csv")
+    assert table.rows == [
+        (2, ["w-1", "Dupont, Martine", "04/11/2002", "3"]),
+        (4, ["w-2", "X", "", ""]),
+    ]
 
 
 def test_csv_saved_by_old_excel_in_windows_1252_is_read() -> None:
-    table = read_csv(
-        io.BytesIO("salarié;client\nw-1;Mairie de Bâgé\n".encode("cp1252")), "heures.csv"
-    )
-    assert table.rows == [(2, ["w-1", "Mairie de Bâgé"])]
+    sheet = "salarié;client;date;heures\nw-1;Mairie de Bâgé;04/11/2002;3\n".encode("cp1252")
+    table = read_csv(io.BytesIO(sheet), "heures.csv")
+    assert table.rows == [(2, ["w-1", "Mairie de Bâgé", "04/11/2002", "3"])]
 
 
 def test_a_cell_spread_over_lines_counts_from_its_first_line() -> None:
-    table = read_csv(io.BytesIO(b'salarie;taches\nw-1;"sols\nvitres"\nw-2;sols\n'), "h.csv")
-    assert table.rows == [(2, ["w-1", "sols\nvitres"]), (4, ["w-2", "sols"])]
+    sheet = b'salarie;client;date;heures;taches\nw-1;X;;;"sols\nvitres"\nw-2;X;;;sols\n'
+    table = read_csv(io.BytesIO(sheet), "h.csv")
+    assert [(n, cells[-1]) for n, cells in table.rows] == [(2, "sols\nvitres"), (4, "sols")]
 
 
 def test_rows_keep_the_columns_up_to_the_last_one_read() -> None:
-    table = read_csv(io.BytesIO(b"salarie;remarque;client;autre\nw-1;x;Mme D.;y\n"), "h.csv")
-    assert table.rows == [(2, ["w-1", "x", "Mme D."])]
+    sheet = b"salarie;remarque;client;date;heures;autre\nw-1;x;Mme D.;04/11/2002;3;y\n"
+    table = read_csv(io.BytesIO(sheet), "h.csv")
+    assert table.rows == [(2, ["w-1", "x", "Mme D.", "04/11/2002", "3"])]
 
 
 def test_exactly_max_rows_are_read_and_one_more_is_refused() -> None:
-    rows = b"w-1;Mme D.\n" * MAX_ROWS
-    assert len(read_csv(io.BytesIO(b"salarie;client\n" + rows), "h.csv").rows) == MAX_ROWS
+    header = b"salarie;client;date;heures\n"
+    rows = b"w-1;Mme D.;04/11/2002;3\n" * MAX_ROWS
+    assert len(read_csv(io.BytesIO(header + rows), "h.csv").rows) == MAX_ROWS
     with pytest.raises(TimesheetError, match=r"plus de 50 000 lignes \(ligne 50002 atteinte\)"):
-        read_csv(io.BytesIO(b"salarie;client\n" + rows + b"w-2;X\n"), "h.csv")
+        read_csv(io.BytesIO(header + rows + b"w-2;X;;\n"), "h.csv")
 
 
 def test_a_header_cell_over_1000_characters_is_refused_without_being_quoted() -> None:
     with pytest.raises(TimesheetError) as caught:
-        read_csv(io.BytesIO(b"salarie;" + b"x" * 1_001 + b"\n"), "h.csv")
-    assert str(caught.value).startswith("h.csv, ligne 1, colonne B : le nom de colonne compte")
+        read_csv(io.BytesIO(b"salarie;client;date;heures;" + b"x" * 1_001 + b"\n"), "h.csv")
+    assert str(caught.value).startswith("h.csv, ligne 1, colonne E : le nom de colonne compte")
     assert "xxx" not in str(caught.value)
 
 
@@ -141,7 +154,7 @@ def test_french_column_names_are_recognised_with_or_without_accents() -> None:
 
 
 def test_missing_required_columns_are_named() -> None:
-    with pytest.raises(TimesheetError, match=r"colonnes manquantes .*: heures, date \(ou debut"):
+    with pytest.raises(TimesheetError, match=r"colonnes manquantes : heures, date \(ou debut"):
         map_columns(["salarie", "client"])
 
 
@@ -311,3 +324,246 @@ def test_a_placement_overlapping_one_in_the_file_is_rejected_with_its_rows(works
     assert [r.rows for r in plan.rejections] == [(5,)]
     assert "chevauche « p1 »" in plan.rejections[0].reason
     assert [a.entry["start"] for a in plan.changed[0].added] == [dt.date(2002, 12, 2)]
+
+
+# --- title rows and merged cells ----------------------------------------------------------------
+
+EXPORT_HEADER = "salarie;client;type_client;date;heures"
+
+
+def test_the_header_is_found_under_title_rows_and_rows_keep_their_numbers() -> None:
+    # The title holds more commas than the header has semicolons: the header picks the separator.
+    sheet = (
+        "Relevé d'heures — Association X\n"
+        "Période : janvier, février, mars 2026\n"
+        "\n"
+        f"{EXPORT_HEADER}\n"
+        "w-1;Mme D.;particulier;05/01/26;3\n"
+    )
+    table = read_csv(io.BytesIO(sheet.encode()), "h.csv")
+    assert (table.header_row, table.titles) == (4, (1, 2))
+    assert table.rows == [(5, ["w-1", "Mme D.", "particulier", "05/01/26", "3"])]
+    assert titles_note(table) == "Noms des colonnes lus ligne 4 ; titres ignorés : lignes 1 à 2."
+
+
+def test_no_title_row_no_note() -> None:
+    table = read_csv(io.BytesIO(f"{EXPORT_HEADER}\nw-1;X;particulier;05/01/26;3\n".encode()), "h")
+    assert titles_note(table) is None
+
+
+def test_a_sheet_where_no_row_names_the_columns_says_what_is_expected_and_what_was_read() -> None:
+    sheet = "Relevé d'heures\nPériode : janvier 2026\nw-1;Mme D.;3\n"
+    with pytest.raises(TimesheetError) as caught:
+        read_csv(io.BytesIO(sheet.encode()), "h.csv")
+    message = str(caught.value)
+    assert message.startswith(
+        "h.csv : aucune des 3 premières lignes remplies ne nomme les colonnes"
+    )
+    assert "salarie, client, heures, et date (ou debut et fin)" in message
+    assert "ligne 1 « Relevé d'heures » ; ligne 2 « Période : janvier 2026 »" in message
+
+
+def test_a_header_missing_a_column_is_named_with_its_row() -> None:
+    sheet = "Relevé d'heures\nSalarié;Client;Date\nw-1;Mme D.;05/01/26\n"
+    with pytest.raises(TimesheetError, match=r"^h.csv, ligne 2 : colonnes manquantes : heures \("):
+        read_csv(io.BytesIO(sheet.encode()), "h.csv")
+
+
+def test_the_header_is_searched_in_the_first_twenty_filled_rows_only() -> None:
+    sheet = "titre\n" * HEADER_SEARCH_ROWS + f"{EXPORT_HEADER}\nw-1;X;particulier;05/01/26;3\n"
+    with pytest.raises(TimesheetError, match="aucune des 20 premières lignes"):
+        read_csv(io.BytesIO(sheet.encode()), "h.csv")
+
+
+def merged_export(path: Path) -> Path:
+    """An export as payroll software writes it: a title merged across the sheet, the period, a
+    blank row, then on row 4 a header whose « Salarié » spans « Nom » and « Prénom »."""
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Relevé d'heures — Association X"
+    sheet.merge_cells("A1:F1")
+    sheet["A2"] = "Période : novembre 2002"
+    for column, title in zip("ACDEF", ["Salarié", "Client", "Type", "Date", "Heures"], strict=True):
+        sheet[f"{column}4"] = title
+    sheet.merge_cells("A4:B4")
+    sheet["A5"], sheet["B5"] = "Nom", "Prénom"
+    sheet.append(["BENALI", "Fatima", "Mme D.", "particulier", dt.datetime(2002, 11, 4), 3])
+    sheet.append(["Bouzid", "Fatima", "Mme D.", "particulier", "05/11/02", "3,5"])
+    book.save(path)
+    return path
+
+
+def test_xlsx_header_under_a_merged_title_and_a_header_cell_merged_over_two_columns(
+    tmp_path: Path, team
+) -> None:
+    table = read_table(merged_export(tmp_path / "heures.xlsx"))
+    assert (table.header_row, table.titles, dict(table.spans)) == (4, (1, 2, 5), {0: 1})
+    assert [number for number, _ in table.rows] == [6, 7]
+    rows, rejections = parse_rows(table, team)
+    assert rejections == []
+    assert [(r.number, r.worker, r.written, r.start, r.hours) for r in rows] == [
+        (6, "fatima-b", "BENALI Fatima", dt.date(2002, 11, 4), 3),
+        (7, "fatima-b2", "Bouzid Fatima", dt.date(2002, 11, 5), 3.5),
+    ]
+
+
+def test_a_row_under_a_plain_header_is_data_even_without_hours(workspace) -> None:
+    table = read_csv(io.BytesIO(f"{EXPORT_HEADER}\nNom;Prénom;;;\n".encode()), "h.csv")
+    assert table.titles == ()
+    assert [r.rows for r in parse_rows(table, workspace)[1]] == [(2,)]
+
+
+# --- two-digit years ----------------------------------------------------------------------------
+
+
+def test_two_digit_years_and_excel_date_cells_are_read(workspace) -> None:
+    table = Table(
+        HEADER,
+        [
+            (2, ["w-1", "X", "particulier", "31/12/24", "", "", "3", ""]),
+            (3, ["w-1", "X", "particulier", "", "02.01.25", "03-01-25", "6", ""]),
+            (4, ["w-1", "X", "particulier", dt.datetime(2025, 1, 6), "", "", 3, ""]),
+            (5, ["w-1", "X", "particulier", "", dt.date(2025, 1, 7), dt.date(2025, 1, 8), 6, ""]),
+        ],
+    )
+    rows, rejections = parse_rows(table, workspace)
+    assert rejections == []
+    assert [(r.start, r.end) for r in rows] == [
+        (dt.date(2024, 12, 31), dt.date(2024, 12, 31)),
+        (dt.date(2025, 1, 2), dt.date(2025, 1, 3)),
+        (dt.date(2025, 1, 6), dt.date(2025, 1, 6)),
+        (dt.date(2025, 1, 7), dt.date(2025, 1, 8)),
+    ]
+
+
+# --- who a row is about -------------------------------------------------------------------------
+
+
+def person(stem: str, first: str, last: str) -> str:
+    return (
+        f"id: {stem}\nfirst_name: {first}\nlast_name: {last}\nassociation: ai-est\n"
+        "targets: [tst]\nconsent: {given: true, date: 2002-09-20}\n"
+    )
+
+
+TEAM = {
+    "fatima-b": ("Fatima", "Benali"),
+    "fatima-b2": ("Fatima", "Bouzid"),
+    "jean-pierre-n": ("Jean-Pierre", "N'Diaye"),
+    "aicha-m": ("Aïcha", "M."),
+    "marie-claire-d": ("Marie Claire", "de la Fontaine"),
+}
+
+
+@pytest.fixture
+def team(make_workspace):
+    files = {f"workers/{stem}.yaml": person(stem, *names) for stem, names in TEAM.items()}
+    root = make_workspace({"referentiels/tst.yaml": TST, **files})
+    ws, _ = load_workspace(root)
+    return ws
+
+
+@pytest.mark.parametrize(
+    ("written", "stem"),
+    [
+        ("fatima-b", "fatima-b"),
+        ("Fatima-B", "fatima-b"),
+        ("Fatima Benali", "fatima-b"),
+        ("BENALI Fatima", "fatima-b"),
+        ("Benali, Fatima", "fatima-b"),
+        ("  fatima   benali ", "fatima-b"),
+        ("F. Benali", "fatima-b"),
+        ("Benali F.", "fatima-b"),
+        ("Fatima Bouzid", "fatima-b2"),
+        ("Mme Fatima Bouzid", "fatima-b2"),
+        ("Jean-Pierre N'Diaye", "jean-pierre-n"),
+        ("jean pierre ndiaye", "jean-pierre-n"),
+        ("NDIAYE Jean Pierre", "jean-pierre-n"),
+        ("Aïcha M.", "aicha-m"),
+        ("aicha m", "aicha-m"),
+        ("AICHA MARTIN", "aicha-m"),
+        ("Marie-Claire de La Fontaine", "marie-claire-d"),
+        ("DE LA FONTAINE Marie Claire", "marie-claire-d"),
+    ],
+)
+def test_the_worker_is_named_by_id_or_by_first_and_last_name(team, written, stem) -> None:
+    assert WorkerNames(team.workers).resolve(written) == stem
+
+
+def test_a_name_several_workers_fit_asks_for_the_id(team) -> None:
+    with pytest.raises(InputError) as caught:
+        WorkerNames(team.workers).resolve("Fatima B.")
+    assert str(caught.value) == (
+        "« Fatima B. » peut désigner plusieurs salariés : fatima-b (Fatima Benali) et fatima-b2 "
+        "(Fatima Bouzid) : écrivez l'identifiant du bon salarié (le nom de son fichier) dans la "
+        "colonne salarié"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        (
+            "Fatima Benalli",
+            "vouliez-vous dire Fatima Benali (fatima-b) ou Fatima Bouzid (fatima-b2) ?",
+        ),
+        ("fatma-b", "vouliez-vous dire fatima-b ou fatima-b2 ?"),
+        ("jean-pierre", "vouliez-vous dire jean-pierre-n ?"),
+    ],
+)
+def test_an_unknown_worker_gets_the_closest_ones(team, written, hint) -> None:
+    with pytest.raises(InputError) as caught:
+        WorkerNames(team.workers).resolve(written)
+    assert str(caught.value).startswith(f"salarié inconnu « {written} »")
+    assert str(caught.value).endswith(hint)
+
+
+def test_initials_alone_name_nobody(team) -> None:
+    with pytest.raises(InputError, match=r"salarié inconnu « F\. B\. »"):
+        WorkerNames(team.workers).resolve("F. B.")
+
+
+def test_two_full_names_fitting_one_file_that_gives_an_initial_are_both_refused(team) -> None:
+    names = WorkerNames(team.workers)
+    names.read(["Aïcha Martin", "Aïcha Moreau", "aicha m", "Aïcha Martin"])
+    assert names.resolve("aicha m") == "aicha-m"
+    with pytest.raises(InputError) as caught:
+        names.resolve("Aïcha Martin")
+    assert str(caught.value).startswith(
+        "« Aïcha Martin » et « Aïcha Moreau » correspondent tous à aicha-m (Aïcha M.)"
+    )
+
+
+def test_a_broken_worker_file_is_named_not_called_unknown(team) -> None:
+    names = WorkerNames(team.workers, broken=["kevin-t"])
+    with pytest.raises(InputError, match=r"le fichier workers/kevin-t.yaml contient des erreurs"):
+        names.resolve("kevin-t")
+    with pytest.raises(
+        InputError, match=r"workers/kevin-t.yaml contient des erreurs et n'a pas pu être lu"
+    ):
+        names.resolve("Kévin Tournier")
+
+
+def test_rows_named_by_name_become_the_workers_placements(team) -> None:
+    table = Table(
+        HEADER,
+        [
+            (2, ["Fatima Benali", "X", "particulier", "04/11/02", "", "", "3", ""]),
+            (3, ["BENALI Fatima", "X", "particulier", "05/11/02", "", "", "3", ""]),
+            (4, ["fatima-b", "X", "particulier", "06/11/02", "", "", "3", ""]),
+        ],
+    )
+    rows, rejections = parse_rows(table, team)
+    assert rejections == []
+    assert [d.numbers for d in group_rows(rows, WEEKLY)] == [(2, 3, 4)]
+    assert [r.written for r in rows] == ["Fatima Benali", "BENALI Fatima", ""]
+
+
+def test_each_distinct_cell_is_resolved_once(team, monkeypatch) -> None:
+    names = WorkerNames(team.workers)
+    calls = []
+    resolve = names._resolve
+    monkeypatch.setattr(names, "_resolve", lambda text: calls.append(text) or resolve(text))
+    names.read(["Fatima Benali"] * 1_000 + ["fatima-b"] * 1_000)
+    assert [names.resolve("Fatima Benali") for _ in range(3)] == ["fatima-b"] * 3
+    assert calls == ["Fatima Benali", "fatima-b"]

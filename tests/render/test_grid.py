@@ -7,12 +7,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from portfolio.cli import app
 from portfolio.issues import PortfolioError
 from portfolio.load import load_workspace
+from portfolio.model.workspace import Worker
 from portfolio.render.grid import choose_placement, grid_view, observed_competencies
 
 runner = CliRunner()
@@ -171,9 +173,34 @@ def test_a_placement_without_known_tasks_has_no_grid(workspace) -> None:
         grid_view(workspace, worker, worker.placements[2], dt.date(2026, 3, 1))
 
 
-def test_an_unknown_placement_is_a_usage_error(root) -> None:
-    result = runner.invoke(app, ["grid", "fatima-b", "--placement", "p9", "-w", str(root)])
-    assert result.exit_code == 2
-    assert "mise à disposition inconnue « p9 » pour fatima-b : choisissez parmi p1, p2, p3" in (
-        result.stderr
+def test_an_unknown_placement_is_invalid_data_like_an_unknown_worker(root, tmp_path) -> None:
+    output = tmp_path / "grille.pdf"
+    result = runner.invoke(
+        app, ["grid", "fatima-b", "--placement", "p9", "-o", str(output), "-w", str(root)]
     )
+    assert result.exit_code == 1
+    assert (
+        "Erreur : mise à disposition inconnue « p9 » pour fatima-b (workers/fatima-b.yaml) : "
+        "ses mises à disposition : p1, p2, p3"
+    ) in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+    assert not output.exists()
+
+
+def test_a_mistyped_placement_gets_the_closest_ids() -> None:
+    worker = Worker.model_validate(yaml.safe_load(WORKER))
+    with pytest.raises(PortfolioError, match="vouliez-vous dire p1 ") as raised:
+        choose_placement(worker, "P1", dt.date(2026, 3, 1))
+    assert raised.value.exit_code == 1
+
+
+def test_html_grid_is_a_standalone_page_made_without_weasyprint(root, tmp_path) -> None:
+    output = tmp_path / "grille.html"
+    result = runner.invoke(
+        app, ["grid", "fatima-b", "--placement", "p1", "--format", "html", "-o", str(output),
+              "-w", str(root)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = output.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
+    assert "Je sais repasser le linge" in html

@@ -57,6 +57,7 @@ last_name: {quoted(text["last_name"])}
 association: ai
 counselor: {quoted(text["counselor"])}
 targets: [advf]
+consent: {{given: true, date: 2025-09-20}}
 placements:
   - id: p1
     client: {{name: {quoted(text["client"])}, kind: particulier}}

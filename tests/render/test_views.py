@@ -253,3 +253,17 @@ def test_index_links_only_the_documents_on_disk_and_flags_failures(
         ("organismes/couverture-ofz.pdf", "panne"),
         ("salaries/gone-dossier.pdf", "erreur"),
     )
+
+
+def test_index_lists_the_workers_left_out_for_lack_of_consent_by_id_only(
+    render_workspace: Workspace, as_of: dt.date
+) -> None:
+    jobs = [Job("programme/bilan.pdf", "report", "programme", "")]
+    withheld = {"w-10": "consentement non donné (given: false)", "w-9": "aucun consentement"}
+    view = index_view(render_workspace, jobs, set(), {}, as_of, withheld)
+    assert [worker for worker, _ in view.withheld] == ["w-9", "w-10"]
+    assert view.withheld[1][1] == (
+        "consentement non donné (given: false) ; une fois son consentement recueilli, "
+        "inscrivez-le dans workers/w-10.yaml : consent: {given: true, date: AAAA-MM-JJ}"
+    )
+    assert view.workers == ()

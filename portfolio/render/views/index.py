@@ -10,6 +10,7 @@ from typing import Protocol
 
 from portfolio.french import natural_key
 from portfolio.model.loaded import Workspace
+from portfolio.render.consent import how_to_consent
 from portfolio.render.documents import DOCUMENT_KINDS
 
 
@@ -58,6 +59,9 @@ class IndexView:
     report: str | None
     failed: tuple[tuple[str, str], ...]
     """(output, reason) of every document that could not be made, by output."""
+    withheld: tuple[tuple[str, str], ...] = ()
+    """(worker id, why and what to do) of every worker left out for lack of consent (SPEC
+    §10), in natural order. Their id only: the page is a document, and it must not name them."""
 
 
 def index_view(
@@ -66,9 +70,11 @@ def index_view(
     written: Collection[str],
     failed: Mapping[str, str],
     as_of: dt.date,
+    withheld: Mapping[str, str] | None = None,
 ) -> IndexView:
     """The index of a build: `jobs` are every document asked for, `written` the outputs found on
-    disk (only those are linked), `failed` the reason of each document that failed."""
+    disk (only those are linked), `failed` the reason of each document that failed, `withheld`
+    the reason why each worker without consent got no document."""
     workers = []
     stems = {j.subject for j in jobs if j.kind in DOCUMENT_KINDS}
     for stem in sorted(stems, key=lambda s: (natural_key(s), s)):
@@ -105,4 +111,10 @@ def index_view(
         bodies=bodies,
         report=next((j.output for j in jobs if j.kind == "report" and j.output in written), None),
         failed=tuple(sorted(failed.items())),
+        withheld=tuple(
+            (worker, f"{reason} ; {how_to_consent(worker)}")
+            for worker, reason in sorted(
+                (withheld or {}).items(), key=lambda item: (natural_key(item[0]), item[0])
+            )
+        ),
     )
