@@ -10,6 +10,7 @@ is printed goes through `terminal_safe`.
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,9 @@ class Asker:
 
     interactive: bool
     missing: list[str] = field(default_factory=list)
+    answered: list[tuple[str, str]] = field(default_factory=list)
+    """(option, text) of each answer typed at a prompt: a change refused at the end, by a rule
+    that judges answers together, is offered again as a command line with them."""
 
     @classmethod
     def for_stdin(cls) -> Asker:
@@ -97,14 +101,19 @@ class Asker:
                 self.missing.append(flag)
             return None
 
+        typed: list[str] = []
+
         def answer() -> T | None:
             text = _ask(question, default, optional=optional)
             if not text and optional:
                 return None
             value = parse(plain_text(text, paragraph=paragraph))
+            typed[:] = [text]
             return check(value) if check else value
 
-        return _until_valid(flag, answer)
+        value = _until_valid(flag, answer)
+        self.answered += [(flag, text) for text in typed if value is not None]
+        return value
 
     def pick(
         self,
@@ -147,7 +156,10 @@ class Asker:
             _show_options(question, options)
 
         show()
-        return _until_valid(flag, answer, show)
+        chosen = _until_valid(flag, answer, show)
+        if chosen is not None:
+            self.answered.append((flag, chosen))
+        return chosen
 
     def pick_many(
         self,
@@ -172,19 +184,22 @@ class Asker:
         )
         values = [v for v, _ in options]
 
+        spelled: list[str] = []
+
         def answer() -> list[Any]:
             text = plain_text(_prompt(f"  {hint} (vide : aucun)", ""))
-            return [
-                _many_item(part.strip(), values, parse_task, check)
-                for part in _SEPARATORS.split(text)
-                if part.strip()
-            ]
+            parts = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
+            items = [_many_item(part, values, parse_task, check) for part in parts]
+            spelled[:] = [_spelled(part, values, parse_task) for part in parts]
+            return items
 
         def show() -> None:
             _show_options(question, options)
 
         show()
-        return _until_valid(flag, answer, show)
+        items = _until_valid(flag, answer, show)
+        self.answered += [(flag, text) for text in spelled]
+        return items
 
     def confirm(self, question: str, *, default: bool) -> bool:
         if not self.interactive:
@@ -321,6 +336,15 @@ def _option_from_answer(
     raise InputError(f"réponse « {answer} » non comprise : {_choose_number(len(values))}")
 
 
+def _spelled(part: str, values: list[str], parse_task: Callable[[str], Any] | None) -> str:
+    """An item as an option would give it: its number replaced by its value, hours kept."""
+    label, sep, hours = part.rpartition("=") if parse_task else ("", "", "")
+    head = label.strip() if sep else part
+    if _NUMBER.fullmatch(head) and 1 <= int(head) <= len(values):
+        head = values[int(head) - 1]
+    return f"{head}={hours.strip()}" if sep else head
+
+
 def _many_item(
     part: str,
     values: list[str],
@@ -361,11 +385,10 @@ def _choose_number(count: int) -> str:
 def _print_problems(issues: list[Issue]) -> None:
     """Problems of a text not written yet: their line numbers point nowhere a user can look."""
     for issue in sort_issues(issues):
-        stderr.print(
+        print_line(
             terminal_safe(f"{issue.severity.value} : {issue.message}"),
+            stderr,
             style="red" if issue.is_error else "yellow",
-            markup=False,
-            soft_wrap=True,
         )
 
 
@@ -392,5 +415,22 @@ def record(asker: Asker, add: Callable[..., Change], *, yes: bool) -> None:
         change = add(confirm=_approve(asker, yes=yes))
     except ChangeRefused as exc:
         _print_problems(exc.problems)
+        _offer_retry(asker)
         raise
     stdout.print(terminal_safe(change.done), markup=False, soft_wrap=True)
+
+
+def _offer_retry(asker: Asker) -> None:
+    """A change refused by a rule that judges the answers together (two placements at the same
+    client on the same days): the command with every answer typed, to correct the one refused
+    without typing all of them again."""
+    if not asker.answered:
+        return
+    words = ["portfolio", *sys.argv[1:]]
+    for flag, text in asker.answered:
+        words += [flag, text]
+    print_line(
+        "Pour corriger sans tout retaper, relancez cette commande en changeant la valeur refusée :",
+        stderr,
+    )
+    print_line("  " + terminal_safe(shlex.join(words)), stderr)

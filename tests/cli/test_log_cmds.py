@@ -403,3 +403,24 @@ def test_a_file_that_already_has_errors_is_left_alone(root) -> None:
     assert result.exit_code == 1
     assert "contient déjà des erreurs" in result.stderr
     assert worker_text(root) == broken
+
+
+def test_a_change_refused_at_the_end_offers_the_command_with_every_answer(
+    root, monkeypatch
+) -> None:
+    """Two placements at one client on the same days are judged together, after the last
+    question: the answers typed come back as a command line, so that only one is retyped."""
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompts.sys, "argv", ["portfolio", "log", "placement", "w-1"])
+    answers = "1\n05/10/2002\n20/10/2002\n3h30\n\n\noui\n"
+    result = run(root, "log", "placement", "w-1", stdin=answers)
+    assert result.exit_code == 1
+    assert worker_text(root) == WORKER
+    lines = result.stderr.splitlines()
+    offer = lines.index(
+        "Pour corriger sans tout retaper, relancez cette commande en changeant la valeur refusée :"
+    )
+    assert lines[offer + 1] == (
+        "  portfolio log placement w-1 --client 'Mme D.' --start 05/10/2002 --end 20/10/2002 "
+        "--hours 3h30 --tutor 'Mme D.'"
+    )
