@@ -1,11 +1,21 @@
 """Every document of a federation, rendered incrementally and in parallel (SPEC §9 `build`).
 
-A document is rendered again only when the hash of everything it depends on changes: its worker
-file (or every worker file, for the aggregate documents), the référentiels, the catalogues,
-`workspace.yaml`, the templates, the package's code and version, and the assessment date.
-Rendering happens in a process pool (WeasyPrint imported once per process); each output is written
-atomically and the manifest is saved as documents complete, so an interrupted build loses nothing
-and the next one finishes the work.
+A document is rendered again only when the hash of what it depends on changes. A worker's
+documents depend on their worker file; the catalogue coverages and the programme report depend
+on the figures they print, hashed once computed: an edit that changes none of their figures
+leaves them untouched. Every document also depends on the référentiels, the catalogues,
+`workspace.yaml`, the templates, the package's code and version, and the assessment date. The
+aggregates' figures are computed only when a worker file changed since they were made (the
+manifest keeps the digest of the files they were computed from), so a build with nothing to do
+reads and hashes the files, and renders nothing.
+
+Each worker is assessed once per build, in this process: the assessment serves their two
+documents (and the dossier's plan) and the cohort, from which every coverage and the report are
+computed once. Rendering happens in a process pool (WeasyPrint imported once per process); the
+processes are forked with the loaded workspace and receive with each job what it prints (the
+worker and their assessment, or the figures of an aggregate): they load and assess nothing. Each
+output is written atomically and the manifest is saved as documents complete, so an interrupted
+build loses nothing and the next one finishes the work.
 
 A build holds its output folder's lock (`transaction.locked`) from the moment it reads the worker
 files to its last write: a second build of the same folder waits for it (its clean-up would
@@ -21,20 +31,25 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from portfolio import __version__
+from portfolio.assess import assess
+from portfolio.coverage import Coverage, body_coverage
 from portfolio.fsutil import write_atomic
 from portfolio.load import find_workspace, load_workspace
+from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Worker
 from portfolio.pool import process_pool
-from portfolio.render.consent import consenting, withheld_workers
+from portfolio.render.consent import withheld_workers
 from portfolio.render.documents import DOCUMENT_KINDS
 from portfolio.render.pdf import require_pdf_libraries
+from portfolio.report import ProgrammeReport, programme_report
 from portfolio.resources import WORKSPACE_FILE, referentiels_dir, templates_dir
 from portfolio.transaction import locked
 
@@ -112,13 +127,14 @@ def worker_output(stem: str, kind: str) -> str:
     return f"{WORKERS_DIR}/{stem}/{kind}.pdf"
 
 
-def plan_jobs(
-    root: Path, ws: Workspace, as_of: dt.date, withheld: Collection[str] = ()
-) -> list[Job]:
+def plan_jobs(root: Path, ws: Workspace, shared: str, withheld: Collection[str] = ()) -> list[Job]:
     """Every document of the workspace with the hash of what it depends on; none for the
-    `withheld` workers (no consent), who still count in the aggregates' hash: giving consent
-    changes their file, and with it what the aggregates count."""
-    shared = shared_fingerprint(root, as_of)
+    `withheld` workers (no consent), who still count in the aggregates' inputs: giving consent
+    changes their file, and with it what the aggregates count.
+
+    An aggregate's digest here is that of its inputs, every worker file: `settle_aggregates`
+    replaces it by the digest of the figures it prints when they have to be computed. `shared`
+    is the `shared_fingerprint`."""
     worker_files = sorted((root / "workers").glob("*.yaml"))
     file_hashes = {f.stem: hashlib.sha256(f.read_bytes()).hexdigest() for f in worker_files}
     all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
@@ -148,24 +164,175 @@ def plan_jobs(
     return jobs
 
 
+def is_aggregate(job: Job) -> bool:
+    return job.kind not in DOCUMENT_KINDS
+
+
 # --- manifest -----------------------------------------------------------------------------------
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """Previous digests by output path; an unreadable manifest just means "render everything"."""
+@dataclass
+class Manifest:
+    """What the output folder holds, saved in `manifest.json` as
+    `{"version": 1, "documents": {output: digest}, "inputs": {output: digest}}`.
+
+    `documents` is the digest of what each document shows (the worker file for a worker's
+    documents, the figures for an aggregate); `inputs` the digest of the worker files an
+    aggregate's figures were computed from, which spares computing them when no worker file
+    changed. Keys are output paths at any depth: `portfolio forget` drops a worker's entries
+    (and the report's) from both maps alike."""
+
+    documents: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    def forget(self, output: str) -> None:
+        self.documents.pop(output, None)
+        self.inputs.pop(output, None)
+
+
+def _string_map(data: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The previous build's digests; an unreadable manifest just means "render everything"."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return Manifest()
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return {}
-    documents = data.get("documents", {})
-    return {str(k): str(v) for k, v in documents.items()} if isinstance(documents, dict) else {}
+        return Manifest()
+    return Manifest(_string_map(data.get("documents")), _string_map(data.get("inputs")))
 
 
-def write_manifest(out: Path, documents: dict[str, str]) -> None:
-    payload = {"version": MANIFEST_VERSION, "documents": dict(sorted(documents.items()))}
-    write_atomic(out / MANIFEST, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+def manifest_text(documents: Mapping[str, str], inputs: Mapping[str, str] | None = None) -> str:
+    payload = {
+        "version": MANIFEST_VERSION,
+        "documents": dict(sorted(documents.items())),
+        "inputs": dict(sorted((inputs or {}).items())),
+    }
+    return json.dumps(payload, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_manifest(
+    out: Path, documents: Mapping[str, str], inputs: Mapping[str, str] | None = None
+) -> None:
+    write_atomic(out / MANIFEST, manifest_text(documents, inputs))
+
+
+def write_if_changed(path: Path, content: str) -> None:
+    """Write atomically, unless the file already holds exactly this: a build with nothing to do
+    rewrites no file (a folder synchronised to a server sends nothing again)."""
+    try:
+        if path.read_text(encoding="utf-8") == content:
+            return
+    except (OSError, ValueError):
+        pass
+    write_atomic(path, content)
+
+
+# --- what each document prints, computed once per build in this process -----------------------
+
+
+@dataclass(frozen=True)
+class WorkerDocument:
+    """What a pool process needs for one of a worker's documents: the worker and their
+    assessment at the build's date, computed once for both documents and the cohort."""
+
+    worker: Worker
+    assessment: Assessment
+    evidence: WorkerEvidence
+
+
+Payload = WorkerDocument | Coverage | ProgrammeReport
+"""What a job's process receives: nothing is loaded or assessed there."""
+
+
+class Assessments:
+    """Each worker's assessment at the build's date, computed on first use and kept for the
+    build: a worker's two documents and the cohort share it (SPEC §6 computed once per worker)."""
+
+    def __init__(self, ws: Workspace, as_of: dt.date) -> None:
+        self.ws = ws
+        self.as_of = as_of
+        self._done: dict[str, tuple[Assessment, WorkerEvidence]] = {}
+
+    def of(self, worker_id: str) -> tuple[Assessment, WorkerEvidence]:
+        if worker_id not in self._done:
+            self._done[worker_id] = assess(self.ws, self.ws.workers[worker_id], self.as_of)
+        return self._done[worker_id]
+
+    def cohort(self, withheld: Collection[str]) -> dict[str, tuple[Assessment, WorkerEvidence]]:
+        """The workers the federation's figures count, by id: every valid worker file but the
+        withheld ones (SPEC §10; the same as `consenting(ws, assess_cohort(ws, as_of))`)."""
+        return {wid: self.of(wid) for wid in sorted(self.ws.workers) if wid not in withheld}
+
+
+def coverage_author(ws: Workspace) -> str:
+    return (ws.settings.federation or ws.settings.name) if ws.settings else ""
+
+
+def aggregate_figures(
+    ws: Workspace,
+    jobs: Iterable[Job],
+    cohort: Mapping[str, tuple[Assessment, WorkerEvidence]],
+    as_of: dt.date,
+) -> dict[str, Coverage | ProgrammeReport]:
+    """Output → the figures each aggregate job prints, all from the one cohort."""
+    assessments = {wid: pair[0] for wid, pair in cohort.items()}
+    figures: dict[str, Coverage | ProgrammeReport] = {}
+    for job in jobs:
+        if job.kind == "coverage":
+            figures[job.output] = body_coverage(ws, job.subject, assessments, as_of)
+        else:
+            figures[job.output] = programme_report(ws, cohort, as_of)
+    return figures
+
+
+def figures_digest(shared: str, job: Job, figures: Coverage | ProgrammeReport, author: str) -> str:
+    """The digest of what an aggregate prints: its figures (a Result model, dumped to JSON), the
+    author of its metadata, and everything every document depends on (templates, code…)."""
+    return _digest(shared, job.kind, job.subject, author, figures.model_dump_json())
+
+
+def settle_aggregates(
+    ws: Workspace,
+    as_of: dt.date,
+    shared: str,
+    jobs: list[Job],
+    manifest: Manifest,
+    out: Path,
+    assessments: Assessments,
+    withheld: Collection[str],
+) -> tuple[list[Job], dict[str, str], dict[str, Payload]]:
+    """The jobs with each aggregate's digest made that of its figures, the aggregates' input
+    digests, and the figures of those computed.
+
+    An aggregate whose inputs have not changed since its document was made keeps its recorded
+    digest (nothing is computed); otherwise the cohort is assessed once, every such aggregate
+    computed from it, and its figures hashed: unchanged figures leave the document as it is."""
+
+    def current(job: Job) -> bool:
+        return (
+            manifest.inputs.get(job.output) == job.digest
+            and job.output in manifest.documents
+            and (out / job.output).is_file()
+        )
+
+    inputs = {job.output: job.digest for job in jobs if is_aggregate(job)}
+    outdated = [job for job in jobs if is_aggregate(job) and not current(job)]
+    figures: dict[str, Payload] = {}
+    if outdated:
+        figures.update(aggregate_figures(ws, outdated, assessments.cohort(withheld), as_of))
+    author = coverage_author(ws)
+    settled = []
+    for job in jobs:
+        if job.output in figures:
+            job = replace(job, digest=figures_digest(shared, job, figures[job.output], author))  # type: ignore[arg-type]
+        elif is_aggregate(job):
+            job = replace(job, digest=manifest.documents[job.output])
+        settled.append(job)
+    return settled, inputs, figures
 
 
 # --- rendering, in the pool's processes ---------------------------------------------------------
@@ -173,64 +340,47 @@ def write_manifest(out: Path, documents: dict[str, str]) -> None:
 _process_state: dict[str, object] = {}
 
 
-def _init_process(root: str, as_of: str) -> None:
-    """Load the workspace and import WeasyPrint once per process, not once per document (the
+def _init_process(ws: Workspace) -> None:
+    """Keep the workspace the build loaded (the processes are forked: it is inherited, not
+    loaded nor sent again) and import WeasyPrint once per process, not once per document (the
     parent has checked that it loads: `require_pdf_libraries`)."""
     from portfolio.render.pdf import weasyprint_and_fonts
 
-    ws, _ = load_workspace(Path(root))
-    _process_state.update(ws=ws, as_of=dt.date.fromisoformat(as_of), cohort=None)
+    _process_state["ws"] = ws
     weasyprint_and_fonts()
 
 
-def _cohort(ws: Workspace, as_of: dt.date) -> dict:
-    from portfolio.report import assess_cohort
-
-    if _process_state.get("cohort") is None:
-        _process_state["cohort"] = consenting(ws, assess_cohort(ws, as_of))
-    return _process_state["cohort"]  # type: ignore[return-value]
-
-
-def render_job(job: Job, ws: Workspace, as_of: dt.date) -> bytes:
-    """The PDF bytes of one document."""
-    if job.kind in DOCUMENT_KINDS:
+def render_job(job: Job, payload: Payload, ws: Workspace) -> bytes:
+    """The PDF bytes of one document, from what the build computed for it."""
+    if isinstance(payload, WorkerDocument):
         from portfolio.render.documents import render_document
 
-        worker = ws.workers.get(job.subject)
-        if worker is None:
-            raise ValueError(
-                f"le fichier workers/{job.subject}.yaml contient des erreurs : "
-                "corrigez-les (portfolio check)"
-            )
-        return render_document(ws, worker, job.kind, as_of).pdf()
+        return render_document(
+            ws,
+            payload.worker,
+            job.kind,  # type: ignore[arg-type]
+            payload.assessment.as_of,
+            assessed=(payload.assessment, payload.evidence),
+        ).pdf()
     from portfolio.render.federation import coverage_document, report_document
 
-    cohort = _cohort(ws, as_of)
-    if job.kind == "coverage":
-        from portfolio.coverage import body_coverage
-
-        assessments = {wid: pair[0] for wid, pair in cohort.items()}
-        coverage = body_coverage(ws, job.subject, assessments, as_of)
-        author = (ws.settings.federation or ws.settings.name) if ws.settings else ""
-        return coverage_document(coverage, "pdf", author)
-    from portfolio.report import programme_report
-
-    return report_document(programme_report(ws, cohort, as_of), "pdf")
+    if isinstance(payload, Coverage):
+        return coverage_document(payload, "pdf", coverage_author(ws))
+    return report_document(payload, "pdf")
 
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise DocumentTimeout
 
 
-def _run_job(job: Job, out: str, timeout: float) -> tuple[str, str | None, float]:
+def _run_job(job: Job, payload: Payload, out: str, timeout: float) -> tuple[str, str | None, float]:
     """Render and write one document; never raises, so one failure does not stop the build."""
     start = time.perf_counter()
     ws = _process_state["ws"]
-    as_of = _process_state["as_of"]
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        content = render_job(job, ws, as_of)  # type: ignore[arg-type]
+        content = render_job(job, payload, ws)  # type: ignore[arg-type]
         signal.setitimer(signal.ITIMER_REAL, 0)
         write_atomic(Path(out) / job.output, content)
         return job.output, None, time.perf_counter() - start
@@ -256,7 +406,7 @@ def remove_partial_writes(out: Path) -> None:
 
 
 def remove_stale(
-    out: Path, manifest: dict[str, str], jobs: list[Job], withheld: Collection[str] = ()
+    out: Path, manifest: Manifest, jobs: list[Job], withheld: Collection[str] = ()
 ) -> list[str]:
     """Delete documents of workers or bodies that no longer exist (e.g. a forgotten worker), and
     those of the `withheld` workers (consent withdrawn), even if the manifest lost them."""
@@ -264,12 +414,12 @@ def remove_stale(
     unwanted = {worker_output(stem, kind) for stem in withheld for kind in DOCUMENT_KINDS}
     unlisted = {output for output in unwanted if (out / output).is_file()}
     removed = []
-    for output in sorted((set(manifest) - current) | unlisted):
+    for output in sorted((set(manifest.documents) - current) | unlisted):
         path = (out / output).resolve()
         if path.is_relative_to(out.resolve()):
             path.unlink(missing_ok=True)
             removed.append(output)
-        manifest.pop(output, None)
+        manifest.forget(output)
         if path.parent != out.resolve() and path.parent.is_dir() and not any(path.parent.iterdir()):
             path.parent.rmdir()
     return removed
@@ -306,35 +456,59 @@ def _build_locked(
 ) -> BuildSummary:
     ws, _ = load_workspace(root)
     summary = BuildSummary(withheld=withheld_workers(ws))
-    todo_all = plan_jobs(root, ws, as_of, summary.withheld)
     manifest = read_manifest(out)
-    todo = []
+    recorded = manifest_text(manifest.documents, manifest.inputs)
+    assessments = Assessments(ws, as_of)
+    shared = shared_fingerprint(root, as_of)
+    todo_all, inputs, payloads = settle_aggregates(
+        ws,
+        as_of,
+        shared,
+        plan_jobs(root, ws, shared, summary.withheld),
+        manifest,
+        out,
+        assessments,
+        summary.withheld,
+    )
+    todo: list[tuple[Job, Payload]] = []
     for job in todo_all:
-        if manifest.get(job.output) == job.digest and (out / job.output).is_file():
+        if manifest.documents.get(job.output) == job.digest and (out / job.output).is_file():
             summary.reused.append(job.output)
+            if job.output in inputs:
+                manifest.inputs[job.output] = inputs[job.output]
+        elif is_aggregate(job):
+            todo.append((job, payloads[job.output]))
+        elif job.subject in ws.workers:
+            assessment, evidence = assessments.of(job.subject)
+            todo.append((job, WorkerDocument(ws.workers[job.subject], assessment, evidence)))
         else:
-            todo.append(job)
+            manifest.forget(job.output)
+            summary.failed[job.output] = (
+                f"le fichier workers/{job.subject}.yaml contient des erreurs : "
+                "corrigez-les (portfolio check)"
+            )
     if todo:  # here, not in each process: without Pango they would all die (BrokenProcessPool)
         require_pdf_libraries()
     remove_partial_writes(out)
     summary.removed = remove_stale(out, manifest, todo_all, summary.withheld)
     if progress:
-        progress("", len(summary.reused), len(todo_all))
+        progress("", len(summary.reused) + len(summary.failed), len(todo_all))
     if todo:
         _render_all(
-            root, out, as_of, todo, manifest, summary, jobs, timeout, progress, len(todo_all)
+            ws, out, todo, inputs, manifest, summary, jobs, timeout, progress, len(todo_all)
         )
-    write_manifest(out, manifest)
+    if manifest_text(manifest.documents, manifest.inputs) != recorded:
+        write_manifest(out, manifest.documents, manifest.inputs)
     write_index(out, ws, todo_all, summary, as_of)
     return summary
 
 
 def _render_all(
-    root: Path,
+    ws: Workspace,
     out: Path,
-    as_of: dt.date,
-    todo: list[Job],
-    manifest: dict[str, str],
+    todo: list[tuple[Job, Payload]],
+    inputs: Mapping[str, str],
+    manifest: Manifest,
     summary: BuildSummary,
     jobs: int | None,
     timeout: float,
@@ -342,47 +516,53 @@ def _render_all(
     total: int,
 ) -> None:
     # Aggregates first: they take longest, so starting them early shortens the whole build.
-    order = sorted(todo, key=lambda j: j.kind in DOCUMENT_KINDS)
-    digests = {job.output: job.digest for job in todo}
+    order = sorted(todo, key=lambda task: not is_aggregate(task[0]))
+    digests = {job.output: job.digest for job, _ in todo}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     last_save = time.monotonic()
-    with process_pool(workers, _init_process, (str(root), as_of.isoformat())) as pool:
-        pending: set[Future] = {pool.submit(_run_job, job, str(out), timeout) for job in order}
+    with process_pool(workers, _init_process, (ws,)) as pool:
+        futures = [pool.submit(_run_job, job, payload, str(out), timeout) for job, payload in order]
         try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    output, failure, _ = future.result()
-                    if failure is None:
-                        manifest[output] = digests[output]
-                        summary.rendered.append(output)
-                    else:
-                        manifest.pop(output, None)
-                        summary.failed[output] = failure
-                    if progress:
-                        progress(
-                            output,
-                            len(summary.reused) + len(summary.rendered) + len(summary.failed),
-                            total,
-                        )
+            # `as_completed` watches every future once: waiting again on the pending set after
+            # each document would make a build of N documents cost N² in bookkeeping alone.
+            for future in as_completed(futures):
+                output, failure, _ = future.result()
+                if failure is None:
+                    manifest.documents[output] = digests[output]
+                    if output in inputs:
+                        manifest.inputs[output] = inputs[output]
+                    summary.rendered.append(output)
+                else:
+                    manifest.forget(output)
+                    summary.failed[output] = failure
+                if progress:
+                    progress(
+                        output,
+                        len(summary.reused) + len(summary.rendered) + len(summary.failed),
+                        total,
+                    )
                 if time.monotonic() - last_save > SAVE_EVERY_SECONDS:
-                    write_manifest(out, manifest)
+                    write_manifest(out, manifest.documents, manifest.inputs)
                     last_save = time.monotonic()
         except BaseException:
-            for future in pending:
+            for future in futures:
                 future.cancel()
-            write_manifest(out, manifest)
+            write_manifest(out, manifest.documents, manifest.inputs)
             raise
 
 
 def write_index(
     out: Path, ws: Workspace, jobs: list[Job], summary: BuildSummary, as_of: dt.date
 ) -> None:
-    """An index.html linking every document, grouped for the people who read them."""
+    """An index.html linking every document, grouped for the people who read them; rewritten
+    only when it changes.
+
+    The documents on disk are known without looking: those reused or just rendered; only a
+    failed document's former file is looked for (it stays linked, marked as failed)."""
     from portfolio.render.environment import render_html
     from portfolio.render.views.index import index_view
 
-    written = {j.output for j in jobs if (out / j.output).is_file()}
+    written = {*summary.reused, *summary.rendered}
+    written |= {output for output in summary.failed if (out / output).is_file()}
     view = index_view(ws, jobs, written, summary.failed, as_of, summary.withheld)
-    html = render_html("build/index.html.j2", view=view)
-    write_atomic(out / "index.html", html)
+    write_if_changed(out / "index.html", render_html("build/index.html.j2", view=view))

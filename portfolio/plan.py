@@ -1,15 +1,20 @@
 """Gaps → an optimal training plan (SPEC §7).
 
-The choice of modules is a budgeted maximum coverage problem with three tie-breakers. It is
-solved exactly by a depth-first branch and bound over the modules in id order, which visits
-sets of equal size in the order of criterion (4); see `optimal_selection`.
+The choice of modules is a budgeted maximum coverage problem with three tie-breakers. Small or
+easy instances are solved by a depth-first branch and bound over the modules in id order, which
+visits sets of equal size in the order of criterion (4); when it needs more than a thousand
+nodes (large budgets over large catalogues), an integer program solved by HiGHS takes over:
+one solve for criteria (1)–(3) at once, then a few for criterion (4). See `optimal_selection`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
 from portfolio.assess import assess
@@ -19,6 +24,14 @@ from portfolio.model.workspace import Module, Settings, Worker
 
 ACQUIRED = "acquis"
 """The training result that closes a competency for planning (SPEC §7)."""
+
+FAST_NODES = 1000
+"""Nodes of the branch and bound before the integer program takes over (about 30 ms). Most
+plans at budgets of a few dozen hours need fewer, and the integer program costs about 50 ms
+whatever the budget; beyond, the search's time grows about sixfold per doubling of the budget."""
+
+TIE_BREAK_CHUNK = 24
+"""Modules decided per solve of criterion (4): integer weights up to 2**23, exact in HiGHS."""
 
 
 def acquired_modules(worker: Worker, as_of: dt.date) -> set[str]:
@@ -90,7 +103,18 @@ def optimal_selection(
         and (units := hours.numerator * (scale // hours.denominator)) <= limit
     ]
     kept = sorted(_undominated(items))
-    chosen = _BranchAndBound([m for _, m, _ in kept], [u for _, _, u in kept], limit).solve()
+    if not kept:
+        return []
+    masks = [mask for _, mask, _ in kept]
+    units = [units for _, _, units in kept]
+    # Hours in units of their greatest common divisor: smaller numbers for the solver.
+    step = math.gcd(*units)
+    if step > 1:
+        units, limit = [u // step for u in units], limit // step
+    try:
+        chosen = _BranchAndBound(masks, units, limit, FAST_NODES).solve()
+    except _TooLong:
+        chosen = _IntegerProgram(masks, units, limit).solve()
     return [kept[index][0] for index in chosen]
 
 
@@ -157,6 +181,14 @@ def _undominated(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
     return kept
 
 
+class _TooLong(Exception):
+    """The branch and bound used up its nodes: the integer program is faster from here."""
+
+
+class _SolverFailed(Exception):
+    """HiGHS gave no answer, or one that exact arithmetic refutes."""
+
+
 class _BranchAndBound:
     """Exact search for the best set of SPEC §7 over modules given as bit masks of the needed
     competencies they target and as integer hours, indexed in id order.
@@ -169,10 +201,14 @@ class _BranchAndBound:
     strictly better, and ends with the optimum.
     """
 
-    def __init__(self, masks: list[int], units: list[int], limit: int) -> None:
+    def __init__(
+        self, masks: list[int], units: list[int], limit: int, node_limit: int | None = None
+    ) -> None:
         self.masks = masks
         self.units = units
         self.limit = limit
+        self.nodes_left = node_limit
+        """Nodes the search may still visit before it raises `_TooLong`; None: no limit."""
         self.suffix_union = [0] * (len(masks) + 1)
         for index in reversed(range(len(masks))):
             self.suffix_union[index] = self.suffix_union[index + 1] | masks[index]
@@ -210,6 +246,10 @@ class _BranchAndBound:
             covered, hours, count = covered | best[1], hours + best[2], count + 1
 
     def _visit(self, start: int, covered: int, hours: int, chosen: list[int]) -> None:
+        if self.nodes_left is not None:
+            if not self.nodes_left:
+                raise _TooLong
+            self.nodes_left -= 1
         key = self._key(covered, hours, len(chosen))
         if key > self.best_key:
             self.best_key, self.best = key, list(chosen)
@@ -303,3 +343,176 @@ def _fewest(gains: list[int], missing: int) -> int:
             break
         count, missing = count + 1, missing - gain
     return count
+
+
+class _IntegerProgram:
+    """The same problem as `_BranchAndBound`, as a mixed-integer program for HiGHS (SciPy's
+    `milp`): a binary x per module, a y in [0, 1] per competency with y ≤ the sum of the x of
+    the modules targeting it, and the hours of the chosen modules ≤ the budget.
+
+    Criteria (1)–(3) are one integer objective, minimised in one solve:
+    `count + (n + 1) * hours - weight * cover`, where `weight = (n + 1) * limit + n + 1`. The
+    count is at most n and the hours at most the limit, so fewer hours always beat fewer
+    modules, and one more competency always beats any hours and count. For integer x the best
+    y is 1 exactly on the covered competencies, so the optimum is the best set's value.
+
+    Criterion (4) then picks, among the sets of that optimal value, the smallest sorted list of
+    ids. All these sets have the same number of modules, and for two sets of the same size the
+    smaller sorted list is the one holding the smallest module of their symmetric difference.
+    So the modules are decided in id order: a solve under the constraint "value = optimum"
+    maximises the sum of 2**23 x_0 + 2**22 x_1 + … + x_23 over the first 24 undecided modules,
+    which selects exactly the pattern of those modules that the smallest list has; they are
+    fixed to it, and the next 24 are decided the same way, until the set is complete.
+
+    Every answer of HiGHS is checked in exact integer arithmetic (a set, its hours within the
+    budget, its value as claimed); a refuted or missing answer falls back to the branch and
+    bound without a node limit, which is exact but slow.
+    """
+
+    def __init__(self, masks: list[int], units: list[int], limit: int) -> None:
+        self.masks = masks
+        self.units = units
+        self.limit = limit
+        size = len(masks)
+        union = 0
+        for mask in masks:
+            union |= mask
+        self.competencies = [bit for bit in range(union.bit_length()) if union >> bit & 1]
+        self.weight = (size + 1) * limit + size + 1
+        self.costs = [(size + 1) * u + 1 for u in units] + [-self.weight] * len(self.competencies)
+
+    def solve(self) -> list[int]:
+        try:
+            best = self._optimum()
+            return self._smallest_ids(best)
+        except _SolverFailed:
+            return _BranchAndBound(self.masks, self.units, self.limit).solve()
+
+    def value(self, chosen: Collection[int]) -> int:
+        """The exact objective of a set of modules (smaller is better)."""
+        cover, hours, count = self._criteria(chosen)
+        return count + (len(self.masks) + 1) * hours - self.weight * cover
+
+    def _optimum(self) -> list[int]:
+        """A set of the best value for criteria (1)–(3)."""
+        return self._run(self.costs, {}, None)
+
+    def _smallest_ids(self, best: list[int]) -> list[int]:
+        """Among the sets of `best`'s value, the one with the smallest sorted list of ids."""
+        target = self._criteria(best)
+        fixed: dict[int, int] = {}
+        current = set(best)
+        size = len(self.masks)
+        for start in range(0, size, TIE_BREAK_CHUNK):
+            if sum(fixed.values()) == len(best):
+                break
+            chunk = range(start, min(size, start + TIE_BREAK_CHUNK))
+            costs = [0] * len(self.costs)
+            for index in chunk:
+                costs[index] = -(1 << (chunk.stop - 1 - index))
+            current = set(self._run(costs, fixed, target))
+            for index in chunk:
+                fixed[index] = int(index in current)
+        for index in range(size):
+            fixed.setdefault(index, 0)
+        chosen = [index for index in range(size) if fixed[index]]
+        if self._criteria(chosen) != target:
+            raise _SolverFailed
+        return chosen
+
+    def _run(
+        self, costs: list[int], fixed: Mapping[int, int], target: tuple[int, int, int] | None
+    ) -> list[int]:
+        """Solve with these objective costs, modules fixed to 0 or 1, and, given an optimum,
+        the constraint that the set's value equals it; the answer checked exactly."""
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_array
+
+        size, count = len(self.masks), len(self.competencies)
+        rows, columns, entries = [], [], []
+        for row, bit in enumerate(self.competencies):
+            rows.append(row)
+            columns.append(size + row)
+            entries.append(1.0)
+            for index, mask in enumerate(self.masks):
+                if mask >> bit & 1:
+                    rows.append(row)
+                    columns.append(index)
+                    entries.append(-1.0)
+        lower = [-np.inf] * count + [-np.inf]
+        upper = [0.0] * count + [float(self.limit)]
+        for index, units in enumerate(self.units):
+            rows.append(count)
+            columns.append(index)
+            entries.append(float(units))
+        if target is not None:
+            # The best set's cover, hours and count: no set does better on (1)–(3), so a set
+            # reaching them ties with it on all three.
+            cover, hours, modules = target
+            lower[count] = upper[count] = float(hours)
+            for column in range(size + count):
+                rows.append(count + 1)
+                columns.append(column)
+                entries.append(1.0 if column >= size else 0.0)
+                rows.append(count + 2)
+                columns.append(column)
+                entries.append(1.0 if column < size else 0.0)
+            lower += [cover - 0.5, modules - 0.5]
+            upper += [np.inf, modules + 0.5]
+        matrix = csr_array((entries, (rows, columns)), shape=(len(lower), size + count))
+        low = np.zeros(size + count)
+        high = np.ones(size + count)
+        for index, value in fixed.items():
+            low[index] = high[index] = value
+        with _native_output_silenced():
+            result = milp(
+                np.array(costs, dtype=float),
+                constraints=LinearConstraint(matrix, lower, upper),
+                integrality=np.array([1] * size + [0] * count),
+                bounds=Bounds(low, high),
+                options={"mip_rel_gap": 0.0},
+            )
+        if result.status != 0 or result.x is None:
+            raise _SolverFailed
+        values = result.x[:size]
+        if np.any(np.abs(values - np.round(values)) > 1e-6):
+            raise _SolverFailed
+        chosen = [index for index in range(size) if values[index] > 0.5]
+        if sum(self.units[index] for index in chosen) > self.limit:
+            raise _SolverFailed
+        if any(int(index in chosen) != value for index, value in fixed.items()):
+            raise _SolverFailed
+        if target is None and self.value(chosen) != round(float(result.fun)):
+            raise _SolverFailed
+        if target is not None and self._criteria(chosen) != target:
+            raise _SolverFailed
+        return chosen
+
+    def _criteria(self, chosen: Collection[int]) -> tuple[int, int, int]:
+        """Cover, hours and count of a set of modules, exactly."""
+        covered = 0
+        for index in chosen:
+            covered |= self.masks[index]
+        return covered.bit_count(), sum(self.units[index] for index in chosen), len(chosen)
+
+
+@contextlib.contextmanager
+def _native_output_silenced() -> Iterator[None]:
+    """Send the process's standard output to /dev/null for the duration of a HiGHS solve.
+
+    HiGHS 1.x writes a debugging line ("HighsMipSolverData::transformNewIntegerFeasibleSolution
+    tmpSolver.run();") straight to file descriptor 1 on some problems, whatever its options;
+    `portfolio plan --json` must print JSON only.
+    """
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(sink, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(sink)

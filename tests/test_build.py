@@ -103,20 +103,55 @@ def test_full_build_renders_every_document_with_an_index(workspace, tmp_path):
     assert set(manifest["documents"]) == expected
 
 
-def test_unchanged_rebuild_renders_nothing(workspace, tmp_path):
+def every_file(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def digests(out: Path) -> dict[str, str]:
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
+
+
+def test_unchanged_rebuild_renders_nothing_computes_no_figure_and_rewrites_no_file(
+    workspace, tmp_path, monkeypatch
+):
     out = tmp_path / "out"
     build(workspace, out, AS_OF, jobs=2)
-    before = outputs(out)
+    before = every_file(out)
+    assert {"index.html", MANIFEST} <= set(before)
+
+    def no_figures(*args):
+        raise AssertionError("no worker file changed: the aggregates' figures are not computed")
+
+    monkeypatch.setattr(build_module, "aggregate_figures", no_figures)
     summary = build(workspace, out, AS_OF, jobs=2)
     assert summary.rendered == []
     assert len(summary.reused) == 6
-    assert outputs(out) == before
+    assert every_file(out) == before
 
 
-def test_editing_one_worker_rerenders_only_its_documents_and_the_aggregates(workspace, tmp_path):
+def test_an_edit_that_changes_no_figure_leaves_the_aggregates_untouched(workspace, tmp_path):
     out = tmp_path / "out"
     build(workspace, out, AS_OF, jobs=2)
-    (workspace / "workers/w-1.yaml").write_text(worker("w-1", hours=50), encoding="utf-8")
+    before, manifest = outputs(out), digests(out)
+    edited = worker("w-1") + "# relu avec la salariée le 30/06\n"
+    (workspace / "workers/w-1.yaml").write_text(edited, encoding="utf-8")
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert set(summary.rendered) == {"salaries/w-1/dossier.pdf", "salaries/w-1/portfolio.pdf"}
+    after = outputs(out)
+    for aggregate in ("organismes/couverture-ofa.pdf", "programme/rapport.pdf"):
+        assert aggregate in summary.reused
+        assert after[aggregate] == before[aggregate]
+        assert digests(out)[aggregate] == manifest[aggregate]
+
+
+def test_an_edit_that_changes_a_figure_rerenders_the_aggregates_showing_it(workspace, tmp_path):
+    # 5 h of ironing are under the 10 h « repasser » needs: w-1 now needs it, which the coverage
+    # counts, and the report's hours change.
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    manifest = digests(out)
+    coverage_before = (out / "organismes/couverture-ofa.pdf").read_bytes()
+    (workspace / "workers/w-1.yaml").write_text(worker("w-1", hours=5), encoding="utf-8")
     summary = build(workspace, out, AS_OF, jobs=2)
     assert set(summary.rendered) == {
         "salaries/w-1/dossier.pdf",
@@ -124,7 +159,70 @@ def test_editing_one_worker_rerenders_only_its_documents_and_the_aggregates(work
         "organismes/couverture-ofa.pdf",
         "programme/rapport.pdf",
     }
-    assert set(summary.reused) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+    for aggregate in ("organismes/couverture-ofa.pdf", "programme/rapport.pdf"):
+        assert digests(out)[aggregate] != manifest[aggregate]
+    assert (out / "organismes/couverture-ofa.pdf").read_bytes() != coverage_before
+
+
+def _count_assessments(monkeypatch, log: Path) -> None:
+    """Record every assessment, in this process and in the forked pool processes alike: the
+    build assesses through `portfolio.build.assess`; any other caller is a repeated one."""
+    from portfolio import plan, report
+    from portfolio.assess import assess
+    from portfolio.render import documents
+
+    def counted(caller: str):
+        def wrapper(ws, worker, as_of, *args, **kwargs):
+            with log.open("a", encoding="utf-8") as file:
+                file.write(f"{caller} {worker.id}\n")
+            return assess(ws, worker, as_of, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(build_module, "assess", counted("build"))
+    for module in (plan, report, documents):
+        monkeypatch.setattr(module, "assess", counted(module.__name__))
+
+
+def test_each_worker_is_assessed_once_per_build(workspace, tmp_path, monkeypatch):
+    log = tmp_path / "assessments.log"
+    _count_assessments(monkeypatch, log)
+    summary = build(workspace, tmp_path / "out", AS_OF, jobs=2)
+    assert len(summary.rendered) == 6
+    assert sorted(log.read_text(encoding="utf-8").splitlines()) == ["build w-1", "build w-2"]
+
+
+def test_editing_one_worker_assesses_every_worker_once_for_the_figures(
+    workspace, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    (workspace / "workers/w-1.yaml").write_text(worker("w-1", hours=5), encoding="utf-8")
+    log = tmp_path / "assessments.log"
+    _count_assessments(monkeypatch, log)
+    build(workspace, out, AS_OF, jobs=2)
+    assert sorted(log.read_text(encoding="utf-8").splitlines()) == ["build w-1", "build w-2"]
+
+
+def test_editing_one_worker_rerenders_its_documents_and_only_the_aggregates_it_changes(
+    workspace, tmp_path
+):
+    # 50 h instead of 40 still acquire « repasser » (10 h needed): the report's hours change,
+    # not one figure of the coverage, whose digest is that of its figures.
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    (workspace / "workers/w-1.yaml").write_text(worker("w-1", hours=50), encoding="utf-8")
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert set(summary.rendered) == {
+        "salaries/w-1/dossier.pdf",
+        "salaries/w-1/portfolio.pdf",
+        "programme/rapport.pdf",
+    }
+    assert set(summary.reused) == {
+        "salaries/w-2/dossier.pdf",
+        "salaries/w-2/portfolio.pdf",
+        "organismes/couverture-ofa.pdf",
+    }
 
 
 def test_changing_the_assessment_date_rerenders_everything(workspace, tmp_path):
@@ -154,10 +252,10 @@ def test_a_removed_worker_loses_its_documents(workspace, tmp_path):
     assert "w-2" not in (out / "index.html").read_text(encoding="utf-8")
 
 
-def _slow_for_w1(job, ws, as_of):
+def _slow_for_w1(job, payload, ws):
     if job.subject == "w-1":
         time.sleep(120)
-    return original_render_job(job, ws, as_of)
+    return original_render_job(job, payload, ws)
 
 
 original_render_job = build_module.render_job

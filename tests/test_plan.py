@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import random
 import textwrap
+from types import SimpleNamespace
+from unittest import mock
 
+import numpy as np
+import plan_reference
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
+from portfolio import plan
 from portfolio.assess import assess
 from portfolio.load import load_workspace
 from portfolio.model.evidence import Plan
@@ -382,3 +389,128 @@ def test_selection_does_not_depend_on_candidate_order(instance, rng: random.Rand
     assert optimal_selection(needed, shuffled, budget / 100) == optimal_selection(
         needed, candidates, budget / 100
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances())
+def test_integer_program_equals_brute_force(instance):
+    needed, candidates, cents, budget = instance
+    expected = brute_force(needed, candidates, cents, budget)
+    with mock.patch.object(plan, "FAST_NODES", 0):
+        assert optimal_selection(needed, candidates, budget / 100) == expected
+
+
+def test_a_refuted_solver_answer_falls_back_to_the_exact_search():
+    needed, candidates = hard_instance(random.Random(7), modules=40, needed=12)
+    expected = plan_reference.optimal_selection(needed, candidates, 20)
+    everything = SimpleNamespace(status=0, x=np.ones(200), fun=0.0)
+    with (
+        mock.patch.object(plan, "FAST_NODES", 0),
+        mock.patch("scipy.optimize.milp", return_value=everything),
+    ):
+        assert optimal_selection(needed, candidates, 20) == expected
+
+
+def test_what_the_solver_prints_stays_out_of_the_output(capfd):
+    def noisy_milp(*args, **kwargs):
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();\n")
+        return SimpleNamespace(status=4, x=None, fun=None)
+
+    needed, candidates = hard_instance(random.Random(7), modules=40, needed=12)
+    with (
+        mock.patch.object(plan, "FAST_NODES", 0),
+        mock.patch("scipy.optimize.milp", side_effect=noisy_milp),
+    ):
+        optimal_selection(needed, candidates, 20)
+    assert capfd.readouterr().out == ""
+
+
+# --- against the previous search, on large catalogues -------------------------------------------
+
+COMPETENCIES = [f"r{r}.c{c}" for r in range(8) for c in range(11)]
+
+
+def hard_instance(rng: random.Random, modules: int, needed: int):
+    """A catalogue like a federation's (benchmarks/bench_plan_hard.py): modules of 3 to 21 h
+    targeting one to five competencies at random, and a worker needing `needed` of them."""
+    hours = (3, 3.5, 6, 7, 7, 10.5, 12, 14, 14, 17.5, 21)
+    wanted = sorted(rng.sample(COMPETENCIES, needed))
+    catalogue = [
+        module(
+            f"o{rng.randint(0, 9)}.m{number:03d}",
+            rng.choice(hours),
+            *rng.sample(COMPETENCIES, rng.randint(1, 5)),
+        )
+        for number in range(modules)
+    ]
+    return wanted, [m for m in catalogue if set(m.competencies) & set(wanted)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "modules", "budget"),
+    [(0, 200, 12), (1, 200, 21.5), (2, 200, 30), (3, 500, 12), (4, 500, 17.5)],
+)
+def test_large_catalogues_at_small_budgets_equal_the_previous_search(seed, modules, budget):
+    needed, candidates = hard_instance(random.Random(seed), modules, 32)
+    expected = plan_reference.optimal_selection(needed, candidates, budget)
+    assert optimal_selection(needed, candidates, budget) == expected
+    with mock.patch.object(plan, "FAST_NODES", 0):
+        assert optimal_selection(needed, candidates, budget) == expected
+
+
+def criteria(needed, chosen: list[Module]) -> tuple[int, int, int]:
+    covered = {c for m in chosen for c in m.competencies}.intersection(needed)
+    return len(covered), sum(round(m.hours * 100) for m in chosen), len(chosen)
+
+
+def best_in_turn(needed: list[str], candidates: list[Module], budget: float):
+    """Criteria (1), (2) and (3) each solved by its own integer program, in turn, each under
+    the optimum of the ones before: another formulation than the plan's single objective."""
+    comps = sorted({c for m in candidates for c in m.competencies if c in set(needed)})
+    size = len(candidates)
+    cover_rows = np.zeros((len(comps), size + len(comps)))
+    for row, comp in enumerate(comps):
+        cover_rows[row, size + row] = 1
+        for index, m in enumerate(candidates):
+            if comp in m.competencies:
+                cover_rows[row, index] = -1
+    cents = np.array([round(m.hours * 100) for m in candidates] + [0] * len(comps), dtype=float)
+    ones = np.array([1] * size + [0] * len(comps), dtype=float)
+    cover = np.array([0] * size + [1] * len(comps), dtype=float)
+    rows = [LinearConstraint(cover_rows, -np.inf, 0), LinearConstraint(cents, 0, budget * 100)]
+    steps = []
+    for objective, sense in ((cover, -1), (cents, 1), (ones, 1)):
+        result = milp(
+            sense * objective,
+            constraints=rows,
+            integrality=ones,
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
+        assert result.status == 0
+        best = round(sense * result.fun)
+        steps.append(best)
+        bounds = (best - 0.5, np.inf) if sense < 0 else (-np.inf, best + 0.5)
+        rows.append(LinearConstraint(objective, *bounds))
+    return tuple(steps)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("budget", [120, 200])
+def test_large_budgets_reach_each_criterion_in_turn(seed, budget):
+    rng = random.Random(100 + seed)
+    needed, candidates = hard_instance(rng, 200, 32)
+    ids = optimal_selection(needed, candidates, budget)
+    chosen = [m for m in candidates if m.id in ids]
+    assert len(chosen) == len(ids) and ids == sorted(ids)
+    assert criteria(needed, chosen) == best_in_turn(needed, candidates, budget)
+    assert criteria(needed, chosen)[1] <= budget * 100
+    # Criterion (4), in part: no module of the plan can give way to a smaller id of the same
+    # hours that keeps the cover.
+    for out in chosen:
+        for other in candidates:
+            if other.id < out.id and other not in chosen and other.hours == out.hours:
+                swapped = [other if m is out else m for m in chosen]
+                assert criteria(needed, swapped)[0] < criteria(needed, chosen)[0]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from portfolio.app.outputs import output_file
 from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.build import BuildSummary, Progress, build
 from portfolio.coverage import body_coverage, coverage_csv, find_catalog
@@ -52,7 +53,7 @@ def render_worker_document(
     require_consent(worker)
     if fmt == "pdf":
         require_pdf_libraries()
-    target = output or Path(f"{worker.id}-{doc}.{fmt}")
+    target = output_file(output, f"{worker.id}-{doc}.{fmt}", fmt)
     announce(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…")
     write_document(render_document(ws, worker, doc, as_of), target, fmt)
     return f"Document écrit : {target}"

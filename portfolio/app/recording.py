@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from portfolio.app.outputs import output_file
 from portfolio.app.workspace import (
     open_worker,
     open_workspace,
@@ -58,6 +59,7 @@ from portfolio.record.entries import (
 from portfolio.record.queries import Option
 from portfolio.record.timesheet import (
     ImportPlan,
+    Rejection,
     group_rows,
     map_columns,
     parse_rows,
@@ -223,6 +225,9 @@ class Recording:
 
     def require_target(self, target: str) -> str:
         return queries.require_target(self.ws, target)
+
+    def require_association(self, association: str) -> str:
+        return queries.require_association(self.ws, association)
 
 
 def open_recording(root: Path, today: dt.date | None = None) -> Recording:
@@ -478,6 +483,9 @@ class TimesheetImport:
     ignored_columns: list[str]
     titles_note: str | None = None
     """Where the column names were found, when title rows above them were left out."""
+    file_name: str = ""
+    """The timesheet's name, which each refused row names with its line (« heures.csv, ligne 8,
+    colonne D (date) : … »)."""
 
     @property
     def ignored_note(self) -> str | None:
@@ -493,12 +501,15 @@ class TimesheetImport:
     @property
     def refusals(self) -> list[str]:
         """The rejected rows, one line each, with why."""
-        return [f"refusé : {rejection.render()}" for rejection in self.plan.rejections]
+        return [f"refusé : {self._located(r)}" for r in self.plan.rejections]
 
     @property
     def already_imported(self) -> list[str]:
         """Rows the worker files already hold, one line each: nothing to add for them."""
-        return [row.render() for row in self.plan.already]
+        return [self._located(row) for row in self.plan.already]
+
+    def _located(self, rejection: Rejection) -> str:
+        return f"{self.file_name}, {rejection.render()}" if self.file_name else rejection.render()
 
 
 @dataclass(frozen=True)
@@ -524,7 +535,7 @@ def plan_timesheet(
     drafts = group_rows(rows, max_gap_days)
     texts = {d.worker: read_worker_text(ws, d.worker) for d in drafts}
     plan = plan_import(ws, drafts, texts, rejections, day)
-    return TimesheetImport(ws, plan, ignored, titles_note(table))
+    return TimesheetImport(ws, plan, ignored, titles_note(table), file.name)
 
 
 def import_timesheet(
@@ -540,9 +551,8 @@ def import_timesheet(
             "seulement les lignes valides"
         )
     if dry_run:
-        return ImportOutcome(
-            f"Simulation : rien n'a été écrit ({placements_count(plan)} à ajouter)."
-        )
+        to_add = placements_count(plan, "à ajouter", "à ajouter")
+        return ImportOutcome(f"Simulation : rien n'a été écrit ({to_add}).")
     with locked(planned.ws.root):
         for change in plan.changed:
             if _current_text(planned.ws, change.worker) != change.old_text:
@@ -557,7 +567,7 @@ def import_timesheet(
     skipped = (
         f"{rows_count(plan.rejections, 'ignorée')} (--skip-invalid)." if plan.rejections else None
     )
-    return ImportOutcome(f"Import terminé : {placements_count(plan)} ajoutée(s).", skipped)
+    return ImportOutcome(f"Import terminé : {placements_count(plan, 'ajoutée')}.", skipped)
 
 
 # --- the tutor's observation grid ---------------------------------------------------------------
@@ -583,7 +593,7 @@ def write_grid(
     view = grid_view(ws, worker, chosen, as_of)
     if fmt == "pdf":
         require_pdf_libraries()
-    target = output or Path(f"grille-{worker_id}-{chosen.id}.{fmt}")
+    target = output_file(output, f"grille-{worker_id}-{chosen.id}.{fmt}", fmt)
     announce(f"Grille de {chosen.id} ({chosen.client.name}) en cours…")
     write_atomic(target, grid_document(view, fmt))
     return f"Grille écrite : {target}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import re
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.cells import cell_len
@@ -37,7 +39,7 @@ stderr = Console(stderr=True, highlight=False, emoji=False)
 
 HANGING_INDENT = 4
 """How far the continuation of a wrapped message is indented on a terminal."""
-_WORDS = re.compile(r"(?:« )?[^ ]+(?: [:;!?»]+(?= |$))*")
+_WORDS = re.compile(r"(?:[(\[]?« )?[^ ]+(?: [:;!?»]+[^ ]*)*")
 """What a line may be broken between: spaces only, not the no-break ones, nor the spaces that
 French puts inside « » and before : ; ! ? (typed as plain spaces in most texts)."""
 
@@ -95,6 +97,15 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
 
+def end_on_closed_pipe() -> NoReturn:
+    """The reader of our output went away (`portfolio assess --all --json | head -1`): stop
+    quietly, as `cat` does. Later writes, down to the interpreter's final flush, go nowhere, so
+    that no English « Broken pipe » notice follows."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(1)
+
+
 def friendly_errors(func: F) -> F:
     """Turn a `PortfolioError` into a French message on stderr and its exit code, and an error
     of the system (a path, a right, a full disk) into a French message and exit code 1."""
@@ -110,6 +121,8 @@ def friendly_errors(func: F) -> F:
             for detail in exc.details:
                 print_line("  " + terminal_safe(detail), stderr)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            end_on_closed_pipe()
         except OSError as exc:
             in_the_way = (
                 blocking_file(Path(exc.filename))
@@ -194,14 +207,19 @@ def print_warnings(warnings: list[str]) -> None:
 def confirm(question: str, *, default: bool) -> bool:
     """A yes/no question at the terminal, in French: « oui », « non », « o », « n » (« y »,
     « yes », « no » too, `portfolio.french.parse_yes_no`); an empty answer takes the default,
-    anything else is explained and asked again."""
+    anything else is explained and asked again. Ctrl-C or Ctrl-D ends the prompt's line before
+    the command stops (`typer.Abort`), so that what is said next starts a line of its own."""
     while True:
-        answer = typer.prompt(
-            f"{question} (oui/non)",
-            default="oui" if default else "non",
-            prompt_suffix=" : ",
-            err=True,
-        )
+        try:
+            answer = typer.prompt(
+                f"{question} (oui/non)",
+                default="oui" if default else "non",
+                prompt_suffix=" : ",
+                err=True,
+            )
+        except typer.Abort:
+            stderr.print()
+            raise
         try:
             return parse_yes_no(answer)
         except InputError as exc:

@@ -50,7 +50,8 @@ def block_table(block: BlockTable, width: int) -> Table:
 
     The figures take the width they need; the competency and its evidence share the rest, and
     are wrapped here (`hang`) rather than by Rich, which would cut « 18 h » at its no-break space
-    and start a line with « ; »."""
+    and start a line with « ; ». The evidence column is at least as wide as its longest module
+    id (graindesel.positionnement), so that no id is split."""
     verdict = (
         Text("présentable", style="bold green")
         if block.presentable
@@ -70,7 +71,9 @@ def block_table(block: BlockTable, width: int) -> Table:
     figures = [max(cell_len(HEADERS[i]), *(r[i].cell_len for r in rows)) for i in range(1, 5)]
     room = max(width - sum(figures) - COLUMN_GAP * (len(HEADERS) - 1), 2 * MIN_TEXT_WIDTH)
     label_width = max(int(room * LABEL_SHARE), MIN_TEXT_WIDTH)
-    evidence_width = room - label_width
+    longest_id = max((cell_len(word) for r in rows for word in r[5].plain.split()), default=0)
+    evidence_width = max(room - label_width, min(longest_id, room - MIN_TEXT_WIDTH))
+    label_width = room - evidence_width
     title = Text.assemble(
         (terminal_safe(block.block_id), "bold"), terminal_safe(block.title), verdict
     )
@@ -152,9 +155,15 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = Path("."),
     ) -> None:
         """Évaluer les compétences d'un salarié (ou de tous avec --all), preuves à l'appui."""
-        if all_workers == (worker_id is not None):
+        if all_workers and worker_id is not None:
             raise PortfolioError(
-                "indiquez soit un salarié (portfolio assess w-0042), soit --all, mais pas les deux",
+                "indiquez un salarié (portfolio assess w-0042) ou --all pour tous, pas les deux",
+                exit_code=2,
+            )
+        if not all_workers and worker_id is None:
+            raise PortfolioError(
+                "quel salarié ? Indiquez son identifiant (portfolio assess w-0042), ou --all "
+                "pour tous les salariés",
                 exit_code=2,
             )
         from portfolio.app.engine import assess_everyone, assess_one, refused_error, warned_note

@@ -137,9 +137,24 @@ def french_rich_strings() -> None:
 # --- parameters ---------------------------------------------------------------------------------
 
 
+def number_range(low: float | None, high: float | None) -> str | None:
+    """« au moins 1 », « de 0 à 10 », for the help of a bounded number (Typer writes
+    `x>=1`)."""
+    if low is None and high is None:
+        return None
+    if high is None:
+        return f"au moins {low}"
+    if low is None:
+        return f"au plus {high}"
+    return f"de {low} à {high}"
+
+
 class FrenchOption(TyperOption):
     """An option whose kind of value reads in French in the help: `--budget HEURES`,
     `--jobs ENTIER`; a flag shows none (Typer writes `<bool>`)."""
+
+    def _get_number_range_help_str(self) -> str | None:
+        return number_range(self.min, self.max)
 
     def display_type_rich(self, ctx: Context) -> str | None:
         if self.metavar is not None:
@@ -153,6 +168,9 @@ class FrenchArgument(TyperArgument):
 
     def display_type_rich(self, ctx: Context) -> str | None:
         return "" if self.metavar is not None else value_kind(self)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return number_range(self.min, self.max)
 
 
 def value_kind(param: TyperOption | TyperArgument) -> str:

@@ -47,8 +47,8 @@ def grid(
         typer.Option(
             "--output",
             "-o",
-            help="Fichier à écrire (par défaut grille-SALARIÉ-MISE.pdf, ou .html).",
-            dir_okay=False,
+            help="Fichier à écrire, ou dossier où l'écrire (par défaut "
+            "grille-SALARIÉ-MISE.pdf, ou .html).",
             show_default=False,
         ),
     ] = None,

@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from portfolio.cli.common import PANEL_RECORD, WorkspaceOption, friendly_errors, stderr, stdout
+from portfolio.cli.common import (
+    HANGING_INDENT,
+    PANEL_RECORD,
+    WorkspaceOption,
+    friendly_errors,
+    print_line,
+    stderr,
+    stdout,
+)
 from portfolio.issues import terminal_safe
 
 MAX_GAP_DAYS = 7
@@ -27,7 +35,7 @@ TIMESHEET_HELP = (
     "Le salarié s'écrit par son identifiant (fatima-b) ou par son prénom et son nom (Fatima "
     "Benali, BENALI Fatima, Fatima B.).\n\n"
     "Dates : 31/12/2024, 31/12/24 ou 2024-12-31 ; heures : 3,5, 3h30 ou 3:30. Détails : "
-    "docs/import-feuilles-de-temps.md."
+    "portfolio doc import."
 )
 """What `import timesheet --help` shows, one paragraph a line (Typer keeps the line breaks of
 a docstring's later paragraphs): the messages about columns refer to it."""
@@ -81,19 +89,26 @@ def import_timesheet(
     from portfolio.app import recording
 
     planned = recording.plan_timesheet(workspace, file, max_gap_days=max_gap)
-    # Every line quotes the timesheet (column names, clients, tasks): shown terminal-safe.
+    # Every line quotes the timesheet (column names, clients, tasks): shown terminal-safe, and
+    # wrapped on a terminal, one line each when piped (`print_line`).
     if planned.titles_note:
-        stderr.print(terminal_safe(planned.titles_note), style="yellow", markup=False)
+        print_line(terminal_safe(planned.titles_note), stderr, style="yellow")
     if planned.ignored_note:
-        stderr.print(terminal_safe(planned.ignored_note), style="yellow", markup=False)
+        print_line(terminal_safe(planned.ignored_note), stderr, style="yellow")
     for summary in planned.summaries:
         for line in summary.splitlines():
-            stdout.print(terminal_safe(line), markup=False, soft_wrap=True)
+            print_line(terminal_safe(line), stdout, indent=_hanging(line))
     for refusal in planned.refusals:
-        stderr.print(terminal_safe(refusal), style="red", markup=False, soft_wrap=True)
+        print_line(terminal_safe(refusal), stderr, style="red")
     for line in planned.already_imported:
-        stderr.print(terminal_safe(line), style="yellow", markup=False, soft_wrap=True)
+        print_line(terminal_safe(line), stderr, style="yellow")
     outcome = recording.import_timesheet(planned, skip_invalid=skip_invalid, dry_run=dry_run)
-    stdout.print(terminal_safe(outcome.message), markup=False, soft_wrap=True)
+    print_line(terminal_safe(outcome.message), stdout)
     if outcome.skipped:
-        stderr.print(terminal_safe(outcome.skipped), style="yellow", markup=False)
+        print_line(terminal_safe(outcome.skipped), stderr, style="yellow")
+
+
+def _hanging(line: str) -> int:
+    """A summary line (« fatima-b (…) : », then « + p4 … » under it) continues indented
+    deeper than it starts, so that each placement reads as one block."""
+    return len(line) - len(line.lstrip()) + HANGING_INDENT

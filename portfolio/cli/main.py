@@ -19,6 +19,7 @@ from portfolio.cli import (
     worker_cmds,
     workspace_cmds,
 )
+from portfolio.cli.common import end_on_closed_pipe
 from portfolio.cli.french_click import use_french
 
 app = typer.Typer(
@@ -64,4 +65,7 @@ def _root(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        end_on_closed_pipe()

@@ -179,15 +179,15 @@ class Asker:
             return [checked(check, from_flag(parse, item, flag), flag) for item in given]
         if not self.interactive:
             return []
-        hint = "numéros ou textes séparés par des virgules" + (
-            ", « 3=10 » pour 10 h sur le numéro 3" if parse_task else ""
+        how = "Plusieurs choix : numéros ou textes séparés par des virgules" + (
+            " ; « 3=10 » pour 10\u00a0h sur le numéro 3" if parse_task else ""
         )
         values = [v for v, _ in options]
 
         spelled: list[str] = []
 
         def answer() -> list[Any]:
-            text = plain_text(_prompt(f"  {hint} (vide : aucun)", ""))
+            text = plain_text(_prompt("  numéros (vide : aucun)", ""))
             parts = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
             items = [_many_item(part, values, parse_task, check) for part in parts]
             spelled[:] = [_spelled(part, values, parse_task) for part in parts]
@@ -195,6 +195,7 @@ class Asker:
 
         def show() -> None:
             _show_options(question, options)
+            print_line(f"  {how}.", stderr)
 
         show()
         items = _until_valid(flag, answer, show)
@@ -206,7 +207,7 @@ class Asker:
             return default
         try:
             return confirm(question, default=default)
-        except typer.Abort:
+        except typer.Abort:  # `confirm` has ended the prompt's line
             raise _interrupted() from None
 
     def finish(self, example: str) -> None:
@@ -276,16 +277,19 @@ def _ask(question: str, default: str | None, *, optional: bool) -> str:
 
 
 def _prompt(question: str, default: str | None) -> str:
-    """What is typed after the question; `default` None: an empty answer asks again."""
+    """What is typed after the question, asked « Question : » as French writes it; `default`
+    None: an empty answer asks again."""
     try:
-        return typer.prompt(question, default=default, show_default=False, err=True)
+        return typer.prompt(
+            question, default=default, show_default=False, prompt_suffix=" : ", err=True
+        )
     except typer.Abort:
+        stderr.print()  # Ctrl-C or Ctrl-D left the prompt's line open
         raise _interrupted() from None
 
 
 def _interrupted() -> PortfolioError:
     """The end of the input (Ctrl-D, a file of answers too short) or Ctrl-C, mid-form."""
-    stderr.print()  # the prompt's line was left open
     return PortfolioError(
         "saisie interrompue avant la fin des questions : rien n'a été écrit", exit_code=1
     )
@@ -314,9 +318,12 @@ def _say_error(problem: InputError | str) -> None:
 
 
 def _show_options(question: str, options: Sequence[Option]) -> None:
-    stderr.print(question, style="bold", markup=False)
+    """The numbered choices; on a terminal a long label wraps under its own text, after the
+    number, and its id in parentheses is never cut (`print_line`)."""
+    print_line(question, stderr, style="bold")
     for n, (_, label) in enumerate(options, start=1):
-        stderr.print(f"  {n:>3}. {terminal_safe(label)}", markup=False, soft_wrap=True)
+        number = f"  {n:>3}. "
+        print_line(number + terminal_safe(label), stderr, indent=len(number))
 
 
 def _option_from_answer(
@@ -396,15 +403,19 @@ def _approve(asker: Asker, *, yes: bool) -> Confirm:
     """Show what the change adds and the warnings it brings; ask at a terminal (unless --yes)."""
 
     def approve(change: Change) -> bool:
-        stderr.print(
-            terminal_safe(f"À ajouter dans {change.display} :"), style="bold", markup=False
-        )
+        print_line(terminal_safe(f"À ajouter dans {change.display} :"), stderr, style="bold")
         for line in change.added_lines:
-            stderr.print(terminal_safe(f"  {line}"), markup=False, soft_wrap=True, highlight=False)
+            print_line(terminal_safe(f"  {line}"), stderr, indent=_preview_indent(line))
         _print_problems(change.new_warnings)
         return yes or asker.confirm("Enregistrer ?", default=True)
 
     return approve
+
+
+def _preview_indent(line: str) -> int:
+    """A YAML line of the preview wraps under its own text, right of its « - » (the preview is
+    read, not copied: piped, each line stays whole)."""
+    return 2 + len(line) - len(line.lstrip(" -")) + 2
 
 
 def record(asker: Asker, add: Callable[..., Change], *, yes: bool) -> None:
@@ -417,7 +428,7 @@ def record(asker: Asker, add: Callable[..., Change], *, yes: bool) -> None:
         _print_problems(exc.problems)
         _offer_retry(asker)
         raise
-    stdout.print(terminal_safe(change.done), markup=False, soft_wrap=True)
+    print_line(terminal_safe(change.done), stdout)
 
 
 def _offer_retry(asker: Asker) -> None:

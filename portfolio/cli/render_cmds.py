@@ -51,9 +51,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
-                help="Fichier à écrire (par défaut ./<salarié>-<document>.<format>).",
+                help="Fichier à écrire, ou dossier où l'écrire (par défaut "
+                "./<salarié>-<document>.<format>).",
                 show_default=False,
-                dir_okay=False,
             ),
         ] = None,
         as_of: AsOfOption = None,

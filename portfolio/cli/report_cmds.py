@@ -44,9 +44,8 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Fichier à écrire.",
+        help="Fichier à écrire, ou dossier où l'écrire sous son nom habituel.",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 
@@ -57,16 +56,26 @@ def warn(line: str) -> None:
     print_line(terminal_safe(line), stderr, style="yellow")
 
 
-def emit(content: str | bytes, fmt: OutputFormat, output: Path | None, default: str) -> None:
-    """Figures go to stdout unless a file is named; documents always go to a file."""
-    from portfolio.app.documents import DATA_FORMATS, save_output
+def destination(fmt: OutputFormat, output: Path | None, default: str) -> Path | None:
+    """Where the document goes (None: figures to stdout), settled before the figures are
+    computed, so that a wrong `-o` is said at once."""
+    from portfolio.app.documents import DATA_FORMATS
+    from portfolio.app.outputs import output_file
 
     if output is None and fmt.value in DATA_FORMATS:
+        return None
+    return output_file(output, f"{default}.{fmt.value}", fmt.value)
+
+
+def emit(content: str | bytes, target: Path | None) -> None:
+    """Figures go to stdout unless a file is named; documents always go to a file."""
+    from portfolio.app.documents import save_output
+
+    if target is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         sys.stdout.flush()
         return
-    written = save_output(content, output or Path(f"{default}.{fmt.value}"))
-    print_line(terminal_safe(written), stderr)
+    print_line(terminal_safe(save_output(content, target)), stderr)
 
 
 def register(app: typer.Typer) -> None:
@@ -99,10 +108,11 @@ def register(app: typer.Typer) -> None:
         besoins des salariés et nombre de séances à prévoir."""
         from portfolio.app.documents import coverage_output
 
+        target = destination(fmt, output, f"couverture-{body}")
         content = coverage_output(
             workspace, body, referentiel, fmt.value, as_of_or_today(as_of), announce=warn
         )
-        emit(content, fmt, output, f"couverture-{body}")
+        emit(content, target)
 
     @app.command(rich_help_panel=PANEL_DOCUMENTS)
     @friendly_errors
@@ -124,7 +134,8 @@ def register(app: typer.Typer) -> None:
         compétences acquises et progression mois par mois, par association et par filière."""
         from portfolio.app.documents import report_output
 
+        target = destination(fmt, output, REPORT_STEM)
         content = report_output(
             workspace, fmt.value, as_of_or_today(as_of), pseudonymise=pseudonymise, announce=warn
         )
-        emit(content, fmt, output, REPORT_STEM)
+        emit(content, target)

@@ -41,7 +41,7 @@ def worker_new(
         str | None, option("Identifiant de l'association (voir workspace.yaml).", "--association")
     ] = None,
     counselor: Annotated[
-        str | None, option("Conseiller ou conseillère.", "--counselor", "--conseiller")
+        str | None, option("Conseiller ou conseillère.", "--conseiller")
     ] = None,
     targets: Annotated[
         list[str] | None, option("Référentiel visé (répétable), par exemple advf.", "--target")
@@ -79,11 +79,12 @@ def worker_new(
         "--association",
         "Association",
         rec.association_options(),
+        check=rec.require_association,
         default=rec.default_association(),
     )
     chosen_counselor = asker.pick(
         counselor,
-        "--counselor",
+        "--conseiller",
         "Conseiller ou conseillère",
         rec.counselor_options(assoc),
         parse=non_empty,

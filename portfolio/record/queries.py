@@ -22,6 +22,7 @@ from portfolio.french import (
     fr_date,
     message_hours,
     natural_key,
+    unknown,
 )
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
@@ -88,6 +89,16 @@ def default_association(ws: Workspace) -> str | None:
     """The association of a workspace that has only one."""
     associations = ws.settings.associations if ws.settings else []
     return associations[0].id if len(associations) == 1 else None
+
+
+def require_association(ws: Workspace, association: str) -> str:
+    """A worker belongs to an association of workspace.yaml (SPEC §8, as `check` says): an
+    unknown id is bad data, answered with the closest ids."""
+    value = association.strip()
+    known = [a.id for a in ws.settings.associations] if ws.settings else []
+    if value in known:
+        return value
+    raise InputError(unknown("association inconnue", value, known))
 
 
 def counselor_options(ws: Workspace, association: str | None) -> list[Option]:

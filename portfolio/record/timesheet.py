@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 from xml.etree import ElementTree
 
 from portfolio.checks import HOURS_PER_DAY, client_key
@@ -45,6 +45,8 @@ from portfolio.record.changes import Verdict, check_updated_worker, current_issu
 from portfolio.record.entries import number, placement_entry
 from portfolio.record.queries import next_placement_id
 from portfolio.record.yamltext import append_entry
+
+T = TypeVar("T")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "worker": ("salarie", "salariee", "id_salarie", "identifiant", "matricule", "worker"),
@@ -78,6 +80,15 @@ _KIND_WORDS = {
 
 class TimesheetError(PortfolioError):
     """The file as a whole cannot be read (format, encoding, header, limits)."""
+
+
+class CellError(InputError):
+    """A row refused for one of its cells: `column` names it as a spreadsheet shows it
+    (« colonne D (date) »), so that the user finds the cell to correct."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 # --- limits -------------------------------------------------------------------------------------
@@ -692,9 +703,13 @@ class Row:
 class Rejection:
     rows: tuple[int, ...]
     reason: str
+    column: str | None = None
+    """The column of the cell at fault (« colonne D (date) »), when one is."""
 
     def render(self) -> str:
-        return f"{rows_text(self.rows)} : {self.reason}"
+        """« ligne 8, colonne D (date) : … », « lignes 2 à 5 : … »."""
+        where = rows_text(self.rows) + (f", {self.column}" if self.column else "")
+        return f"{where} : {self.reason}"
 
 
 _HEADER_STOP_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "en"})
@@ -744,7 +759,7 @@ def parse_rows(
     for (number_, _), values in zip(table.rows, cells_of, strict=True):
         problem = _cell_problem(values, columns)
         if problem is not None:
-            rejections.append(Rejection((number_,), problem))
+            rejections.append(Rejection((number_,), str(problem), problem.column))
             continue
 
         def cell(name: str, values: dict[str, Any] = values) -> Any:
@@ -752,7 +767,9 @@ def parse_rows(
             return value.strip() if isinstance(value, str) else value
 
         try:
-            rows.append(_row(number_, cell, workers, kinds))
+            rows.append(_row(number_, cell, columns, workers, kinds))
+        except CellError as exc:
+            rejections.append(Rejection((number_,), str(exc), exc.column))
         except InputError as exc:
             rejections.append(Rejection((number_,), str(exc)))
     return rows, rejections
@@ -769,33 +786,55 @@ def _value(cells: Sequence[Any], index: int, last: int | None) -> Any:
     return " ".join(str(c).strip() for c in filled)
 
 
-def _cell_problem(values: Mapping[str, Any], columns: Mapping[str, int]) -> str | None:
+def _cell_problem(values: Mapping[str, Any], columns: Mapping[str, int]) -> CellError | None:
     """Why a cell of the row cannot be taken, said without quoting it: too long, or holding a
     control character (an ESC sequence stored from a cell drove the terminal of every later
     command showing it). Line breaks are allowed between tasks only."""
     for name, value in values.items():
         text = value.strip() if isinstance(value, str) else str(value)
-        where = f"colonne {column_letter(columns[name])} ({COLUMNS[name][0]})"
+        where = _column(columns, name)
         if len(text) > MAX_CELL_CHARACTERS:
             hint = _QUOTE_HINT if "\n" in text else ""
-            return (
-                f"{where} : la cellule compte {_count(len(text))} caractères, plus que les "
-                f"{_count(MAX_CELL_CHARACTERS)} permis : raccourcissez-la{hint}"
+            return CellError(
+                where,
+                f"la cellule compte {_count(len(text))} caractères, plus que les "
+                f"{_count(MAX_CELL_CHARACTERS)} permis : raccourcissez-la{hint}",
             )
         for found in CONTROL_CHARACTERS.finditer(text):
             char = found.group()
             if char not in "\r\n":
-                return (
-                    f"{where} : la cellule contient un caractère de contrôle invisible "
+                return CellError(
+                    where,
+                    "la cellule contient un caractère de contrôle invisible "
                     f"(U+{ord(char):04X}), qui peut commander le terminal ou les documents qui "
-                    "l'affichent : supprimez-le"
+                    "l'affichent : supprimez-le",
                 )
             if name != "tasks":
-                return (
-                    f"{where} : la cellule tient sur plusieurs lignes : écrivez-la sur une "
-                    f"seule{_QUOTE_HINT}"
+                return CellError(
+                    where,
+                    "la cellule tient sur plusieurs lignes : écrivez-la sur une "
+                    f"seule{_QUOTE_HINT}",
                 )
     return None
+
+
+def _column(columns: Mapping[str, int], name: str) -> str:
+    """« colonne D (date) »: a field's column as the spreadsheet shows it, with the name the
+    documentation gives it."""
+    return f"colonne {column_letter(columns[name])} ({COLUMNS[name][0]})"
+
+
+def _in_column(columns: Mapping[str, int], name: str, read: Callable[[], T]) -> T:
+    """`read()`, whose refusal is about the cell of the field `name`: said with its column.
+    A field the timesheet has no column for (a kind left to the workspace) is said as is."""
+    try:
+        return read()
+    except CellError:
+        raise
+    except InputError as exc:
+        if name not in columns:
+            raise
+        raise CellError(_column(columns, name), str(exc)) from None
 
 
 # --- who a row is about -------------------------------------------------------------------------
@@ -979,20 +1018,24 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
 
 
-def _row(number_: int, cell: Any, workers: WorkerNames, kinds: Mapping[str, str]) -> Row:
+def _row(
+    number_: int,
+    cell: Callable[[str], Any],
+    columns: Mapping[str, int],
+    workers: WorkerNames,
+    kinds: Mapping[str, str],
+) -> Row:
+    """A row read cell by cell; a refused cell is named by its column (`CellError`)."""
     written = str(cell("worker"))
-    if not written:
-        raise InputError(
-            "salarié manquant : écrivez son identifiant (nom de son fichier), ou son prénom et "
-            "son nom"
-        )
-    worker = workers.resolve(written)
+    worker = _in_column(columns, "worker", lambda: _worker(written, workers))
     client = str(cell("client"))
     if not client:
-        raise InputError("client manquant : écrivez le nom du client")
-    kind = _kind(str(cell("client_kind")), client, kinds)
-    start, end = _period(cell("date"), cell("start"), cell("end"))
-    hours = _hours(cell("hours"))
+        raise CellError(_column(columns, "client"), "client manquant : écrivez le nom du client")
+    kind = _in_column(
+        columns, "client_kind", lambda: _kind(str(cell("client_kind")), client, kinds)
+    )
+    start, end = _period(cell, columns)
+    hours = _in_column(columns, "hours", lambda: _hours(cell("hours")))
     days = (end - start).days + 1
     if hours > HOURS_PER_DAY * days:
         shown = message_hours(hours) if hours < 1_000_000 else "plus d'un million d'heures"
@@ -1014,6 +1057,15 @@ def _row(number_: int, cell: Any, workers: WorkerNames, kinds: Mapping[str, str]
         service=str(cell("service")) or None,
         written=written if written != worker else "",
     )
+
+
+def _worker(written: str, workers: WorkerNames) -> str:
+    if not written:
+        raise InputError(
+            "salarié manquant : écrivez son identifiant (nom de son fichier), ou son prénom et "
+            "son nom"
+        )
+    return workers.resolve(written)
 
 
 def client_kinds(workers: Iterable[Worker]) -> dict[str, str]:
@@ -1049,18 +1101,24 @@ def _day(value: Any, what: str) -> dt.date:
     return parse_date(str(value), what)
 
 
-def _period(day: Any, start: Any, end: Any) -> tuple[dt.date, dt.date]:
+def _period(cell: Callable[[str], Any], columns: Mapping[str, int]) -> tuple[dt.date, dt.date]:
+    """The row's first and last day: its date, or its start and end."""
+    day, start, end = cell("date"), cell("start"), cell("end")
+
+    def read(name: str, what: str) -> dt.date:
+        return _in_column(columns, name, lambda: _day(cell(name), what))
+
     if start or end:
         if not (start and end):
             raise InputError("période incomplète : remplissez à la fois « debut » et « fin »")
-        first, last = _day(start, "le début"), _day(end, "la fin")
-        if day and _day(day, "la date") != first:
+        first, last = read("start", "le début"), read("end", "la fin")
+        if day and read("date", "la date") != first:
             raise InputError(
                 "la date et le début diffèrent : remplissez soit « date », soit « debut » et "
                 "« fin »"
             )
     elif day:
-        first = last = _day(day, "la date")
+        first = last = read("date", "la date")
     else:
         raise InputError("date manquante : remplissez « date », ou « debut » et « fin »")
     if last < first:
@@ -1081,7 +1139,7 @@ def _hours(value: Any) -> float:
             hours = math.inf
         if not math.isfinite(hours):
             raise InputError(
-                "heures : la cellule ne contient pas un nombre d'heures utilisable (nombre infini, "
+                "la cellule ne contient pas un nombre d'heures utilisable (nombre infini, "
                 "indéfini ou démesuré) : écrivez par exemple 12, 3,5 ou 3h30"
             )
         if not hours > 0:
@@ -1241,7 +1299,11 @@ def plan_import(
             twin = _same_placement(ws.workers[stem], draft)
             if twin is not None:
                 already.append(
-                    Rejection(draft.numbers, f"déjà importé ({stem}, mise à disposition {twin})")
+                    Rejection(
+                        draft.numbers,
+                        f"déjà importée{'s' * (len(set(draft.numbers)) > 1)} ({stem}, mise à "
+                        f"disposition {twin})",
+                    )
                 )
                 continue
             ident = next_placement_id(ids)
@@ -1375,12 +1437,13 @@ def rows_count(rejections: Sequence[Rejection], verb: str) -> str:
     return f"{count} ligne{plural} {verb}{plural}"
 
 
-def placements_count(plan: ImportPlan) -> str:
-    """« 6 mises à disposition pour 3 salariés », or « aucune mise à disposition »."""
+def placements_count(plan: ImportPlan, done: str, done_plural: str | None = None) -> str:
+    """« 6 mises à disposition ajoutées pour 3 salariés », « 1 mise à disposition ajoutée pour
+    1 salarié », « aucune mise à disposition ajoutée »: `done` (« ajoutée », « à ajouter »)
+    agrees with the count, its plural `done_plural` or else `done` + « s »."""
     added = sum(len(c.added) for c in plan.changed)
     if not added:
-        return "aucune mise à disposition"
-    workers = len(plan.changed)
-    return (
-        f"{added} mise{'s' * (added > 1)} à disposition pour {workers} salarié{'s' * (workers > 1)}"
-    )
+        return f"aucune mise à disposition {done}"
+    said = done if added < 2 else done_plural or f"{done}s"
+    placements = plural(added, "mise à disposition", "mises à disposition")
+    return f"{placements} {said} pour {plural(len(plan.changed), 'salarié')}"

@@ -13,6 +13,7 @@ from typing import Literal
 
 from portfolio.assess import assess
 from portfolio.fsutil import write_atomic
+from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.plan import plan_worker
@@ -50,12 +51,20 @@ class RenderedDocument:
 
 
 def render_document(
-    ws: Workspace, worker: Worker, kind: DocumentKind, as_of: dt.date
+    ws: Workspace,
+    worker: Worker,
+    kind: DocumentKind,
+    as_of: dt.date,
+    *,
+    assessed: tuple[Assessment, WorkerEvidence] | None = None,
 ) -> RenderedDocument:
-    """One document of the worker at `as_of`, never without their consent (SPEC §10); the
-    dossier's plan reuses the assessment instead of assessing the worker a second time."""
+    """One document of the worker at `as_of`, never without their consent (SPEC §10).
+
+    `assessed` is the worker's assessment at `as_of` when the caller has it already (a build
+    assesses each worker once for both documents and the cohort); the dossier's plan reuses the
+    assessment instead of assessing the worker a second time."""
     require_consent(worker)
-    assessment, evidence = assess(ws, worker, as_of)
+    assessment, evidence = assessed or assess(ws, worker, as_of)
     if kind == "dossier":
         plan = plan_worker(ws, worker, as_of, assessment=assessment)
         view = dossier_view(ws, worker, assessment, evidence, plan)

@@ -225,17 +225,19 @@ def test_timesheet_is_planned_then_imported_without_the_rejected_rows(root) -> N
         "w-1 (Fatima B.) :\n"
         "  + p2 Mairie de Bron (collectivite), le 05/11/2002, 7\u00a0h, ligne 2 ; tâches : lessive"
     ]
-    assert planned.refusals[0].startswith("refusé : ligne 3 : salarié inconnu « w-9 »")
+    assert planned.refusals[0].startswith(
+        "refusé : heures.csv, ligne 3, colonne A (salarie) : salarié inconnu « w-9 »"
+    )
     with pytest.raises(PortfolioError, match="1 ligne refusée"):
         import_timesheet(planned)
     dry = import_timesheet(planned, skip_invalid=True, dry_run=True)
     assert dry.message == (
-        "Simulation : rien n'a été écrit (1 mise à disposition pour 1 salarié à ajouter)."
+        "Simulation : rien n'a été écrit (1 mise à disposition à ajouter pour 1 salarié)."
     )
     assert worker_text(root) == WORKER
     done = import_timesheet(planned, skip_invalid=True)
     assert (done.message, done.skipped) == (
-        "Import terminé : 1 mise à disposition pour 1 salarié ajoutée(s).",
+        "Import terminé : 1 mise à disposition ajoutée pour 1 salarié.",
         "1 ligne ignorée (--skip-invalid).",
     )
     assert "Mairie de Bron" in worker_text(root)

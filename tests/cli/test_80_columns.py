@@ -112,6 +112,15 @@ def test_hang_keeps_no_break_spaces_and_french_punctuation_with_their_word() -> 
             assert not line.endswith("«"), (width, line)
 
 
+def test_hang_keeps_guillemets_inside_parentheses_with_their_words() -> None:
+    text = Text("proposez-lui des modules (« portfolio plan »), puis relancez (« Programme »).")
+    assert hang(Text("aaaa « bbbb »."), 8, indent=0).plain == "aaaa\n« bbbb »."
+    for width in range(8, 60):
+        for line in hang(text, width, indent=0).plain.split("\n"):
+            assert not line.startswith(("»", "Programme »", ".", ",")), (width, line)
+            assert not line.endswith(("«", "(«")), (width, line)
+
+
 def test_hang_keeps_a_line_s_own_indent_and_its_styles() -> None:
     text = Text("    • ")
     text.append("tst.b1.c1", style="bold")

@@ -24,7 +24,7 @@ ENGLISH = re.compile(
     r"default|Commands|COMMAND|ARGS|WORKER|DIRECTORY|FILE|PATH|TEXT|INTEGER|FLOAT|Got unexpected|"
     r"extra arguments?|requires|take a value|Choose from|Value error|Input should|valid|range|"
     r"dynamic|deprecated|DEPRECATED|y/n|Y/n|y/N|yes|no)\b"
-    r"|<(str|bool|path|file|dir|int|float|list)|list\["
+    r"|<(str|bool|path|file|dir|int|float|list)|list\[|\bx[<>]=|<=x"
 )
 """Words and marks of Typer's and Click's English (option names such as --hours aside)."""
 
@@ -58,10 +58,12 @@ def flat(output: str) -> str:
 
 
 def assert_french(output: str) -> None:
-    """No English word, and every line within the 80 columns (help screens, usage errors)."""
+    """No English word, every line within the 80 columns (help screens, usage errors), and no
+    option name cut short by the help's layout (« --first-name,--pre… »)."""
     assert_no_english(output)
     too_wide = [line for line in output.splitlines() if len(line) > 80]
     assert not too_wide, "\n".join(too_wide)
+    assert not re.search(r"--[\w-]*…", output), output
 
 
 def assert_no_english(output: str) -> None:

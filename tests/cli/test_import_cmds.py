@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from rich.console import Console
 from test_log_cmds import FILES, WORKER, inserted, load_worker, run, worker_text
 
+from portfolio.cli import import_cmds
 from portfolio.resources import demo_dir
 
 
@@ -60,8 +63,13 @@ def test_rejected_rows_are_listed_and_nothing_is_written(root) -> None:
     sheet = TIMESHEET + "w-1;Mme D.;particulier;31/11/2002;3;;\nw-7;X;particulier;2002-11-04;3;;\n"
     result = run(root, "import", "timesheet", str(write_sheet(root, sheet)))
     assert result.exit_code == 1
-    assert "refusé : ligne 6 : la date « 31/11/2002 » n'est pas une date valide" in result.stderr
-    assert "refusé : ligne 7 : salarié inconnu « w-7 »" in result.stderr
+    assert (
+        "refusé : heures.csv, ligne 6, colonne D (date) : la date « 31/11/2002 » n'est pas une "
+        "date valide"
+    ) in result.stderr
+    assert "refusé : heures.csv, ligne 7, colonne A (salarie) : salarié inconnu « w-7 »" in (
+        result.stderr
+    )
     assert "2 lignes refusées" in result.stderr
     assert worker_text(root) == WORKER
 
@@ -80,7 +88,10 @@ def test_importing_the_same_sheet_twice_adds_nothing_and_says_so(root) -> None:
     once = worker_text(root)
     result = run(root, "import", "timesheet", str(sheet))
     assert result.exit_code == 0, result.stderr
-    assert "lignes 2 à 3 : déjà importé (w-1, mise à disposition p2)" in result.stderr
+    assert "heures.csv, lignes 2 à 3 : déjà importées (w-1, mise à disposition p2)" in (
+        result.stderr
+    )
+    assert "Import terminé : aucune mise à disposition ajoutée." in result.stdout
     assert "chevauche" not in result.stderr
     assert worker_text(root) == once
 
@@ -154,7 +165,8 @@ def test_an_unknown_worker_name_is_refused_with_the_closest_workers(root) -> Non
     result = run(root, "import", "timesheet", str(write_sheet(root, sheet)))
     assert result.exit_code == 1
     assert (
-        "refusé : ligne 6 : salarié inconnu « Fatma B. » : aucun salarié de ce nom (comparé au "
+        "refusé : heures.csv, ligne 6, colonne A (salarie) : salarié inconnu « Fatma B. » : "
+        "aucun salarié de ce nom (comparé au "
         "prénom et au nom de chaque fiche) ; vouliez-vous dire Fatima B. (w-1) ?"
     ) in result.stderr
     assert worker_text(root) == WORKER
@@ -173,3 +185,92 @@ def test_the_help_says_how_the_worker_and_dates_are_written(root) -> None:
     shown = " ".join(result.stdout.split())
     assert "par son prénom et son nom" in shown
     assert "31/12/24" in shown
+
+
+# --- what the import says (issue 14) ------------------------------------------------------------
+
+
+def test_the_summary_agrees_in_number(root) -> None:
+    sheet = write_sheet(root, TIMESHEET)
+    dry = run(root, "import", "timesheet", str(sheet), "--dry-run")
+    assert "Simulation : rien n'a été écrit (3 mises à disposition à ajouter pour 1 salarié)." in (
+        dry.stdout
+    )
+    done = run(root, "import", "timesheet", str(sheet))
+    assert "Import terminé : 3 mises à disposition ajoutées pour 1 salarié." in done.stdout
+
+
+def test_one_row_already_imported_is_said_in_the_singular(root) -> None:
+    sheet = write_sheet(root, TIMESHEET.split("w-1;Mme D.;particulier;08")[0])
+    assert run(root, "import", "timesheet", str(sheet)).exit_code == 0
+    result = run(root, "import", "timesheet", str(sheet))
+    assert "heures.csv, ligne 2 : déjà importée (w-1, mise à disposition p2)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "where"),
+    [
+        ("w-1;Mme D.;particulier;04/11/2002;trois;;", "colonne E (heures) : les heures"),
+        ("w-1;Mme D.;voisin;04/11/2002;3;;", "colonne C (type_client) : type de client"),
+        ("w-1;Mme D.;particulier;04/13/2002;3;;", "colonne D (date) : la date « 04/13/2002 »"),
+        ("w-1;;particulier;04/11/2002;3;;", "colonne B (client) : client manquant"),
+    ],
+)
+def test_a_refused_cell_is_named_by_its_file_line_and_column(root, row: str, where: str) -> None:
+    result = run(root, "import", "timesheet", str(write_sheet(root, TIMESHEET + row + "\n")))
+    assert result.exit_code == 1
+    assert f"refusé : heures.csv, ligne 6, {where}" in result.stderr
+
+
+def test_a_bad_date_of_an_xlsx_sheet_names_its_column(root) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Salarié", "Client", "Type client", "Début", "Fin", "Heures"])
+    sheet.append(["w-1", "Mairie de Bron", "collectivite", dt.date(2002, 11, 4), "31/11/02", 3])
+    book.save(root / "heures.xlsx")
+    result = run(root, "import", "timesheet", str(root / "heures.xlsx"))
+    assert "refusé : heures.xlsx, ligne 2, colonne E (fin) : la fin « 31/11/02 »" in result.stderr
+
+
+def test_the_help_points_to_the_installed_documentation(root) -> None:
+    result = run(root, "import", "timesheet", "--help")
+    assert "portfolio doc import" in result.stdout
+    assert "docs/" not in result.stdout
+
+
+def consoles(monkeypatch, *, terminal: bool) -> io.StringIO:
+    """The command's stdout and stderr, both on one 80-column console."""
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=terminal, color_system=None)
+    monkeypatch.setattr(import_cmds, "stdout", console)
+    monkeypatch.setattr(import_cmds, "stderr", console)
+    return out
+
+
+LONG_SHEET = TIMESHEET + (
+    "w-1;Association des jardins partagés du quartier des Buers;association;03/12/2002;3;"
+    "repassage|lessive|couture;\n"
+    "w-1;Mme D.;particulier;31/11/2002;3;repassage;\n"
+)
+
+
+def test_the_import_fits_80_columns_on_a_terminal(root, monkeypatch) -> None:
+    out = consoles(monkeypatch, terminal=True)
+    run(root, "import", "timesheet", str(write_sheet(root, LONG_SHEET)), "--skip-invalid")
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines), out.getvalue()
+    placement = next(i for i, line in enumerate(lines) if line.startswith("  + p5"))
+    assert lines[placement + 1].startswith("      ")
+    refusal = next(i for i, line in enumerate(lines) if line.startswith("refusé"))
+    assert lines[refusal + 1].startswith("    ")
+
+
+def test_a_piped_import_keeps_each_line_whole(root, monkeypatch) -> None:
+    out = consoles(monkeypatch, terminal=False)
+    run(root, "import", "timesheet", str(write_sheet(root, LONG_SHEET)), "--skip-invalid")
+    lines = out.getvalue().splitlines()
+    assert any(
+        line.startswith("  + p5 Association des jardins") and line.endswith("couture")
+        for line in lines
+    )
+    assert any(line.startswith("refusé : heures.csv, ligne 7, colonne D") for line in lines)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from portfolio.cli import app, prompts
@@ -424,3 +426,31 @@ def test_a_change_refused_at_the_end_offers_the_command_with_every_answer(
         "  portfolio log placement w-1 --client 'Mme D.' --start 05/10/2002 --end 20/10/2002 "
         "--hours 3h30 --tutor 'Mme D.'"
     )
+
+
+# --- the preview in 80 columns (issue 14) -------------------------------------------------------
+
+
+def preview(root: Path, monkeypatch, *, terminal: bool) -> str:
+    """What `log placement` shows before it writes, on an 80-column terminal or a pipe."""
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=terminal, color_system=None)
+    monkeypatch.setattr(prompts, "stderr", console)
+    note = "Une remarque assez longue pour dépasser la largeur d'un terminal de quatre-vingts"
+    result = run(root, "log", "placement", "w-1", *PLACEMENT_FLAGS, "--note", note, "--yes")
+    assert result.exit_code == 0, result.stderr
+    return out.getvalue()
+
+
+def test_the_preview_wraps_with_an_indent_on_a_terminal(root, monkeypatch) -> None:
+    lines = preview(root, monkeypatch, terminal=True).splitlines()
+    assert lines[0] == "À ajouter dans workers/w-1.yaml :"
+    assert all(len(line) <= 80 for line in lines)
+    note = next(i for i, line in enumerate(lines) if "note:" in line)
+    assert lines[note + 1].startswith("        ")
+
+
+def test_the_piped_preview_keeps_each_yaml_line_whole(root, monkeypatch) -> None:
+    shown = preview(root, monkeypatch, terminal=False)
+    assert "    note: Une remarque assez longue pour dépasser la largeur d'un terminal de " in shown
+    assert all(line.startswith(("À ajouter", "  ")) for line in shown.splitlines())

@@ -3,13 +3,20 @@ given, and a refused one is asked again without losing the others."""
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
+from portfolio.cli import prompts
+from portfolio.cli.common import confirm
 from portfolio.cli.prompts import MAX_ATTEMPTS, Asker, non_empty
 from portfolio.french import InputError, parse_date, parse_role
 from portfolio.issues import PortfolioError
@@ -129,3 +136,83 @@ def test_a_bad_option_stops_with_its_name(given: str, code: int, message: str) -
     )
     assert isinstance(value, PortfolioError)
     assert (value.exit_code, str(value).startswith(message)) == (code, True)
+
+
+# --- French typography, 80 columns, interruptions (issue 14) ------------------------------------
+
+TASKS = [
+    ("advf.menage", "Faire le ménage du logement (advf.menage)"),
+    (
+        "advf.transmissions",
+        "Transmettre les informations à la famille et aux autres intervenants (advf.transmissions)",
+    ),
+]
+
+
+def screen(monkeypatch: pytest.MonkeyPatch, *, terminal: bool) -> io.StringIO:
+    """The prompts' own messages (choices, errors, previews) on an 80-column console, a
+    terminal or a pipe; the questions themselves go to the CliRunner's stderr."""
+    out = io.StringIO()
+    console = Console(
+        file=out, width=80, force_terminal=terminal, color_system=None, highlight=False
+    )
+    monkeypatch.setattr(prompts, "stderr", console)
+    return out
+
+
+def test_questions_put_a_space_before_the_colon() -> None:
+    _, said = answered(lambda a: a.value(None, "--first-name", "Prénom", non_empty), "Kévin\n")
+    assert "Prénom :" in said  # the space after it is echoed on stdout
+    _, said = answered(lambda a: a.pick(None, "--role", "Rôle", ROLES, default="tuteur"), "\n")
+    assert "numéro [1] :" in said
+
+
+def test_a_long_choice_wraps_under_its_label_without_cutting_its_id(monkeypatch) -> None:
+    out = screen(monkeypatch, terminal=True)
+    answered(lambda a: a.pick_many(None, "--task", "Tâches", TASKS, parse_task=str), "2\n")
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("    2. Transmettre"))
+    assert lines[start + 1].startswith("       ") and lines[start + 1].strip()
+    assert "(advf.transmissions)" in lines[start + 1]
+
+
+def test_piped_choices_stay_whole_on_their_line(monkeypatch) -> None:
+    out = screen(monkeypatch, terminal=False)
+    answered(lambda a: a.pick_many(None, "--task", "Tâches", TASKS, parse_task=str), "2\n")
+    assert f"    2. {TASKS[1][1]}\n" in out.getvalue()
+
+
+def test_several_choices_are_explained_on_their_own_line_and_asked_shortly(monkeypatch) -> None:
+    out = screen(monkeypatch, terminal=True)
+    _, said = answered(
+        lambda a: a.pick_many(None, "--task", "Tâches", TASKS, parse_task=str), "1\n"
+    )
+    assert "  numéros (vide : aucun) :" in said
+    assert len(said.splitlines()[0]) <= 40
+    explained = re.sub(r" *\n *", " ", out.getvalue())  # as wrapped at 80 columns
+    assert "Plusieurs choix : numéros ou textes séparés par des virgules" in explained
+    assert "« 3=10 » pour 10\u00a0h sur le numéro 3." in explained
+
+
+def test_the_end_of_the_input_at_a_question_ends_its_line_first() -> None:
+    value, said = answered(lambda a: a.value(None, "--first-name", "Prénom", non_empty), "")
+    assert isinstance(value, PortfolioError)
+    assert said.endswith("Prénom :\n")
+
+
+def test_the_end_of_the_input_at_a_confirmation_ends_its_line_once() -> None:
+    value, said = answered(lambda a: a.confirm("Enregistrer ?", default=True), "")
+    assert isinstance(value, PortfolioError)
+    assert said.endswith("Enregistrer ? (oui/non) [oui] :\n")
+
+
+def test_ctrl_c_at_a_confirmation_ends_the_line_before_the_command_stops() -> None:
+    with CliRunner().isolation() as (_, err, _):
+        with (
+            patch.object(typer, "prompt", side_effect=typer.Abort()),
+            pytest.raises(typer.Abort),
+        ):
+            confirm("Effacer ces 3 fichiers ?", default=False)
+        sys.stderr.flush()
+        assert err.getvalue().decode() == "\n"

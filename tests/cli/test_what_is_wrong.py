@@ -3,6 +3,9 @@ id, a workspace above the current folder, an output path blocked by a file)."""
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,7 +88,15 @@ def test_folder_outside_any_workspace_is_still_refused(
 def test_output_under_a_file_is_a_message(workspace: Path, tmp_path: Path, target: str) -> None:
     (tmp_path / "a-file").write_text("déjà là", encoding="utf-8")
     code, output = run(
-        "report", "-w", str(workspace), "--as-of", "2003-06-30", "-o", str(tmp_path / target)
+        "report",
+        "-w",
+        str(workspace),
+        "--as-of",
+        "2003-06-30",
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / target),
     )
     flat = " ".join(output.split())
     assert code == 1
@@ -93,3 +104,51 @@ def test_output_under_a_file_is_a_message(workspace: Path, tmp_path: Path, targe
     assert "rien n'a été écrit" in flat
     assert "Traceback" not in output and "Error" not in output
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "déjà là"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`portfolio assess --all --json | head -1`: no « Broken pipe » notice, in any language."""
+    script = tmp_path / "loud.py"
+    script.write_text(
+        "import typer\n"
+        "from portfolio.cli.common import friendly_errors\n"
+        "@friendly_errors\n"
+        "def loud() -> None:\n"
+        "    for _ in range(200_000):\n"
+        '        print(\'{"worker": "w-0042", "status": "acquise"}\')\n'
+        "typer.run(loud)\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        f"{shlex.quote(sys.executable)} {shlex.quote(str(script))} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.stdout == '{"worker": "w-0042", "status": "acquise"}\n'
+    assert run.stderr == ""
+
+
+def test_output_folder_receives_the_usual_name(workspace: Path, tmp_path: Path) -> None:
+    for target in (tmp_path / "existing", tmp_path / "new-folder"):
+        if target.name == "existing":
+            target.mkdir()
+        code, output = run(
+            "report", "-w", str(workspace), "--as-of", "2003-06-30", "-f", "html", "-o", str(target)
+        )
+        assert code == 0, output
+        assert (target / "rapport-programme.html").is_file()
+
+
+def test_output_extension_must_match_the_format(workspace: Path, tmp_path: Path) -> None:
+    code, output = run(
+        "report", "-w", str(workspace), "--as-of", "2003-06-30", "-f", "html",
+        "-o", str(tmp_path / "bilan.pdf"),
+    )  # fmt: skip
+    flat = " ".join(output.split())
+    assert code == 2
+    assert "se termine par « .pdf », mais le format demandé est html" in flat
+    assert "« bilan.html »" in flat
+    assert not (tmp_path / "bilan.pdf").exists()

@@ -68,3 +68,27 @@ def test_a_taken_id_typed_at_the_prompt_is_refused_with_a_free_one(root, monkeyp
         "par exemple w-0002" in result.stderr  # fmt: skip
     assert load_worker(root, "w-0007").first_name == "Kévin"
     assert worker_text(root) == WORKER
+
+
+# --- the association: an id of the workspace (issue 14) -----------------------------------------
+
+
+def test_an_unknown_association_is_bad_data_with_the_closest_ids(root) -> None:
+    result = run(
+        root, "worker", "new", "--first-name", "A", "--last-name", "B", "--association", "ai-et"
+    )
+    assert result.exit_code == 1
+    assert (
+        "--association : association inconnue « ai-et » : vouliez-vous dire ai-est ?"
+        in result.stderr
+    )
+    assert not list((root / "workers").glob("w-0*.yaml"))
+
+
+def test_an_unknown_association_typed_at_the_prompt_is_asked_again(root, monkeypatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    answers = "Kévin\nT.\nai-beaujolais\n1\n\ntst\nnon\n\noui\n"
+    result = run(root, "worker", "new", stdin=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "association inconnue « ai-beaujolais »" in result.stderr
+    assert load_worker(root, "w-0002").association == "ai-est"

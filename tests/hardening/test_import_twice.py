@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def test_importing_the_same_timesheet_twice_adds_nothing_and_says_so(tmp_path: P
     after_first = {p.name: p.read_bytes() for p in (root / "workers").iterdir()}
     second = run("import", "timesheet", sheet, cwd=root)
     assert second.returncode == 0, second.stderr
-    assert "déjà importé (fatima-b, mise à disposition p5)" in second.stderr
+    assert re.search(r"déjà importées? \(fatima-b, mise à disposition p5\)", second.stderr)
     assert "chevauche" not in second.stderr + second.stdout
     assert "refusé" not in second.stderr
     assert {p.name: p.read_bytes() for p in (root / "workers").iterdir()} == after_first

@@ -55,8 +55,9 @@ def test_a_control_character_in_a_timesheet_cell_is_refused_where_it_is(
     result, _ = run_import(root, csv_file(root, CSV_HEADER + row + "\n"))
     assert result.exit_code == 1, result.output
     assert (
-        f"refusé : ligne 2 : {where} : la cellule contient un caractère de contrôle invisible "
-        "(U+001B), qui peut commander le terminal ou les documents qui l'affichent : supprimez-le"
+        f"refusé : heures.csv, ligne 2, {where} : la cellule contient un caractère de contrôle "
+        "invisible (U+001B), qui peut commander le terminal ou les documents qui l'affichent : "
+        "supprimez-le"
     ) in result.stderr
     assert_nothing_raw(result)
     assert worker_unchanged(root)
@@ -70,8 +71,9 @@ def test_a_c1_control_in_an_xlsx_cell_is_refused(root: Path) -> None:
     book.save(root / "heures.xlsx")
     result, _ = run_import(root, root / "heures.xlsx")
     assert result.exit_code == 1, result.output
-    assert "refusé : ligne 2 : colonne B (client) : la cellule contient un caractère de " in (
-        result.stderr
+    assert (
+        "refusé : heures.xlsx, ligne 2, colonne B (client) : la cellule contient un caractère"
+        in (result.stderr)
     )
     assert "(U+009B)" in result.stderr
     assert_nothing_raw(result)
@@ -83,8 +85,8 @@ def test_a_line_break_is_refused_in_a_name_but_separates_tasks(root: Path) -> No
     rows += 'w-0042;M. R.;particulier;10/02/2003;2;"sols\nvitres"\n'
     result, _ = run_import(root, csv_file(root, CSV_HEADER + rows), "--dry-run")
     assert (
-        "refusé : ligne 2 : colonne B (client) : la cellule tient sur plusieurs lignes : "
-        "écrivez-la sur une seule"
+        "refusé : heures.csv, ligne 2, colonne B (client) : la cellule tient sur plusieurs "
+        "lignes : écrivez-la sur une seule"
     ) in result.stderr
     assert "ligne 4 ; tâches : sols, vitres" in result.stdout
 
@@ -132,7 +134,7 @@ def with_option(command: list[str], flag: str, value: str) -> list[str]:
         (OBSERVATION, "--note"),
         (NEW_WORKER, "--first-name"),
         (NEW_WORKER, "--last-name"),
-        (NEW_WORKER, "--counselor"),
+        (NEW_WORKER, "--conseiller"),
     ],
 )
 def test_a_control_character_in_an_option_is_refused_naming_the_option(

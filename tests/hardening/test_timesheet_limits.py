@@ -185,8 +185,8 @@ def test_a_cell_over_1000_characters_is_refused_without_being_printed(
     assert_refused(
         result,
         seconds,
-        "refusé : ligne 2 : colonne B (client) : la cellule compte 5 000 caractères, plus que "
-        "les 1 000 permis : raccourcissez-la",
+        f"refusé : heures.{kind}, ligne 2, colonne B (client) : la cellule compte 5 000 "
+        "caractères, plus que les 1 000 permis : raccourcissez-la",
     )
     assert "D" * 100 not in result.output
     assert (root / "workers" / "w-0042.yaml").read_text(encoding="utf-8") == VALID_WORKER
@@ -218,19 +218,20 @@ PERIOD_HEADER = "salarie;client;type_client;date;debut;fin;heures;taches\n"
     [
         (
             CSV_HEADER + "w-0042;M. R.;particulier;03/02/2003;30;sols\n",
-            "refusé : ligne 2 : 30 h en 1 jour (le 03/02/2003), soit plus de 24 h par jour : "
-            "corrigez les heures ou les dates",
+            "refusé : heures.csv, ligne 2 : 30 h en 1 jour (le 03/02/2003), soit plus de 24 h par "
+            "jour : corrigez les heures ou les dates",
         ),
         (
             PERIOD_HEADER + "w-0042;M. R.;particulier;;03/02/2003;05/02/2003;80;sols\n",
-            "refusé : ligne 2 : 80 h en 3 jours (du 03/02/2003 au 05/02/2003), soit plus de 24 h",
+            "refusé : heures.csv, ligne 2 : 80 h en 3 jours (du 03/02/2003 au 05/02/2003), soit "
+            "plus de 24 h",
         ),
         (  # each row is possible; together, at one client on one day, they are not
             CSV_HEADER
             + "w-0042;M. R.;particulier;03/02/2003;20;sols\n"
             + "w-0042;M. R.;particulier;03/02/2003;20;vitres\n",
-            "refusé : lignes 2 à 3 : w-0042, mise à disposition p2 proposée : la mise à "
-            "disposition « p2 » compte 40 h en 1 jour",
+            "refusé : heures.csv, lignes 2 à 3 : w-0042, mise à disposition p2 proposée : la "
+            "mise à disposition « p2 » compte 40 h en 1 jour",
         ),
     ],
 )

@@ -62,7 +62,8 @@ def test_an_hours_cell_too_big_for_a_number_is_refused_with_its_row(root: Path, 
     assert_refused(
         result,
         seconds,
-        "refusé : ligne 2 : heures : la cellule ne contient pas un nombre d'heures utilisable",
+        "refusé : heures.xlsx, ligne 2, colonne E (heures) : la cellule ne contient pas un nombre "
+        "d'heures utilisable",
         "1 ligne refusée (ci-dessus) : rien n'a été écrit",
     )
 

@@ -13,6 +13,7 @@ from portfolio.model.loaded import Workspace
 from portfolio.record.queries import (
     next_placement_id,
     next_worker_id,
+    require_association,
     require_competency,
     require_end,
     require_module,
@@ -106,3 +107,11 @@ def test_a_last_day_before_the_first_is_refused_when_it_is_given() -> None:
     assert require_end(None, first) == first
     with pytest.raises(InputError, match="le dernier jour, 01/11/2002, est avant le premier"):
         require_end(first, dt.date(2002, 11, 1))
+
+
+def test_an_association_must_be_one_of_the_workspace(ws) -> None:
+    assert require_association(ws, " ai-est ") == "ai-est"
+    with pytest.raises(
+        InputError, match="association inconnue « ai-et » : vouliez-vous dire ai-est"
+    ):
+        require_association(ws, "ai-et")

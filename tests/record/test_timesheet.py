@@ -15,6 +15,8 @@ from portfolio.load import load_workspace
 from portfolio.record.timesheet import (
     HEADER_SEARCH_ROWS,
     MAX_ROWS,
+    ImportPlan,
+    Rejection,
     Row,
     Table,
     TimesheetError,
@@ -23,6 +25,7 @@ from portfolio.record.timesheet import (
     group_rows,
     map_columns,
     parse_rows,
+    placements_count,
     plan_import,
     read_csv,
     read_table,
@@ -567,3 +570,14 @@ def test_each_distinct_cell_is_resolved_once(team, monkeypatch) -> None:
     names.read(["Fatima Benali"] * 1_000 + ["fatima-b"] * 1_000)
     assert [names.resolve("Fatima Benali") for _ in range(3)] == ["fatima-b"] * 3
     assert calls == ["Fatima Benali", "fatima-b"]
+
+
+def test_a_rejection_names_the_column_of_the_cell_at_fault() -> None:
+    assert Rejection((8,), "la date « x » …", "colonne D (date)").render() == (
+        "ligne 8, colonne D (date) : la date « x » …"
+    )
+    assert Rejection((2, 3, 4), "déjà importées").render() == "lignes 2 à 4 : déjà importées"
+
+
+def test_placements_are_counted_with_agreement() -> None:
+    assert placements_count(ImportPlan([], []), "ajoutée") == "aucune mise à disposition ajoutée"

@@ -132,6 +132,12 @@ def test_grid_ends_with_the_tutor_name_date_and_signature(grid_pdf) -> None:
     assert "Remettez ensuite la grille à Mme Martin, AI Lyon Est (04 65 71 20 14)" in text
 
 
+def test_grid_footer_prints_the_whole_command_that_records_it(grid_pdf) -> None:
+    """The counselor types it from the paper: cut at 90 characters, it was useless."""
+    text = text_of(grid_pdf)
+    assert "« portfolio log observation fatima-b --placement p1 --role tuteur »" in text
+
+
 def test_grid_metadata_names_the_worker_and_the_placement(grid_pdf) -> None:
     assert grid_pdf.metadata.title == (
         "Grille d'observation — Fatima B. — Résidence Les Tilleuls (p1)"

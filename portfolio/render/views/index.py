@@ -74,30 +74,34 @@ def index_view(
 ) -> IndexView:
     """The index of a build: `jobs` are every document asked for, `written` the outputs found on
     disk (only those are linked), `failed` the reason of each document that failed, `withheld`
-    the reason why each worker without consent got no document."""
+    the reason why each worker without consent got no document.
+
+    Linear in the number of jobs: each job is read once, grouped by worker (a federation has
+    tens of thousands of workers, and the index is made by every build)."""
+    documents: dict[str, dict[str, BuildJob]] = {}
+    for job in jobs:
+        if job.kind in DOCUMENT_KINDS:
+            documents.setdefault(job.subject, {})[job.kind] = job
     workers = []
-    stems = {j.subject for j in jobs if j.kind in DOCUMENT_KINDS}
-    for stem in sorted(stems, key=lambda s: (natural_key(s), s)):
+    for stem in sorted(documents, key=lambda s: (natural_key(s), s)):
         worker = ws.workers.get(stem)
-        docs = {
-            j.kind: j.output
-            for j in jobs
-            if j.subject == stem and j.kind in DOCUMENT_KINDS and j.output in written
-        }
+        own = documents[stem]
+        linked = {kind: j.output for kind, j in own.items() if j.output in written}
         workers.append(
             WorkerLinks(
                 id=stem,
                 name=worker.display_name if worker else stem,
                 association=worker.association if worker else "",
-                dossier=docs.get("dossier"),
-                portfolio=docs.get("portfolio"),
-                failed=any(j.output in failed for j in jobs if j.subject == stem),
+                dossier=linked.get("dossier"),
+                portfolio=linked.get("portfolio"),
+                failed=any(j.output in failed for j in own.values()),
             )
         )
+    body_names = {c.body.id: c.body.name for c in reversed(ws.catalogs)}  # the first wins
     bodies = tuple(
         BodyLink(
             id=j.subject,
-            name=next((c.body.name for c in ws.catalogs if c.body.id == j.subject), j.subject),
+            name=body_names.get(j.subject, j.subject),
             output=j.output if j.output in written else None,
         )
         for j in jobs
