@@ -66,15 +66,22 @@ def random_catalogs(rng: random.Random, refs: dict[str, Referentiel], size: int)
             pool += [ref.full_id(b, c) for b, c in ref.competencies()]
         targets = sorted(set(rng.sample(pool, min(len(pool), rng.randint(1, 4)))))
         body = rng.choice(BODIES)
-        modules[body].append(
-            Module(
-                id=f"{body}.m{number:03d}",
-                title=f"Module {number}",
-                axis="technique",
-                hours=rng.choice(MODULE_HOURS),
-                competencies=targets,
-            )
-        )
+        modules[body].append(numbered_module(body, number, rng.choice(MODULE_HOURS), targets))
+    return catalogs_of(modules)
+
+
+def numbered_module(body: str, number: int, hours: float, targets: list[str]) -> Module:
+    return Module(
+        id=f"{body}.m{number:03d}",
+        title=f"Module {number}",
+        axis="technique",
+        hours=hours,
+        competencies=targets,
+    )
+
+
+def catalogs_of(modules: dict[str, list[Module]]) -> list[Catalog]:
+    """One catalogue per training body of the generated modules."""
     return [
         Catalog(body=TrainingBody(id=body, name=f"Organisme {body}"), modules=mods)
         for body, mods in modules.items()

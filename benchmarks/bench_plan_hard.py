@@ -32,7 +32,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from bench_plan import BODIES, bundled_referentiels, percentile, random_worker
+from bench_plan import (
+    BODIES,
+    bundled_referentiels,
+    catalogs_of,
+    numbered_module,
+    percentile,
+    random_worker,
+)
 from plan_reference import optimal_selection as reference_selection
 
 import portfolio.plan
@@ -44,7 +51,6 @@ from portfolio.model.workspace import (
     Catalog,
     Module,
     Settings,
-    TrainingBody,
     WorkspaceSettings,
 )
 
@@ -58,19 +64,10 @@ def random_catalogs(rng: random.Random, refs: dict[str, Referentiel], size: int)
     modules: dict[str, list[Module]] = {body: [] for body in BODIES}
     for number in range(size):
         body = rng.choice(BODIES)
-        modules[body].append(
-            Module(
-                id=f"{body}.m{number:03d}",
-                title=f"Module {number}",
-                axis="technique",
-                hours=rng.choice(MODULE_HOURS),
-                competencies=sorted(rng.sample(every, rng.randint(1, 5))),
-            )
-        )
-    return [
-        Catalog(body=TrainingBody(id=body, name=f"Organisme {body}"), modules=mods)
-        for body, mods in modules.items()
-    ]
+        hours = rng.choice(MODULE_HOURS)
+        targets = sorted(rng.sample(every, rng.randint(1, 5)))
+        modules[body].append(numbered_module(body, number, hours, targets))
+    return catalogs_of(modules)
 
 
 def build_workspace(workers: int, modules: int, seed: int) -> Workspace:

@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any, get_args
 
 from portfolio.model.literals import (
@@ -402,7 +403,7 @@ _SYSTEM_PROBLEMS = {
 }
 
 
-def system_problem(exc: OSError, in_the_way: object = None) -> str:
+def system_problem(exc: OSError, in_the_way: PurePath | None = None) -> str:
     """An error of the system (a path whose folder is a file, a full disk, a right missing) said
     in French with the path involved, instead of a traceback: the user can fix every one of them
     by choosing another path or freeing space. `in_the_way` is the file found where a folder of

@@ -40,9 +40,7 @@ def worker_new(
     association: Annotated[
         str | None, option("Identifiant de l'association (voir workspace.yaml).", "--association")
     ] = None,
-    counselor: Annotated[
-        str | None, option("Conseiller ou conseillère.", "--conseiller")
-    ] = None,
+    counselor: Annotated[str | None, option("Conseiller ou conseillère.", "--conseiller")] = None,
     targets: Annotated[
         list[str] | None, option("Référentiel visé (répétable), par exemple advf.", "--target")
     ] = None,
