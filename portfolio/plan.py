@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import os
 import sys
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
@@ -29,6 +30,15 @@ FAST_NODES = 1000
 """Nodes of the branch and bound before the integer program takes over (about 30 ms). Most
 plans at budgets of a few dozen hours need fewer, and the integer program costs about 50 ms
 whatever the budget; beyond, the search's time grows about sixfold per doubling of the budget."""
+
+TIE_NODES = 3000
+"""Nodes of the branch and bound that looks, in id order, for the first set of the optimal value
+found by the integer program (criterion 4), before the integer program decides it instead."""
+
+TIE_DEPTH = 10
+"""Optimal sets of more modules than this leave criterion (4) to the integer program at once:
+the search's depth makes it slower than a few solves (measured: up to 8 modules, median
+10 ms against 30 ms; beyond 15, 5,000 nodes and 200 ms were often not enough)."""
 
 TIE_BREAK_CHUNK = 24
 """Modules decided per solve of criterion (4): integer weights up to 2**23, exact in HiGHS."""
@@ -185,6 +195,10 @@ class _TooLong(Exception):
     """The branch and bound used up its nodes: the integer program is faster from here."""
 
 
+class _Reached(Exception):
+    """The branch and bound met a set of the optimal value it was given: the answer."""
+
+
 class _SolverFailed(Exception):
     """HiGHS gave no answer, or one that exact arithmetic refutes."""
 
@@ -198,11 +212,18 @@ class _BranchAndBound:
     part at the smallest module in only one of them, and the set holding it comes first, which
     is also the set with the smaller sorted list of ids. So the search keeps the first set it
     meets with a strictly better value (cover, hours, count), prunes every node that cannot do
-    strictly better, and ends with the optimum.
+    strictly better, and ends with the optimum. Given that optimal value (`optimum`, found by
+    the integer program), it stops at the first set reaching it: all sets of the optimal value
+    have the same size, so the first one met is the answer.
     """
 
     def __init__(
-        self, masks: list[int], units: list[int], limit: int, node_limit: int | None = None
+        self,
+        masks: list[int],
+        units: list[int],
+        limit: int,
+        node_limit: int | None = None,
+        optimum: tuple[int, int, int] | None = None,
     ) -> None:
         self.masks = masks
         self.units = units
@@ -217,10 +238,12 @@ class _BranchAndBound:
         """Makes every price (hours per competency added) an integer: gains are ≤ `widest`."""
         self.best_key = (0, 0, 0)
         self.best: list[int] = []
-        self.seed_key = self._greedy_key()
+        self.optimum = optimum
+        self.seed_key = self._greedy_key() if optimum is None else optimum
 
     def solve(self) -> list[int]:
-        self._visit(0, 0, 0, [])
+        with contextlib.suppress(_Reached):
+            self._visit(0, 0, 0, [], range(len(self.masks)))
         return self.best
 
     def _key(self, covered: int, hours: int, count: int) -> tuple[int, int, int]:
@@ -245,30 +268,38 @@ class _BranchAndBound:
                 return self._key(covered, hours, count)
             covered, hours, count = covered | best[1], hours + best[2], count + 1
 
-    def _visit(self, start: int, covered: int, hours: int, chosen: list[int]) -> None:
+    def _visit(
+        self, start: int, covered: int, hours: int, chosen: list[int], pool: Sequence[int]
+    ) -> None:
+        """Visit the set `chosen` and its descendants; `pool` holds, in id order, the modules
+        that fitted and added a competency at the parent: no other can at this node."""
         if self.nodes_left is not None:
             if not self.nodes_left:
                 raise _TooLong
             self.nodes_left -= 1
-        key = self._key(covered, hours, len(chosen))
+        count = len(chosen)
+        key = self._key(covered, hours, count)
         if key > self.best_key:
             self.best_key, self.best = key, list(chosen)
-        if not self._may_improve(start, covered, hours, len(chosen)):
+            if key == self.optimum:
+                raise _Reached
+        useful, options = self._options(pool, start, covered, self.limit - hours)
+        if not self._may_improve(options, start, covered, hours, count):
             return
         masks, units, suffix_union = self.masks, self.units, self.suffix_union
-        for index in range(start, len(masks)):
+        for index in useful:
             # The children from `index` on add modules from `index` on: once these cannot reach
             # the target, neither can those of any later child.
             if (covered | suffix_union[index]).bit_count() < self._target()[0][0]:
                 break
-            if index > start and not self._may_improve(index, covered, hours, len(chosen)):
+            if index > start and not self._may_improve(options, index, covered, hours, count):
                 break
             # A module that adds nothing to the modules before it is never in the optimum:
-            # dropping it keeps the cover with no more hours and one module fewer.
-            if masks[index] & ~covered and hours + units[index] <= self.limit:
-                chosen.append(index)
-                self._visit(index + 1, covered | masks[index], hours + units[index], chosen)
-                chosen.pop()
+            # dropping it keeps the cover with no more hours and one module fewer (`useful`
+            # holds only modules that add a competency and fit).
+            chosen.append(index)
+            self._visit(index + 1, covered | masks[index], hours + units[index], chosen, useful)
+            chosen.pop()
 
     def _target(self) -> tuple[tuple[int, int, int], bool]:
         """The value a node must beat (strictly), or reach while the search has not yet met the
@@ -277,8 +308,38 @@ class _BranchAndBound:
             return self.best_key, True
         return self.seed_key, False
 
-    def _may_improve(self, start: int, covered: int, hours: int, count: int) -> bool:
-        """Whether adding modules from `start` on may reach the target value.
+    def _options(
+        self, pool: Sequence[int], start: int, covered: int, room: int
+    ) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        """The modules of `pool` from `start` on that fit in `room` and add a competency to
+        `covered`: in id order, and as (price, gain, competencies added, index), cheapest first.
+        A node computes them once for itself and for the bounds of all its children."""
+        scale = self.price_scale
+        useful = []
+        options = []
+        masks, units = self.masks, self.units
+        for index in pool:
+            if index < start:
+                continue
+            cost = units[index]
+            if cost <= room:
+                new = masks[index] & ~covered
+                if new:
+                    gain = new.bit_count()
+                    useful.append(index)
+                    options.append((cost * scale // gain, gain, new, index))
+        options.sort()
+        return useful, options
+
+    def _may_improve(
+        self,
+        options: list[tuple[int, int, int, int]],
+        start: int,
+        covered: int,
+        hours: int,
+        count: int,
+    ) -> bool:
+        """Whether adding modules from `start` on (among `options`) may reach the target value.
 
         Each module that still fits shares its hours equally among the competencies it would
         add, and each competency gets the lowest such price: any set of modules pays at least
@@ -287,24 +348,15 @@ class _BranchAndBound:
         prices of the competencies it adds.
         """
         target, strict = self._target()
-        room = self.limit - hours
         scale = self.price_scale
-        useful = []
-        for mask, units in zip(self.masks[start:], self.units[start:], strict=True):
-            if units <= room:
-                new = mask & ~covered
-                if new:
-                    gain = new.bit_count()
-                    useful.append((units * scale // gain, gain, new))
-        if not useful:
-            return False
-        useful.sort()
         have = covered.bit_count()
         beyond = target[0] - have  # adding more than this many competencies beats the target
         missing = beyond
-        allowance = room * scale
+        allowance = (self.limit - hours) * scale
         reach = cost = priced = 0
-        for price, _, new in useful:
+        for price, _, new, index in options:
+            if index < start:
+                continue
             fresh_mask = new & ~priced
             if not fresh_mask:
                 continue
@@ -323,13 +375,14 @@ class _BranchAndBound:
                     return True
             elif missing <= 0:
                 break
-        if reach < beyond:
+        if not priced or reach < beyond:
             return False
         # Only sets covering exactly target[0] remain: compare their (hours, count) bounds. They
         # add at least one module to this node's set.
+        gains = [gain for _, gain, _, index in options if index >= start]
         least = (
             hours + -(-cost // scale),
-            count + max(1, _fewest([gain for _, gain, _ in useful], beyond)),
+            count + max(1, _fewest(gains, beyond)),
         )
         wanted = (-target[1], -target[2])
         return least < wanted if strict else least <= wanted
@@ -384,6 +437,12 @@ class _IntegerProgram:
     def solve(self) -> list[int]:
         try:
             best = self._optimum()
+            cover, hours, count = self._criteria(best)
+            if count <= TIE_DEPTH:
+                optimum = (cover, -hours, -count)
+                search = _BranchAndBound(self.masks, self.units, self.limit, TIE_NODES, optimum)
+                with contextlib.suppress(_TooLong):
+                    return search.solve()
             return self._smallest_ids(best)
         except _SolverFailed:
             return _BranchAndBound(self.masks, self.units, self.limit).solve()
@@ -497,22 +556,28 @@ class _IntegerProgram:
         return covered.bit_count(), sum(self.units[index] for index in chosen), len(chosen)
 
 
+_FD1_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _native_output_silenced() -> Iterator[None]:
     """Send the process's standard output to /dev/null for the duration of a HiGHS solve.
 
     HiGHS 1.x writes a debugging line ("HighsMipSolverData::transformNewIntegerFeasibleSolution
     tmpSolver.run();") straight to file descriptor 1 on some problems, whatever its options;
-    `portfolio plan --json` must print JSON only.
+    `portfolio plan --json` must print JSON only. File descriptor 1 belongs to the whole process:
+    the lock keeps two threads (the web server's) from saving each other's /dev/null as the
+    descriptor to restore. Servers log to standard error, which stays untouched.
     """
-    if sys.stdout is not None:
-        sys.stdout.flush()
-    saved = os.dup(1)
-    sink = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(sink, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(sink)
+    with _FD1_LOCK:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        saved = os.dup(1)
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(sink, 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(sink)

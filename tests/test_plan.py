@@ -7,6 +7,7 @@ import itertools
 import os
 import random
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from unittest import mock
 
@@ -392,11 +393,12 @@ def test_selection_does_not_depend_on_candidate_order(instance, rng: random.Rand
 
 
 @settings(max_examples=60, deadline=None)
-@given(instances())
-def test_integer_program_equals_brute_force(instance):
+@given(instances(), st.sampled_from([plan.TIE_NODES, 0]))
+def test_integer_program_equals_brute_force(instance, tie_nodes):
+    """Criterion (4) decided by the search given the optimum, or by the integer program."""
     needed, candidates, cents, budget = instance
     expected = brute_force(needed, candidates, cents, budget)
-    with mock.patch.object(plan, "FAST_NODES", 0):
+    with mock.patch.object(plan, "FAST_NODES", 0), mock.patch.object(plan, "TIE_NODES", tie_nodes):
         assert optimal_selection(needed, candidates, budget / 100) == expected
 
 
@@ -457,6 +459,8 @@ def test_large_catalogues_at_small_budgets_equal_the_previous_search(seed, modul
     assert optimal_selection(needed, candidates, budget) == expected
     with mock.patch.object(plan, "FAST_NODES", 0):
         assert optimal_selection(needed, candidates, budget) == expected
+        with mock.patch.object(plan, "TIE_NODES", 0):
+            assert optimal_selection(needed, candidates, budget) == expected
 
 
 def criteria(needed, chosen: list[Module]) -> tuple[int, int, int]:
@@ -514,3 +518,15 @@ def test_large_budgets_reach_each_criterion_in_turn(seed, budget):
             if other.id < out.id and other not in chosen and other.hours == out.hours:
                 swapped = [other if m is out else m for m in chosen]
                 assert criteria(needed, swapped)[0] < criteria(needed, chosen)[0]
+
+
+def test_solves_in_several_threads_give_back_the_standard_output(capfd):
+    """The web server plans in threads: each solve silences file descriptor 1, and the last one
+    to finish must not leave /dev/null in its place."""
+    needed, candidates = hard_instance(random.Random(7), modules=40, needed=12)
+    expected = plan_reference.optimal_selection(needed, candidates, 20)
+    with mock.patch.object(plan, "FAST_NODES", 0), ThreadPoolExecutor(4) as pool:
+        plans = list(pool.map(lambda _: optimal_selection(needed, candidates, 20), range(8)))
+    os.write(1, b"still here\n")
+    assert plans == [expected] * 8
+    assert capfd.readouterr().out == "still here\n"
