@@ -55,6 +55,7 @@ from portfolio.transaction import locked
 
 JobKind = Literal["dossier", "portfolio", "coverage", "report"]
 MANIFEST = "manifest.json"
+BUILD_INDEX = "index.html"
 MANIFEST_VERSION = 1
 SAVE_EVERY_SECONDS = 2.0
 WORKERS_DIR = "salaries"
@@ -127,16 +128,29 @@ def worker_output(stem: str, kind: str) -> str:
     return f"{WORKERS_DIR}/{stem}/{kind}.pdf"
 
 
-def plan_jobs(root: Path, ws: Workspace, shared: str, withheld: Collection[str] = ()) -> list[Job]:
+def worker_file_hashes(root: Path) -> dict[str, str]:
+    """Worker id (file stem) → SHA-256 of its file's bytes."""
+    return {
+        f.stem: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted((root / "workers").glob("*.yaml"))
+    }
+
+
+def inputs_fingerprint(shared: str, file_hashes: Mapping[str, str]) -> str:
+    """Everything a build reads: the `shared_fingerprint` and every worker file."""
+    return _digest(shared, *(f"{k}={v}" for k, v in sorted(file_hashes.items())))
+
+
+def plan_jobs(
+    ws: Workspace, shared: str, file_hashes: Mapping[str, str], withheld: Collection[str] = ()
+) -> list[Job]:
     """Every document of the workspace with the hash of what it depends on; none for the
     `withheld` workers (no consent), who still count in the aggregates' inputs: giving consent
     changes their file, and with it what the aggregates count.
 
     An aggregate's digest here is that of its inputs, every worker file: `settle_aggregates`
     replaces it by the digest of the figures it prints when they have to be computed. `shared`
-    is the `shared_fingerprint`."""
-    worker_files = sorted((root / "workers").glob("*.yaml"))
-    file_hashes = {f.stem: hashlib.sha256(f.read_bytes()).hexdigest() for f in worker_files}
+    is the `shared_fingerprint`, `file_hashes` the `worker_file_hashes`."""
     all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
     jobs = [
         Job(worker_output(stem, kind), kind, stem, _digest(shared, kind, file_hashes[stem]))
@@ -173,17 +187,23 @@ def is_aggregate(job: Job) -> bool:
 
 @dataclass
 class Manifest:
-    """What the output folder holds, saved in `manifest.json` as
-    `{"version": 1, "documents": {output: digest}, "inputs": {output: digest}}`.
+    """What the output folder holds, saved in `manifest.json` as `{"version": 1, "documents":
+    {output: digest}, "inputs": {output: digest}, "complete": {"fingerprint": digest,
+    "withheld": {"salaries/<id>": reason}}}`.
 
     `documents` is the digest of what each document shows (the worker file for a worker's
     documents, the figures for an aggregate); `inputs` the digest of the worker files an
     aggregate's figures were computed from, which spares computing them when no worker file
-    changed. Keys are output paths at any depth: `portfolio forget` drops a worker's entries
-    (and the report's) from both maps alike."""
+    changed. `complete` is written only by a build that ended with every document made: the
+    `inputs_fingerprint` it was made from, and the workers left without documents (no consent).
+    A build whose fingerprint is that one, with every document on disk, has nothing to do and
+    reads no file further. Keys are output paths at any depth: `portfolio forget` drops a
+    worker's entries (and the report's) from every map alike."""
 
     documents: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+    withheld: dict[str, str] = field(default_factory=dict)
 
     def forget(self, output: str) -> None:
         self.documents.pop(output, None)
@@ -202,22 +222,42 @@ def read_manifest(out: Path) -> Manifest:
         return Manifest()
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return Manifest()
-    return Manifest(_string_map(data.get("documents")), _string_map(data.get("inputs")))
+    complete = data.get("complete")
+    complete = complete if isinstance(complete, dict) else {}
+    return Manifest(
+        _string_map(data.get("documents")),
+        _string_map(data.get("inputs")),
+        str(complete.get("fingerprint", "")),
+        _string_map(complete.get("withheld")),
+    )
 
 
-def manifest_text(documents: Mapping[str, str], inputs: Mapping[str, str] | None = None) -> str:
-    payload = {
+def manifest_text(manifest: Manifest) -> str:
+    payload: dict[str, object] = {
         "version": MANIFEST_VERSION,
-        "documents": dict(sorted(documents.items())),
-        "inputs": dict(sorted((inputs or {}).items())),
+        "documents": dict(sorted(manifest.documents.items())),
+        "inputs": dict(sorted(manifest.inputs.items())),
     }
+    if manifest.fingerprint:
+        payload["complete"] = {
+            "fingerprint": manifest.fingerprint,
+            "withheld": dict(sorted(manifest.withheld.items())),
+        }
     return json.dumps(payload, indent=1, ensure_ascii=False) + "\n"
 
 
-def write_manifest(
-    out: Path, documents: Mapping[str, str], inputs: Mapping[str, str] | None = None
-) -> None:
-    write_atomic(out / MANIFEST, manifest_text(documents, inputs))
+def write_manifest(out: Path, manifest: Manifest) -> None:
+    write_atomic(out / MANIFEST, manifest_text(manifest))
+
+
+def nothing_to_do(out: Path, manifest: Manifest, fingerprint: str) -> bool:
+    """Whether the last build ended complete from these very inputs, and its documents and
+    index are all still there: then a build only needs to say so."""
+    return (
+        manifest.fingerprint == fingerprint
+        and (out / BUILD_INDEX).is_file()
+        and all((out / output).is_file() for output in manifest.documents)
+    )
 
 
 def write_if_changed(path: Path, content: str) -> None:
@@ -454,17 +494,24 @@ def _build_locked(
     timeout: float,
     progress: Progress | None,
 ) -> BuildSummary:
+    # Hashed before loading: a file changed in between makes the next build redo its work.
+    shared = shared_fingerprint(root, as_of)
+    file_hashes = worker_file_hashes(root)
+    fingerprint = inputs_fingerprint(shared, file_hashes)
+    manifest = read_manifest(out)
+    if nothing_to_do(out, manifest, fingerprint):
+        withheld = {key.split("/", 1)[1]: why for key, why in manifest.withheld.items()}
+        return BuildSummary(reused=sorted(manifest.documents), withheld=withheld)
+    recorded = manifest_text(manifest)
+    manifest.fingerprint, manifest.withheld = "", {}  # until this build ends complete
     ws, _ = load_workspace(root)
     summary = BuildSummary(withheld=withheld_workers(ws))
-    manifest = read_manifest(out)
-    recorded = manifest_text(manifest.documents, manifest.inputs)
     assessments = Assessments(ws, as_of)
-    shared = shared_fingerprint(root, as_of)
     todo_all, inputs, payloads = settle_aggregates(
         ws,
         as_of,
         shared,
-        plan_jobs(root, ws, shared, summary.withheld),
+        plan_jobs(ws, shared, file_hashes, summary.withheld),
         manifest,
         out,
         assessments,
@@ -497,9 +544,12 @@ def _build_locked(
         _render_all(
             ws, out, todo, inputs, manifest, summary, jobs, timeout, progress, len(todo_all)
         )
-    if manifest_text(manifest.documents, manifest.inputs) != recorded:
-        write_manifest(out, manifest.documents, manifest.inputs)
     write_index(out, ws, todo_all, summary, as_of)
+    if not summary.failed:
+        manifest.fingerprint = fingerprint
+        manifest.withheld = {f"{WORKERS_DIR}/{w}": why for w, why in summary.withheld.items()}
+    if manifest_text(manifest) != recorded:
+        write_manifest(out, manifest)
     return summary
 
 
@@ -542,12 +592,12 @@ def _render_all(
                         total,
                     )
                 if time.monotonic() - last_save > SAVE_EVERY_SECONDS:
-                    write_manifest(out, manifest.documents, manifest.inputs)
+                    write_manifest(out, manifest)
                     last_save = time.monotonic()
         except BaseException:
             for future in futures:
                 future.cancel()
-            write_manifest(out, manifest.documents, manifest.inputs)
+            write_manifest(out, manifest)
             raise
 
 
@@ -565,4 +615,4 @@ def write_index(
     written = {*summary.reused, *summary.rendered}
     written |= {output for output in summary.failed if (out / output).is_file()}
     view = index_view(ws, jobs, written, summary.failed, as_of, summary.withheld)
-    write_if_changed(out / "index.html", render_html("build/index.html.j2", view=view))
+    write_if_changed(out / BUILD_INDEX, render_html("build/index.html.j2", view=view))

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import yaml
 
-from portfolio.build import MANIFEST, PROGRAMME_DIR
+from portfolio.build import BUILD_INDEX, MANIFEST, PROGRAMME_DIR
 from portfolio.french import InputError
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
@@ -46,7 +46,6 @@ from portfolio.record.timesheet import (
 from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM, WORKSPACE_FILE
 from portfolio.transaction import commit, locked
 
-BUILD_INDEX = "index.html"
 DOC_SUFFIXES = (".pdf", ".html")
 """The name `portfolio report` gives its file by default (cli/report_cmds.py)."""
 REPORT_SUFFIXES = (".pdf", ".html", ".csv", ".json")

@@ -333,3 +333,42 @@ def test_a_worker_without_consent_gets_no_document_and_loses_former_ones(workspa
     assert not [d for d in json.loads((out / MANIFEST).read_text())["documents"] if "w-2" in d]
     report = " ".join(p.extract_text() for p in PdfReader(out / "programme/rapport.pdf").pages)
     assert "W-1." in report and "W-2." not in report
+
+
+def _no_loading(*args, **kwargs):
+    raise AssertionError("nothing changed since a complete build: no worker file is parsed")
+
+
+def test_a_rebuild_after_a_complete_build_parses_no_file_and_reports_the_same(
+    workspace, tmp_path, monkeypatch
+):
+    withdrawn = worker("w-2").replace("given: true", "given: false")
+    (workspace / "workers/w-2.yaml").write_text(withdrawn, encoding="utf-8")
+    out = tmp_path / "out"
+    first = build(workspace, out, AS_OF, jobs=2)
+    before = every_file(out)
+    monkeypatch.setattr(build_module, "load_workspace", _no_loading)
+    again = build(workspace, out, AS_OF, jobs=2)
+    assert again.rendered == [] and again.failed == {}
+    assert sorted(again.reused) == sorted(first.rendered)
+    assert again.withheld == first.withheld == {"w-2": "consentement non donné (given: false)"}
+    assert every_file(out) == before
+
+
+@pytest.mark.parametrize("gone", ["salaries/w-1/dossier.pdf", "index.html"])
+def test_a_deleted_output_is_made_again_even_when_no_input_changed(workspace, tmp_path, gone):
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    (out / gone).unlink()
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert (out / gone).is_file()
+    assert summary.rendered == ([gone] if gone.endswith(".pdf") else [])
+
+
+def test_a_build_with_a_failure_is_not_recorded_complete(workspace, tmp_path, monkeypatch):
+    (workspace / "workers/w-2.yaml").write_text("id: w-2\nfirst_name: [\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+    assert "complete" not in json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    again = build(workspace, out, AS_OF, jobs=2)
+    assert set(again.failed) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}

@@ -13,7 +13,7 @@ import pytest
 from support import MINIMAL_WORKSPACE
 from typer.testing import CliRunner
 
-from portfolio.build import MANIFEST, PROGRAMME_DIR, WORKERS_DIR, write_manifest
+from portfolio.build import MANIFEST, PROGRAMME_DIR, WORKERS_DIR, Manifest, write_manifest
 from portfolio.cli import app, privacy_cmds
 from portfolio.forget import mentions
 from portfolio.transaction import LOCK_FILE
@@ -52,7 +52,8 @@ def federation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (out / "organismes" / "couverture-ofa.pdf").write_bytes(b"%PDF")
     documents["organismes/couverture-ofa.pdf"] = "digest-coverage"
     (out / "index.html").write_text("<li>Ana B.</li><li>Léo D.</li>", encoding="utf-8")
-    write_manifest(out, documents)
+    withheld = {f"{WORKERS_DIR}/ana-b": "consentement non donné (given: false)"}
+    write_manifest(out, Manifest(documents, fingerprint="0" * 64, withheld=withheld))
     here = tmp_path / "here"
     here.mkdir()
     for name in ("ana-b-dossier.pdf", "ana-b-c-dossier.pdf", "grille-ana-b-p1.pdf", "notes.pdf"):
@@ -105,6 +106,7 @@ def test_forget_drops_the_worker_and_the_programme_report_from_the_manifest(fede
         f"{WORKERS_DIR}/leo-d/dossier.pdf",
         f"{WORKERS_DIR}/leo-d/portfolio.pdf",
     ]
+    assert manifest["complete"]["withheld"] == {}
     assert manifest["version"] == 1
 
 
