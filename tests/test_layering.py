@@ -72,6 +72,17 @@ def test_only_the_cli_imports_the_cli() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_only_the_front_ends_import_the_web_interface() -> None:
+    """`web/` is a front end like `cli/`: the engine and `app/` never depend on it, and the
+    command line reaches it only through `portfolio serve`."""
+    offenders = {
+        name: sorted(m for m in deps if m.startswith("portfolio.web"))
+        for name, deps in GRAPH.items()
+        if not name.startswith(("portfolio.web", "portfolio.cli"))
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
 def test_models_import_only_models_and_ground_modules() -> None:
     allowed = ("portfolio.model", "portfolio.issues")
     offenders = {

@@ -121,7 +121,18 @@ class WorkerAssessment:
 def assess_one(root: Path, worker_id: str, as_of: dt.date) -> WorkerAssessment:
     ws, worker = open_worker(root, worker_id)
     warnings = worker_warnings(ws, [worker_id], as_of)[worker_id]
-    assessment, evidence = assess(ws, worker, as_of, warnings)
+    return worker_assessment(ws, worker, as_of, assess(ws, worker, as_of, warnings), warnings)
+
+
+def worker_assessment(
+    ws: Workspace,
+    worker: Worker,
+    as_of: dt.date,
+    assessed: tuple[Assessment, WorkerEvidence],
+    warnings: list[str],
+) -> WorkerAssessment:
+    """The reading of an assessment already computed (by `assess`, or a front end's cache)."""
+    assessment, evidence = assessed
     training = training_hours(worker, ws.modules, as_of)
     # Targets first: they are what the worker is working for; transversal ones follow.
     shown = sorted(assessment.referentiels, key=lambda r: r.id not in worker.targets)
@@ -291,7 +302,13 @@ class WorkerPlan:
 def plan_one(root: Path, worker_id: str, as_of: dt.date, budget: float | None) -> WorkerPlan:
     ws, worker = open_worker(root, worker_id)
     warnings = worker_warnings(ws, [worker_id], as_of)[worker_id]
-    plan = plan_worker(ws, worker, as_of, budget)
+    return worker_plan(ws, worker, as_of, plan_worker(ws, worker, as_of, budget), warnings)
+
+
+def worker_plan(
+    ws: Workspace, worker: Worker, as_of: dt.date, plan: Plan, warnings: list[str]
+) -> WorkerPlan:
+    """The reading of a plan already computed."""
     needed = len(plan.covers) + len(plan.uncovered)
     remarks: list[str] = []
     if needed == 0:

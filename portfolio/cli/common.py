@@ -29,6 +29,7 @@ PANEL_ASSESS = "Évaluation et formation"
 PANEL_DOCUMENTS = "Documents"
 PANEL_RECORD = "Saisie sans éditer le YAML"
 PANEL_PRIVACY = "Données personnelles"
+PANEL_WEB = "Interface web"
 
 # emoji=False: a value like « :smile: » read from a file is printed as written, not as 😄.
 # Every text that comes from a file or the command line goes through `terminal_safe`

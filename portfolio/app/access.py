@@ -1,0 +1,51 @@
+"""Who sees what (SPEC §11): the one place that scopes every page and every request by role.
+
+A counselor's question about another association's worker gets exactly the answer of a worker
+that does not exist (the front end answers 404): whether a worker exists elsewhere is not theirs
+to know.
+"""
+
+from __future__ import annotations
+
+from portfolio.model.accounts import Account
+from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Worker
+
+FEDERATION = "federation"
+COUNSELOR = "counselor"
+TRAINER = "trainer"
+
+
+def sees_worker(account: Account, worker: Worker) -> bool:
+    """The federation sees every worker; a counselor those of their association; a trainer
+    none by name."""
+    if account.role == FEDERATION:
+        return True
+    return account.role == COUNSELOR and worker.association == account.association
+
+
+def visible_workers(account: Account, ws: Workspace) -> list[Worker]:
+    return [w for w in ws.workers.values() if sees_worker(account, w)]
+
+
+def sees_body(account: Account, body: str) -> bool:
+    """A training body's coverage counts workers without naming them: the federation and the
+    counselors see every body's, a trainer their own body's only."""
+    if account.role == TRAINER:
+        return body == account.body
+    return True
+
+
+def sees_programme(account: Account) -> bool:
+    """The programme report names every worker of the federation."""
+    return account.role == FEDERATION
+
+
+def sees_worker_files(account: Account) -> bool:
+    """Whether the check page may list worker files' issues (a trainer sees no worker)."""
+    return account.role != TRAINER
+
+
+def sees_unreadable_workers(account: Account) -> bool:
+    """A worker file that cannot be read has no known association: only the federation sees it."""
+    return account.role == FEDERATION

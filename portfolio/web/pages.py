@@ -1,0 +1,290 @@
+"""The pages of `portfolio serve` (SPEC §11): each parses its request, asks the application
+layer, and lays out the answer; scoping by role happens before any worker is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from itsdangerous import BadSignature
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.status import HTTP_303_SEE_OTHER
+
+from portfolio.app import access
+from portfolio.app.accounts import authenticate, load_accounts
+from portfolio.app.live import Snapshot
+from portfolio.french import fold
+from portfolio.issues import PortfolioError
+from portfolio.model.accounts import Account
+from portfolio.model.workspace import Worker
+from portfolio.web import views
+from portfolio.web.security import same_token
+from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
+
+PUBLIC_PREFIXES = ("/connexion", "/static/", "/polices/", "/tuteur/")
+PAGE_SIZE = 50
+MAX_FORM_BYTES = 64 * 1024
+"""The login form is two short fields: anything larger is refused before it is parsed."""
+
+
+class Authentication(BaseHTTPMiddleware):
+    """Every page but the public ones needs a session: without one, 303 to /connexion. The
+    account is read again on each request, so that a removed account is logged out at once."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        state = state_of(request)
+        sid = session_id(request)
+        session = state.sessions.get(sid)
+        account = None
+        if session is not None:
+            accounts = await run_in_threadpool(_accounts, request)
+            account = accounts.get(session.login)
+            if account is None:
+                state.sessions.close(sid)
+        request.state.account = account
+        request.state.csrf = session.csrf if account and session else ""
+        request.state.sid = sid if account else None
+        path = request.url.path
+        if account is None and not path.startswith(PUBLIC_PREFIXES):
+            return RedirectResponse("/connexion", status_code=HTTP_303_SEE_OTHER)
+        return await call_next(request)
+
+
+def _accounts(request: Request) -> dict[str, Account]:
+    try:
+        return load_accounts(state_of(request).live.root)
+    except PortfolioError:
+        return {}
+
+
+def account(request: Request) -> Account:
+    found: Account | None = request.state.account
+    if found is None:  # the middleware let a public page through
+        raise HTTPException(404)
+    return found
+
+
+def today(request: Request) -> dt.date:
+    return state_of(request).today()
+
+
+def snapshot(request: Request) -> Snapshot:
+    return state_of(request).live.current()
+
+
+async def posted_form(request: Request, csrf: str) -> FormData:
+    """The form of a POST, after checking its size and its CSRF token (403 without)."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+        raise HTTPException(413, "Ce formulaire est trop volumineux.")
+    form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_FORM_BYTES)
+    token = form.get("csrf_token")
+    if not same_token(token if isinstance(token, str) else None, csrf):
+        raise HTTPException(
+            403, "Formulaire expiré ou venu d'ailleurs : rechargez la page et recommencez."
+        )
+    return form
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+LOGIN_CSRF_COOKIE = "portfolio_login"
+
+
+def _login_csrf(request: Request) -> str:
+    """Before logging in there is no session: the login form's token is a signed random value
+    in its own cookie (double submit), checked against the hidden field."""
+    state = state_of(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    try:
+        return state.signer.unsign(cookie, max_age=3600).decode() if cookie else ""
+    except BadSignature:
+        return ""
+
+
+def _login_page(request: Request, status: int = 200, error: str = "", login: str = "") -> Response:
+    import secrets
+
+    token = _login_csrf(request) or secrets.token_urlsafe(32)
+    request.state.csrf = token
+    response = render_page(
+        request, "login.html.j2", status_code=status, error=error, login=login, title="Connexion"
+    )
+    state = state_of(request)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        state.signer.sign(token).decode(),
+        max_age=3600,
+        httponly=True,
+        samesite="lax",
+        secure=state.https,
+        path="/connexion",
+    )
+    return response
+
+
+async def login_form(request: Request) -> Response:
+    if request.state.account is not None:
+        return RedirectResponse("/", status_code=HTTP_303_SEE_OTHER)
+    return _login_page(request)
+
+
+async def login(request: Request) -> Response:
+    form = await posted_form(request, _login_csrf(request))
+    login_name = str(form.get("login") or "").strip()[:80]
+    password = str(form.get("password") or "")[:1024]
+    state = state_of(request)
+    address = request.client.host if request.client else "?"
+    keys = (f"login:{fold(login_name)}", f"address:{address}")
+    wait = state.throttle.wait_seconds(*keys)
+    if wait:
+        minutes = math.ceil(wait / 60)
+        return _login_page(
+            request,
+            429,
+            f"Trop de tentatives : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}.",
+            login_name,
+        )
+    found = await run_in_threadpool(authenticate, state.live.root, login_name, password)
+    if found is None:
+        state.throttle.failed(*keys)
+        return _login_page(request, 200, "Identifiant ou mot de passe incorrect.", login_name)
+    state.throttle.succeeded(*keys)
+    state.sessions.close(session_id(request))
+    response = RedirectResponse("/", status_code=HTTP_303_SEE_OTHER)
+    set_session_cookie(response, request, state.sessions.open(found.login))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/connexion")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await posted_form(request, request.state.csrf)
+    state_of(request).sessions.close(request.state.sid)
+    response = RedirectResponse("/connexion", status_code=HTTP_303_SEE_OTHER)
+    response.delete_cookie("portfolio_session", path="/")
+    return response
+
+
+# --- reading pages ------------------------------------------------------------------------------
+
+
+def dashboard(request: Request) -> Response:
+    user = account(request)
+    snap = snapshot(request)
+    if user.role == access.TRAINER:
+        return render_page(
+            request,
+            "trainer_home.html.j2",
+            title="Accueil",
+            view=views.trainer_home(snap, user, today(request)),
+        )
+    query = request.query_params.get("q", "")[:100]
+    page = _page_number(request)
+    view = views.dashboard(snap, user, today(request), query, page, PAGE_SIZE)
+    return render_page(request, "dashboard.html.j2", title="Mes salariés", view=view)
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def visible_worker(request: Request, snap: Snapshot) -> Worker:
+    """The worker named in the path, if the account may see them; otherwise 404, the same
+    answer as for a worker that does not exist."""
+    worker_id = request.path_params["worker_id"]
+    worker = snap.ws.workers.get(worker_id)
+    if worker is None or not access.sees_worker(account(request), worker):
+        raise HTTPException(404)
+    return worker
+
+
+def worker_page(request: Request) -> Response:
+    snap = snapshot(request)
+    worker = visible_worker(request, snap)
+    view = views.worker_page(snap, worker, today(request))
+    return render_page(request, "worker.html.j2", title=worker.display_name, view=view)
+
+
+def worker_document(request: Request) -> Response:
+    doc, fmt = request.path_params["doc"], request.path_params["fmt"]
+    snap = snapshot(request)
+    worker = visible_worker(request, snap)
+    if doc not in ("dossier", "portfolio") or fmt not in ("pdf", "html"):
+        raise HTTPException(404)
+    if worker.consent is None or not worker.consent.given:
+        raise HTTPException(
+            403,
+            f"Aucun document pour {worker.display_name} : son consentement au traitement de "
+            "ses données n'est pas enregistré. Recueillez-le, puis inscrivez-le dans sa fiche.",
+        )
+    content = views.worker_document(snap, worker, doc, fmt, today(request))
+    return _document_response(content, fmt, f"{worker.id}-{doc}.{fmt}")
+
+
+def _document_response(content: bytes | str, fmt: str, name: str) -> Response:
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    return Response(
+        content,
+        media_type=media,
+        headers={
+            "content-disposition": f'inline; filename="{name}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+def visible_body(request: Request, snap: Snapshot) -> str:
+    body = request.path_params["body"]
+    known = {cat.body.id for cat in snap.ws.catalogs}
+    if body not in known or not access.sees_body(account(request), body):
+        raise HTTPException(404)
+    return body
+
+
+def coverage_page(request: Request) -> Response:
+    snap = snapshot(request)
+    body = visible_body(request, snap)
+    view = views.coverage_page(snap, body, today(request))
+    return render_page(request, "coverage.html.j2", title=view.title, view=view)
+
+
+def coverage_file(request: Request) -> Response:
+    snap = snapshot(request)
+    body = visible_body(request, snap)
+    fmt = request.path_params["fmt"]
+    if fmt not in ("pdf", "html"):
+        raise HTTPException(404)
+    content = views.coverage_file(snap, body, fmt, today(request))
+    return _document_response(content, fmt, f"couverture-{body}.{fmt}")
+
+
+def _require_programme(request: Request) -> None:
+    if not access.sees_programme(account(request)):
+        raise HTTPException(403, "Le rapport du programme est réservé à la fédération.")
+
+
+def programme_page(request: Request) -> Response:
+    _require_programme(request)
+    view = views.programme_page(snapshot(request), today(request))
+    return render_page(request, "programme.html.j2", title="Rapport du programme", view=view)
+
+
+def programme_file(request: Request) -> Response:
+    _require_programme(request)
+    fmt = request.path_params["fmt"]
+    if fmt not in ("pdf", "html"):
+        raise HTTPException(404)
+    content = views.programme_file(snapshot(request), fmt, today(request))
+    return _document_response(content, fmt, f"rapport-programme.{fmt}")
+
+
+def check_page(request: Request) -> Response:
+    user = account(request)
+    view = views.check_page(snapshot(request), user, today(request))
+    return render_page(request, "check.html.j2", title="Vérification", view=view)

@@ -1,0 +1,213 @@
+"""`portfolio serve`: the Starlette application and how it runs (SPEC §11).
+
+The application only parses requests, asks the application layer (`portfolio.app`) and presents
+its answers through the Jinja2 environment the documents use (autoescape, StrictUndefined).
+Pages are plain HTML forms and links: everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itsdangerous import BadSignature, TimestampSigner
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from portfolio.app.live import LiveWorkspace
+from portfolio.render.environment import jinja_environment
+from portfolio.resources import templates_dir
+from portfolio.web.security import (
+    SESSION_COOKIE,
+    SESSION_HOURS,
+    SecurityHeaders,
+    Sessions,
+    Throttle,
+    session_key,
+)
+
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass
+class WebState:
+    """What every request shares: the live workspace, sessions, the login throttle."""
+
+    live: LiveWorkspace
+    https: bool
+    signer: TimestampSigner
+    today: Callable[[], dt.date] = dt.date.today
+    sessions: Sessions = field(default_factory=Sessions)
+    throttle: Throttle = field(default_factory=Throttle)
+    static_version: str = ""
+
+
+class LongCachedStatic(StaticFiles):
+    """The stylesheet and fonts, cached a year: their URLs carry the files' hash (`?v=`)."""
+
+    def file_response(self, *args: object, **kwargs: object) -> Response:
+        response = super().file_response(*args, **kwargs)  # type: ignore[arg-type]
+        response.headers["cache-control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
+        return response
+
+
+def static_folder() -> Path:
+    return templates_dir() / "web" / "static"
+
+
+def _static_version() -> str:
+    digest = hashlib.sha256()
+    for file in sorted(static_folder().rglob("*")):
+        if file.is_file():
+            digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def state_of(request: Request) -> WebState:
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+def session_id(request: Request) -> str | None:
+    """The session id from the signed cookie, None when absent, forged or too old."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        return state_of(request).signer.unsign(cookie, max_age=SESSION_HOURS * 3600).decode()
+    except BadSignature:
+        return None
+
+
+def set_session_cookie(response: Response, request: Request, sid: str) -> None:
+    state = state_of(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.signer.sign(sid).decode(),
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=state.https,
+        path="/",
+    )
+
+
+def render_page(
+    request: Request, template: str, status_code: int = 200, **context: object
+) -> HTMLResponse:
+    state = state_of(request)
+    html = (
+        jinja_environment()
+        .get_template(f"web/{template}")
+        .render(
+            request_path=request.url.path,
+            static_version=state.static_version,
+            account=getattr(request.state, "account", None),
+            csrf_token=getattr(request.state, "csrf", ""),
+            **context,
+        )
+    )
+    return HTMLResponse(html, status_code=status_code, headers={"cache-control": "no-store"})
+
+
+ERROR_TITLES = {
+    400: "Demande incorrecte",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    409: "Conflit",
+    413: "Envoi trop volumineux",
+    429: "Trop de tentatives",
+    500: "Erreur du serveur",
+}
+ERROR_TEXTS = {
+    403: "Cette page n'est pas ouverte à votre compte.",
+    404: "Cette adresse ne correspond à aucune page que vous pouvez voir.",
+    405: "Cette adresse ne s'utilise pas ainsi.",
+    500: "Le serveur n'a pas pu répondre. Réessayez ; si cela se reproduit, prévenez la "
+    "personne qui administre le serveur.",
+}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else ""
+    text = detail if detail and detail != _default_phrase(status) else ERROR_TEXTS.get(status, "")
+    return render_page(
+        request,
+        "error.html.j2",
+        status_code=status,
+        title=ERROR_TITLES.get(status, "Erreur"),
+        text=text,
+    )
+
+
+def _default_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def create_app(
+    root: Path,
+    *,
+    https: bool = False,
+    today: Callable[[], dt.date] = dt.date.today,
+    secret: str | None = None,
+) -> Starlette:
+    """The web application over the workspace at `root`. `https`: the app is reached through a
+    TLS proxy (session cookie marked Secure)."""
+    from portfolio.web import pages
+
+    routes = [
+        Route("/connexion", pages.login_form, methods=["GET"]),
+        Route("/connexion", pages.login, methods=["POST"]),
+        Route("/deconnexion", pages.logout, methods=["POST"]),
+        Route("/", pages.dashboard),
+        Route("/salaries/{worker_id}", pages.worker_page),
+        Route("/salaries/{worker_id}/{doc}.{fmt}", pages.worker_document),
+        Route("/organismes/{body}", pages.coverage_page),
+        Route("/organismes/{body}/couverture.{fmt}", pages.coverage_file),
+        Route("/programme", pages.programme_page),
+        Route("/programme/rapport.{fmt}", pages.programme_file),
+        Route("/verification", pages.check_page),
+        Mount("/static", LongCachedStatic(directory=static_folder()), name="static"),
+        Mount("/polices", LongCachedStatic(directory=templates_dir() / "assets" / "fonts")),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(pages.Authentication)],
+        exception_handlers={HTTPException: http_error, Exception: http_error},
+    )
+    app.state.web = WebState(
+        live=LiveWorkspace(root),
+        https=https,
+        signer=TimestampSigner(secret or session_key(), salt="portfolio-session"),
+        today=today,
+        static_version=_static_version(),
+    )
+    return app
+
+
+def serve(root: Path, host: str, port: int, https: bool, announce: Callable[[str], None]) -> None:
+    """Run the server until Ctrl-C."""
+    import uvicorn
+
+    app = create_app(root, https=https)
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"Interface web : http://{shown}:{port}/ (Ctrl-C pour arrêter)")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=https,
+        forwarded_allow_ips="127.0.0.1" if https else None,
+    )

@@ -1,0 +1,446 @@
+"""What each page shows, computed from a workspace snapshot through the application layer: the
+same assessment, plan, checks, coverage and report as the commands, laid out for a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from portfolio.app import access
+from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
+from portfolio.app.live import Snapshot
+from portfolio.coverage import Coverage, body_coverage
+from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours
+from portfolio.issues import Issue
+from portfolio.model.accounts import Account
+from portfolio.model.evidence import Assessment, WorkerEvidence
+from portfolio.model.workspace import Worker
+from portfolio.plan import plan_worker
+from portfolio.render.consent import missing_consent
+from portfolio.report import ProgrammeReport, programme_report
+
+ALERT_CODES = {
+    "company-cap": "480 h en entreprise",
+    "pass-iae": "PASS IAE",
+    "training-ratio": "part de formation",
+    "consent": "consentement",
+}
+"""The SPEC §8 warnings a counselor acts on, as the dashboard names them."""
+
+_PDF_LOCK = threading.Lock()
+"""WeasyPrint renders one document at a time in this process (its font machinery is shared)."""
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockProgress:
+    label: str
+    title: str
+    acquired: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acquired / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    id: str
+    name: str
+    association: str
+    targets: str
+    blocks: tuple[BlockProgress, ...]
+    alerts: tuple[Alert, ...]
+    errors: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    rows: tuple[WorkerRow, ...]
+    total: int
+    shown_from: int
+    page: int
+    pages: int
+    query: str
+    scope: str
+    unreadable: int
+
+
+def _alerts(issues: list[Issue]) -> tuple[Alert, ...]:
+    return tuple(Alert(ALERT_CODES[i.code], i.message) for i in issues if i.code in ALERT_CODES)
+
+
+def _block_progress(
+    snap: Snapshot, worker: Worker, assessment: Assessment
+) -> tuple[BlockProgress, ...]:
+    """The blocks of the worker's target certifications (transversal ones are not a goal)."""
+    blocks = []
+    for ref_status in assessment.referentiels:
+        if ref_status.id not in worker.targets:
+            continue
+        ref = snap.ws.referentiels[ref_status.id]
+        titles = {block.id: block.title for block in ref.blocks}
+        for block in ref_status.blocks:
+            blocks.append(
+                BlockProgress(
+                    f"{ref.id} {block.id}",
+                    titles.get(block.id, block.id),
+                    block.acquired,
+                    block.total,
+                )
+            )
+    return tuple(blocks)
+
+
+def dashboard(
+    snap: Snapshot, account: Account, as_of: dt.date, query: str, page: int, size: int
+) -> Dashboard:
+    workers = sorted(
+        access.visible_workers(account, snap.ws),
+        key=lambda w: (fold(w.last_name), fold(w.first_name), w.id),
+    )
+    if query:
+        wanted = fold(query)
+        workers = [w for w in workers if wanted in fold(f"{w.display_name} {w.id}")]
+    pages = max(1, -(-len(workers) // size))
+    page = min(page, pages)
+    shown = workers[(page - 1) * size : page * size]
+    rows = []
+    for worker in shown:
+        issues = snap.worker_issues(worker.id, as_of)
+        assessment, _ = snap.assessment(worker, as_of)
+        rows.append(
+            WorkerRow(
+                id=worker.id,
+                name=worker.display_name,
+                association=_association_name(snap, worker.association),
+                targets=", ".join(worker.targets) or "aucune",
+                blocks=_block_progress(snap, worker, assessment),
+                alerts=_alerts(issues),
+                errors=sum(i.is_error for i in issues),
+            )
+        )
+    unreadable = (
+        sum(f.worker is None for f in snap.files.values())
+        if access.sees_unreadable_workers(account)
+        else 0
+    )
+    scope = (
+        "Tous les salariés de la fédération"
+        if account.role == access.FEDERATION
+        else f"Salariés de {_association_name(snap, account.association or '')}"
+    )
+    return Dashboard(
+        tuple(rows), len(workers), (page - 1) * size, page, pages, query, scope, unreadable
+    )
+
+
+def _association_name(snap: Snapshot, ident: str) -> str:
+    settings = snap.ws.settings
+    if settings is not None:
+        for association in settings.associations:
+            if association.id == ident:
+                return association.name
+    return ident
+
+
+# --- worker page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    id: str
+    client: str
+    period: str
+    hours: str
+    tasks: str
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    date: str
+    by: str
+    competency: str
+    level: str
+    placement: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    module: str
+    period: str
+    hours: str
+    result: str
+
+
+@dataclass(frozen=True)
+class WorkerView:
+    worker: Worker
+    association: str
+    consent: str | None
+    alerts: tuple[Alert, ...]
+    issues: tuple[str, ...]
+    placements: tuple[PlacementRow, ...]
+    observations: tuple[ObservationRow, ...]
+    trainings: tuple[TrainingRow, ...]
+    assessment: WorkerAssessment
+    plan: WorkerPlan
+    documents: bool
+
+
+def _period(start: dt.date, end: dt.date | None) -> str:
+    if end is None or end == start:
+        return fr_date(start)
+    return f"du {fr_date(start)} au {fr_date(end)}"
+
+
+def worker_page(snap: Snapshot, worker: Worker, as_of: dt.date) -> WorkerView:
+    issues = snap.worker_issues(worker.id, as_of)
+    warnings = [i.message for i in issues if not i.is_error]
+    assessed = snap.assessment(worker, as_of)
+    plan = snap.cache.get(
+        ("plan", worker.id, snap.worker_version(worker.id), as_of),
+        lambda: plan_worker(snap.ws, worker, as_of, assessment=assessed[0]),
+    )
+    index = snap.ws.competency_index
+    modules = snap.ws.modules
+    return WorkerView(
+        worker=worker,
+        association=_association_name(snap, worker.association),
+        consent=missing_consent(worker),
+        alerts=_alerts(issues),
+        issues=tuple(i.message for i in issues if i.is_error),
+        placements=tuple(
+            PlacementRow(
+                p.id,
+                p.client.name,
+                _period(p.start, p.end),
+                message_hours(p.hours),
+                ", ".join(t.task for t in p.tasks),
+            )
+            for p in worker.placements
+        ),
+        observations=tuple(
+            ObservationRow(
+                fr_date(o.date),
+                f"{o.by} ({o.role})",
+                index[o.competency].competency.title if o.competency in index else o.competency,
+                str(o.level),
+                o.placement or "—",
+                o.note or "",
+            )
+            for o in sorted(worker.observations, key=lambda o: o.date)
+        ),
+        trainings=tuple(
+            TrainingRow(
+                f"{t.module} — {modules[t.module].title}" if t.module in modules else t.module,
+                _period(t.start, t.end),
+                message_hours(t.hours),
+                RESULT_WORDS.get(t.result, t.result),
+            )
+            for t in sorted(worker.trainings, key=lambda t: t.start)
+        ),
+        assessment=worker_assessment(snap.ws, worker, as_of, assessed, warnings),
+        plan=worker_plan(snap.ws, worker, as_of, plan, warnings),
+        documents=missing_consent(worker) is None,
+    )
+
+
+def worker_document(
+    snap: Snapshot, worker: Worker, doc: str, fmt: str, as_of: dt.date
+) -> bytes | str:
+    from portfolio.render.documents import render_document
+
+    document = render_document(
+        snap.ws,
+        worker,
+        doc,
+        as_of,
+        assessed=snap.assessment(worker, as_of),  # type: ignore[arg-type]
+    )
+    if fmt == "html":
+        return document.standalone_html()
+    with _PDF_LOCK:
+        return document.pdf()
+
+
+# --- federation documents -----------------------------------------------------------------------
+
+
+def consenting_cohort(
+    snap: Snapshot, as_of: dt.date
+) -> dict[str, tuple[Assessment, WorkerEvidence]]:
+    """Every consenting worker's assessment (SPEC §10), kept until a file changes."""
+
+    def compute() -> dict[str, tuple[Assessment, WorkerEvidence]]:
+        return {
+            wid: snap.assessment(worker, as_of)
+            for wid, worker in sorted(snap.ws.workers.items())
+            if missing_consent(worker) is None
+        }
+
+    return snap.computed(("cohort", as_of), compute)
+
+
+def _coverage(snap: Snapshot, body: str, as_of: dt.date) -> Coverage:
+    def compute() -> Coverage:
+        cohort = consenting_cohort(snap, as_of)
+        return body_coverage(snap.ws, body, {w: a for w, (a, _) in cohort.items()}, as_of)
+
+    return snap.computed(("coverage", body, as_of), compute)
+
+
+def _report(snap: Snapshot, as_of: dt.date) -> ProgrammeReport:
+    return snap.computed(
+        ("report", as_of), lambda: programme_report(snap.ws, consenting_cohort(snap, as_of), as_of)
+    )
+
+
+def _author(snap: Snapshot) -> str:
+    settings = snap.ws.settings
+    return (settings.federation or settings.name) if settings else snap.ws.root.name
+
+
+@dataclass(frozen=True)
+class CoverageNeed:
+    id: str
+    title: str
+    needing: int
+    modules: int
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    body: str
+    title: str
+    workers: int
+    needs: tuple[CoverageNeed, ...]
+    uncovered: int
+
+
+def coverage_page(snap: Snapshot, body: str, as_of: dt.date) -> CoverageView:
+    coverage = _coverage(snap, body, as_of)
+    needs = [
+        CoverageNeed(comp.id, comp.title, comp.needing, comp.modules)
+        for ref in coverage.referentiels
+        for block in ref.blocks
+        for comp in block.competencies
+        if comp.needing
+    ]
+    needs.sort(key=lambda n: (-n.needing, n.id))
+    return CoverageView(
+        body=body,
+        title=f"Couverture — {coverage.body_name}",
+        workers=max((ref.assessed for ref in coverage.referentiels), default=0),
+        needs=tuple(needs),
+        uncovered=sum(1 for n in needs if n.modules == 0),
+    )
+
+
+def coverage_file(snap: Snapshot, body: str, fmt: str, as_of: dt.date) -> bytes:
+    from portfolio.render.federation import coverage_document
+
+    with _PDF_LOCK:
+        return coverage_document(_coverage(snap, body, as_of), fmt, _author(snap))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class TrainerHome:
+    body: str
+    body_name: str
+    coverage: CoverageView
+
+
+def trainer_home(snap: Snapshot, account: Account, as_of: dt.date) -> TrainerHome:
+    body = account.body or ""
+    names = {cat.body.id: cat.body.name for cat in snap.ws.catalogs}
+    coverage = coverage_page(snap, body, as_of) if body in names else None
+    return TrainerHome(body, names.get(body, body), coverage)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    report: ProgrammeReport
+    charts: dict[str, Markup | None]
+    figures: tuple[tuple[str, str], ...]
+
+
+def programme_page(snap: Snapshot, as_of: dt.date) -> ProgrammeView:
+    from portfolio.render.federation import report_charts
+
+    report = _report(snap, as_of)
+    figures = report.programme
+    ratio = "—" if figures.ratio is None else f"{round(figures.ratio * 100)} %"
+    return ProgrammeView(
+        report=report,
+        charts=report_charts(report),
+        figures=(
+            ("Salariés comptés", str(figures.workers)),
+            ("Heures de travail", message_hours(figures.work_hours)),
+            ("Heures de formation", message_hours(figures.training_hours)),
+            ("Part de formation", ratio),
+            ("Compétences acquises", str(figures.competencies_acquired)),
+            ("Blocs présentables", str(figures.blocks_presentable)),
+        ),
+    )
+
+
+def programme_file(snap: Snapshot, fmt: str, as_of: dt.date) -> bytes:
+    from portfolio.render.federation import report_document
+
+    with _PDF_LOCK:
+        return report_document(_report(snap, as_of), fmt)  # type: ignore[arg-type]
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    severity: str
+    where: str
+    message: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class CheckView:
+    lines: tuple[CheckLine, ...]
+    errors: int
+    warnings: int
+
+
+def _line(issue: Issue, link: str | None) -> CheckLine:
+    loc = issue.location
+    where = loc.path if loc.line == 0 else f"{loc.path}, ligne {loc.line}"
+    return CheckLine(issue.severity.value, where, issue.message, link)
+
+
+def check_page(snap: Snapshot, account: Account, as_of: dt.date) -> CheckView:
+    """The SPEC §8 list the account may see: shared files for everyone, worker files in its
+    scope; each line links to the worker it is about."""
+    lines = [_line(i, None) for i in snap.shared_issues]
+    if access.sees_worker_files(account):
+        for stem, entry in sorted(snap.files.items()):
+            if entry.worker is None:
+                if access.sees_unreadable_workers(account):
+                    lines += [_line(i, None) for i in entry.issues]
+                continue
+            if not access.sees_worker(account, entry.worker):
+                continue
+            lines += [_line(i, f"/salaries/{stem}") for i in snap.worker_issues(stem, as_of)]
+    errors = sum(line.severity == "erreur" for line in lines)
+    return CheckView(tuple(lines), errors, len(lines) - errors)
