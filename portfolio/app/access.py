@@ -24,8 +24,9 @@ def sees_worker(account: Account, worker: Worker) -> bool:
     return account.role == COUNSELOR and worker.association == account.association
 
 
-def visible_workers(account: Account, ws: Workspace) -> list[Worker]:
-    return [w for w in ws.workers.values() if sees_worker(account, w)]
+def visible_workers(account: Account, ws: Workspace) -> dict[str, Worker]:
+    """The workers the account sees, by file stem (the id the pages use)."""
+    return {stem: w for stem, w in ws.workers.items() if sees_worker(account, w)}
 
 
 def sees_body(account: Account, body: str) -> bool:

@@ -64,9 +64,11 @@ class Snapshot:
     def worker_version(self, stem: str) -> str:
         return f"{self.shared_version}:{self.files[stem].signature}"
 
-    def assessment(self, worker: Worker, as_of: dt.date) -> tuple[Assessment, WorkerEvidence]:
-        """The worker's assessment at `as_of` (SPEC §6), computed once per version of its file."""
-        key = ("assess", worker.id, self.worker_version(worker.id), as_of)
+    def assessment(self, stem: str, as_of: dt.date) -> tuple[Assessment, WorkerEvidence]:
+        """The assessment at `as_of` (SPEC §6) of the worker of `workers/<stem>.yaml`, computed
+        once per version of its file."""
+        worker = self.ws.workers[stem]
+        key = ("assess", stem, self.worker_version(stem), as_of)
         return self.cache.get(key, lambda: assess(self.ws, worker, as_of))
 
     def worker_issues(self, stem: str, as_of: dt.date) -> list[Issue]:

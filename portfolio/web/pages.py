@@ -194,27 +194,27 @@ def _page_number(request: Request) -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def visible_worker(request: Request, snap: Snapshot) -> Worker:
-    """The worker named in the path, if the account may see them; otherwise 404, the same
-    answer as for a worker that does not exist."""
-    worker_id = request.path_params["worker_id"]
-    worker = snap.ws.workers.get(worker_id)
+def visible_worker(request: Request, snap: Snapshot) -> tuple[str, Worker]:
+    """The worker named in the path (their file's stem), if the account may see them;
+    otherwise 404, the same answer as for a worker that does not exist."""
+    stem = request.path_params["worker_id"]
+    worker = snap.ws.workers.get(stem)
     if worker is None or not access.sees_worker(account(request), worker):
         raise HTTPException(404)
-    return worker
+    return stem, worker
 
 
 def worker_page(request: Request) -> Response:
     snap = snapshot(request)
-    worker = visible_worker(request, snap)
-    view = views.worker_page(snap, worker, today(request))
+    stem, worker = visible_worker(request, snap)
+    view = views.worker_page(snap, stem, today(request))
     return render_page(request, "worker.html.j2", title=worker.display_name, view=view)
 
 
 def worker_document(request: Request) -> Response:
     doc, fmt = request.path_params["doc"], request.path_params["fmt"]
     snap = snapshot(request)
-    worker = visible_worker(request, snap)
+    stem, worker = visible_worker(request, snap)
     if doc not in ("dossier", "portfolio") or fmt not in ("pdf", "html"):
         raise HTTPException(404)
     if worker.consent is None or not worker.consent.given:
@@ -223,8 +223,8 @@ def worker_document(request: Request) -> Response:
             f"Aucun document pour {worker.display_name} : son consentement au traitement de "
             "ses données n'est pas enregistré. Recueillez-le, puis inscrivez-le dans sa fiche.",
         )
-    content = views.worker_document(snap, worker, doc, fmt, today(request))
-    return _document_response(content, fmt, f"{worker.id}-{doc}.{fmt}")
+    content = views.worker_document(snap, stem, doc, fmt, today(request))
+    return _document_response(content, fmt, f"{stem}-{doc}.{fmt}")
 
 
 def _document_response(content: bytes | str, fmt: str, name: str) -> Response:

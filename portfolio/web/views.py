@@ -86,44 +86,42 @@ def _block_progress(
     snap: Snapshot, worker: Worker, assessment: Assessment
 ) -> tuple[BlockProgress, ...]:
     """The blocks of the worker's target certifications (transversal ones are not a goal)."""
-    blocks = []
-    for ref_status in assessment.referentiels:
-        if ref_status.id not in worker.targets:
-            continue
-        ref = snap.ws.referentiels[ref_status.id]
-        titles = {block.id: block.title for block in ref.blocks}
-        for block in ref_status.blocks:
-            blocks.append(
-                BlockProgress(
-                    f"{ref.id} {block.id}",
-                    titles.get(block.id, block.id),
-                    block.acquired,
-                    block.total,
-                )
-            )
-    return tuple(blocks)
+    index = snap.ws.competency_index
+    return tuple(
+        BlockProgress(
+            f"{ref_status.id} {block.id.rsplit('.', 1)[-1]}",
+            index[block.competencies[0].id].block.title,
+            block.acquired,
+            block.total,
+        )
+        for ref_status in assessment.referentiels
+        if ref_status.id in worker.targets
+        for block in ref_status.blocks
+        if block.competencies
+    )
 
 
 def dashboard(
     snap: Snapshot, account: Account, as_of: dt.date, query: str, page: int, size: int
 ) -> Dashboard:
-    workers = sorted(
-        access.visible_workers(account, snap.ws),
-        key=lambda w: (fold(w.last_name), fold(w.first_name), w.id),
+    visible = access.visible_workers(account, snap.ws)
+    stems = sorted(
+        visible,
+        key=lambda s: (fold(visible[s].last_name), fold(visible[s].first_name), s),
     )
     if query:
         wanted = fold(query)
-        workers = [w for w in workers if wanted in fold(f"{w.display_name} {w.id}")]
-    pages = max(1, -(-len(workers) // size))
+        stems = [s for s in stems if wanted in fold(f"{visible[s].display_name} {s}")]
+    pages = max(1, -(-len(stems) // size))
     page = min(page, pages)
-    shown = workers[(page - 1) * size : page * size]
     rows = []
-    for worker in shown:
-        issues = snap.worker_issues(worker.id, as_of)
-        assessment, _ = snap.assessment(worker, as_of)
+    for stem in stems[(page - 1) * size : page * size]:
+        worker = visible[stem]
+        issues = snap.worker_issues(stem, as_of)
+        assessment, _ = snap.assessment(stem, as_of)
         rows.append(
             WorkerRow(
-                id=worker.id,
+                id=stem,
                 name=worker.display_name,
                 association=_association_name(snap, worker.association),
                 targets=", ".join(worker.targets) or "aucune",
@@ -143,7 +141,7 @@ def dashboard(
         else f"Salariés de {_association_name(snap, account.association or '')}"
     )
     return Dashboard(
-        tuple(rows), len(workers), (page - 1) * size, page, pages, query, scope, unreadable
+        tuple(rows), len(stems), (page - 1) * size, page, pages, query, scope, unreadable
     )
 
 
@@ -207,12 +205,13 @@ def _period(start: dt.date, end: dt.date | None) -> str:
     return f"du {fr_date(start)} au {fr_date(end)}"
 
 
-def worker_page(snap: Snapshot, worker: Worker, as_of: dt.date) -> WorkerView:
-    issues = snap.worker_issues(worker.id, as_of)
+def worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
+    worker = snap.ws.workers[stem]
+    issues = snap.worker_issues(stem, as_of)
     warnings = [i.message for i in issues if not i.is_error]
-    assessed = snap.assessment(worker, as_of)
+    assessed = snap.assessment(stem, as_of)
     plan = snap.cache.get(
-        ("plan", worker.id, snap.worker_version(worker.id), as_of),
+        ("plan", stem, snap.worker_version(stem), as_of),
         lambda: plan_worker(snap.ws, worker, as_of, assessment=assessed[0]),
     )
     index = snap.ws.competency_index
@@ -259,17 +258,15 @@ def worker_page(snap: Snapshot, worker: Worker, as_of: dt.date) -> WorkerView:
     )
 
 
-def worker_document(
-    snap: Snapshot, worker: Worker, doc: str, fmt: str, as_of: dt.date
-) -> bytes | str:
+def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.date) -> bytes | str:
     from portfolio.render.documents import render_document
 
     document = render_document(
         snap.ws,
-        worker,
+        snap.ws.workers[stem],
         doc,
         as_of,
-        assessed=snap.assessment(worker, as_of),  # type: ignore[arg-type]
+        assessed=snap.assessment(stem, as_of),  # type: ignore[arg-type]
     )
     if fmt == "html":
         return document.standalone_html()
@@ -287,8 +284,8 @@ def consenting_cohort(
 
     def compute() -> dict[str, tuple[Assessment, WorkerEvidence]]:
         return {
-            wid: snap.assessment(worker, as_of)
-            for wid, worker in sorted(snap.ws.workers.items())
+            stem: snap.assessment(stem, as_of)
+            for stem, worker in sorted(snap.ws.workers.items())
             if missing_consent(worker) is None
         }
 
