@@ -86,19 +86,33 @@ _PATTERN_HINTS = {
 }
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names allowed at `loc`, to suggest the right one after a misspelt key."""
-    current: Any = model
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model whose fields sit at `loc` (None when `loc` leads out of the models)."""
+    current: type[BaseModel] | None = model
     for part in loc:
         if isinstance(part, int):
             continue
         fields = getattr(current, "model_fields", None)
         if fields is None or part not in fields:
-            return []
+            return None
         current = _inner_model(fields[part].annotation)
         if current is None:
-            return []
-    return list(getattr(current, "model_fields", {}))
+            return None
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at `loc`, to suggest the right one after a misspelt key."""
+    return list(getattr(_model_at(model, loc), "model_fields", {}))
+
+
+def _hint_for(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """How to write the field at `loc`: its model's own `FIELD_HINTS` first (an account's
+    `role` is not an observation's), else the shared hints."""
+    name = _field(loc)
+    owner = _model_at(model, tuple(p for p in loc[:-1] if not isinstance(p, int)))
+    own: dict[str, str] = getattr(owner, "FIELD_HINTS", {})
+    return own.get(name) or _FIELD_HINTS.get(name)
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -136,8 +150,7 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return found[0] if found else None
 
 
-def _with_hint(name: str) -> str:
-    hint = _FIELD_HINTS.get(name)
+def _with_hint(hint: str | None) -> str:
     return f" ({hint})" if hint else ""
 
 
@@ -159,13 +172,13 @@ def _french(err: dict[str, Any], model: type[BaseModel], guess: str | None) -> s
     name, what = _field(loc), _subject(loc)
     value = _show(err.get("input"))
     ctx = err.get("ctx", {})
+    hint = _hint_for(model, loc)
     if kind == "missing" and isinstance(loc[-1], int):
-        hint = _FIELD_HINTS.get(name)
         return f"il manque l'élément n°{loc[-1] + 1} de « {name} »" + (
             f" : écrivez {hint}" if hint else ""
         )
     if kind == "missing":
-        return f"champ obligatoire « {name} » manquant : ajoutez-le{_with_hint(name)}"
+        return f"champ obligatoire « {name} » manquant : ajoutez-le{_with_hint(hint)}"
     if kind == "extra_forbidden":
         if guess:
             return (
@@ -193,7 +206,7 @@ def _french(err: dict[str, Any], model: type[BaseModel], guess: str | None) -> s
         )
     if kind in _INTEGER_ERRORS:
         return (
-            f"« {value} » n'est pas valide pour {what} : écrivez un nombre entier{_with_hint(name)}"
+            f"« {value} » n'est pas valide pour {what} : écrivez un nombre entier{_with_hint(hint)}"
         )
     if kind in {"bool_parsing", "bool_type"}:
         return f"« {value} » n'est pas valide pour {what} : écrivez true (oui) ou false (non)"
@@ -216,7 +229,7 @@ def _french(err: dict[str, Any], model: type[BaseModel], guess: str | None) -> s
         sign, key = _BOUND_SIGNS[kind]
         return (
             f"« {value} » n'est pas valide pour {what} : la valeur doit être {sign} "
-            f"{ctx.get(key)}{_with_hint(name)}"
+            f"{ctx.get(key)}{_with_hint(hint)}"
         )
     return f"valeur invalide pour {what} : {err.get('msg', kind)}"
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from portfolio.accounts import check_accounts, read_users
 from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
 from portfolio.french import closest, did_you_mean, plural, unknown
@@ -162,6 +163,8 @@ def check(root: Path, as_of: dt.date) -> list[Issue]:
     """
     ws, issues = load_workspace(root, workers=False)
     issues += check_workspace(ws, as_of, workers=())
+    users, users_issues = read_users(ws.root)
+    issues += users_issues + check_accounts(ws, users)
     issues = cap_per_file(issues)
     for found in map_workers(ws.root, as_of, issues_only):
         issues += cap_per_file(found)

@@ -16,6 +16,8 @@ from portfolio.cli import (
     privacy_cmds,
     render_cmds,
     report_cmds,
+    users_cmds,
+    web_cmds,
     worker_cmds,
     workspace_cmds,
 )
@@ -45,6 +47,8 @@ render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)
 privacy_cmds.register(app)
+web_cmds.register(app)
+users_cmds.register(app)
 doc_cmds.register(app)
 use_french(app)
 
