@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -368,11 +368,19 @@ def trainer_home(snap: Snapshot, account: Account, as_of: dt.date) -> TrainerHom
     return TrainerHome(body, names.get(body, body), coverage)  # type: ignore[arg-type]
 
 
+CHART_TITLES = {
+    "progress": "Heures de formation cumulées, mois par mois, et objectif du programme",
+    "tracks": "Heures de travail et de formation par filière",
+    "distribution": "Répartition des salariés selon leur part de formation",
+}
+
+
 @dataclass(frozen=True)
 class ProgrammeView:
     report: ProgrammeReport
     charts: dict[str, Markup | None]
     figures: tuple[tuple[str, str], ...]
+    chart_titles: dict[str, str] = field(default_factory=lambda: CHART_TITLES)
 
 
 def programme_page(snap: Snapshot, as_of: dt.date) -> ProgrammeView:
