@@ -70,7 +70,10 @@ def measure(workspace: Path, out: Path) -> dict[str, float]:
     started = time.perf_counter()
     again = build_module.build(workspace, out, AS_OF, jobs=2)
     nochange = time.perf_counter() - started
-    assert again.rendered == [] and not again.failed, "the rebuild should have nothing to do"
+    assert again.rendered == [] and not again.failed, (
+        f"the rebuild should have nothing to do: first build failed {len(first.failed)} "
+        f"({list(first.failed.items())[:3]}), rebuild rendered {again.rendered[:5]}"
+    )
     edited = sorted((workspace / "workers").glob("*.yaml"))[0]
     original = edited.read_bytes()
     edited.write_bytes(original + b"\n# bench_build_bookkeeping\n")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from portfolio.cli.common import PANEL_WEB, WorkspaceOption, friendly_errors, print_line, stdout
+from portfolio.cli.common import PANEL_WEB, WorkspaceOption, friendly_errors, print_line
 
 
 def register(app: typer.Typer) -> None:
@@ -38,4 +38,4 @@ def register(app: typer.Typer) -> None:
         """Ouvrir l'interface web sur l'espace de travail (Ctrl-C pour arrêter)."""
         from portfolio.web.server import serve as run
 
-        run(workspace, host, port, https_proxy, lambda line: print_line(stdout, line))
+        run(workspace, host, port, https_proxy, print_line)

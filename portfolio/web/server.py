@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from portfolio.app.live import LiveWorkspace
+from portfolio.issues import PortfolioError
 from portfolio.render.environment import jinja_environment
 from portfolio.resources import templates_dir
 from portfolio.web.security import (
@@ -196,11 +197,44 @@ def create_app(
     return app
 
 
+def require_free_port(host: str, port: int) -> None:
+    """Say in French, before starting, that the address cannot be used (uvicorn would log it
+    in English and stop)."""
+    import socket
+
+    try:
+        families = {info[0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except OSError as exc:
+        raise PortfolioError(
+            f"adresse d'écoute « {host} » inconnue : écrivez une adresse IP (127.0.0.1) ou un "
+            "nom de cette machine avec --host",
+            exit_code=2,
+        ) from exc
+    for family in families:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except PermissionError as exc:
+                raise PortfolioError(
+                    f"impossible d'écouter sur {host}:{port} : droit refusé (les ports sous 1024 "
+                    "demandent les droits d'administration) ; choisissez un port plus grand avec "
+                    "--port, derrière un proxy"
+                ) from exc
+            except OSError as exc:
+                raise PortfolioError(
+                    f"impossible d'écouter sur {host}:{port} : le port est déjà utilisé (un autre "
+                    "« portfolio serve » ?) ou l'adresse n'est pas celle de cette machine ; "
+                    "choisissez un autre port avec --port, ou arrêtez l'autre serveur"
+                ) from exc
+
+
 def serve(root: Path, host: str, port: int, https: bool, announce: Callable[[str], None]) -> None:
     """Run the server until Ctrl-C."""
     import uvicorn
 
     app = create_app(root, https=https)
+    require_free_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     announce(f"Interface web : http://{shown}:{port}/ (Ctrl-C pour arrêter)")
     uvicorn.run(
