@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,9 @@ STOP_WORDS = frozenset(
 
 # Every character that is neither a letter nor a digit (Unicode-aware: `\w` minus `_`).
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
-_stemmer = snowballstemmer.stemmer("french")
+_stemmers = threading.local()
+"""One stemmer per thread: a snowball stemmer keeps the word it works on in itself, so two
+threads sharing one (the web server's) get each other's endings, or an IndexError."""
 
 TYPO_EDITS = ((4, 0), (8, 1))
 """Edits allowed between two words of at most this many letters (a letter added, dropped,
@@ -58,7 +61,10 @@ def normalise(text: str) -> Tokens:
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     # The pure-Python stemmer is the slowest step; texts differ far more than their words do.
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = snowballstemmer.stemmer("french")
+    return str(stemmer.stemWord(word))
 
 
 def _allowed_edits(a: str, b: str) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import snowballstemmer
 from support import placement
 
+from portfolio import match as matching
 from portfolio.load import load_referentiel, load_workspace
 from portfolio.match import (
     STOP_WORDS,
@@ -410,3 +413,14 @@ def test_workspace_fixture_is_valid(make_workspace):
     ws, issues = load_workspace(root)
     assert isinstance(ws, Workspace)
     assert issues == []
+
+
+def test_stemming_in_several_threads_gives_each_word_its_own_stem():
+    """The web server matches tasks in threads: a stemmer shared between them returned one
+    word's stem for another's (« nettoyages67 » → « repassage61 »)."""
+    words = [f"{base}{n}" for n in range(400) for base in ("nettoyages", "repassage", "sols")]
+    expected = [snowballstemmer.stemmer("french").stemWord(w) for w in words]
+    matching._stem.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        stems = list(pool.map(matching._stem, words))
+    assert stems == expected
