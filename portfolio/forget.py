@@ -4,9 +4,10 @@ Erasure is planned first, so that the user confirms an exact list and so that a 
 broken to load can still be erased. Documents are PDFs: they are found by their names. Those
 that name every worker (the build's index and programme report, the programme reports `report`
 writes under their default names) are removed whole, to be made again without the person. The
-workspace's own text is searched by content: the person's rows are removed from its timesheets
-and the comment lines naming them from its YAML files, the rest of each file kept byte for byte;
-any other mention is listed for someone to correct, as the tool cannot judge it.
+workspace's own text is searched by content: the person's rows are removed from its timesheets,
+the comment lines naming them from its YAML files and their lines from the journal of writes,
+the rest of each file kept byte for byte; any other mention is listed for someone to correct, as
+the tool cannot judge it.
 
 Forgetting happens under the workspace's lock, then each output folder's lock (always in this
 order, output folders sorted), and `build` reads the worker files under its output folder's
@@ -34,6 +35,7 @@ from portfolio.build import BUILD_INDEX, MANIFEST, PROGRAMME_DIR
 from portfolio.french import InputError
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
+from portfolio.journal import JOURNAL_DIR, line_worker, settle
 from portfolio.load import find_workspace, load_file
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.workspace import Worker
@@ -63,7 +65,7 @@ class Rewrite:
 
     content: bytes
     lines: int
-    kind: Literal["timesheet", "comments"]
+    kind: Literal["timesheet", "comments", "journal"]
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,8 @@ def _names_others(target: Path, person: Person) -> bool:
 
 def _workspace_text(root: Path, skipped: set[Path], person: Person, plan: ErasurePlan) -> None:
     """The person's timesheet rows and comment lines to remove, and the other mentions, in every
-    file of the workspace outside the output folders and the plan (links are not followed)."""
+    file of the workspace outside `skipped` folders (the output folders, and the journal of
+    writes, cleaned by `_journal_lines`) and the plan (links are not followed)."""
     erased = set(plan.files)
     for current, dirs, files in os.walk(root):
         base = Path(current)
@@ -347,6 +350,27 @@ def _text_lines(text: str) -> set[int]:
             last = end.line if end.column > 0 else end.line - 1
             inside.update(range(token.start_mark.line + 1, last + 1))
     return inside
+
+
+def _journal_lines(root: Path, person: Person, plan: ErasurePlan) -> None:
+    """The person's lines of the journal of writes (journal/AAAA-MM.jsonl, SPEC §11), removed
+    whatever else they hold, the other lines kept byte for byte; a line too broken to tell whom
+    it is about, and naming them, is listed. Every file of journal/ is read, a copy of a month
+    file under another name too (its hidden files are the journal's own, settled before)."""
+    folder = root / JOURNAL_DIR
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    for path in files:
+        if path.name.startswith(".") or path.is_symlink() or not path.is_file():
+            continue
+        lines = path.read_bytes().splitlines(keepends=True)
+        kept = [line for line in lines if line_worker(line) != person.worker]
+        if len(kept) < len(lines):
+            plan.rewrites[path] = Rewrite(b"".join(kept), len(lines) - len(kept), "journal")
+        plan.leftovers += [
+            Leftover(path, number)
+            for number, line in enumerate(kept, start=1)
+            if line_worker(line) is None and person.named_in(line.decode("utf-8", errors="replace"))
+        ]
 
 
 def _person_rows(rows: Iterable[Sequence[Any]], person: Person) -> list[int]:
@@ -484,7 +508,8 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
     printed = list(dict.fromkeys([root, cwd.resolve()]))
     for folder in printed:
         plan.files += _default_named(folder, worker, others)
-    _workspace_text(root, set(folders), person, plan)
+    _workspace_text(root, {*folders, root / JOURNAL_DIR}, person, plan)
+    _journal_lines(root, person, plan)
     if not plan.empty:  # the worker did exist: the collective documents name them
         for folder in builds:
             _collective_documents(folder, plan)
@@ -537,6 +562,7 @@ def forget_worker(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Er
     root = find_workspace(root).resolve()
     _check_request(worker, outputs)
     with erasure_locks(root, outputs):
+        settle(root)  # a journal line a killed writer left pending is removed with the others
         plan = plan_erasure(root, worker, outputs, cwd)
         erase(plan, root)
     return plan

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,12 @@ T = TypeVar("T")
 CACHE_SIZE = 2000
 """Computed values kept (assessments, checks…): a page of the dashboard needs 50 of them, a
 worker page a handful; 2,000 assessments hold in about 200 MB."""
+
+SCAN_SECONDS = 1.0
+"""How often, at most, every file's signature is read again. In between, a request looks only at
+the folders' modification times, which change when a file is written the way every command and
+most editors write (a new file renamed over the old one): such a change shows on the next page
+at once; a file rewritten in place shows within this delay."""
 
 Signature = tuple[int, int, int]
 
@@ -114,8 +121,18 @@ class _Cache:
 class LiveWorkspace:
     """The loaded workspace of a server, refreshed from the files on each `current()` call."""
 
-    def __init__(self, root: Path, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        root: Path,
+        cache_size: int = CACHE_SIZE,
+        scan_seconds: float = SCAN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.root = find_workspace(root)
+        self.scan_seconds = scan_seconds
+        self._clock = clock
+        self._scanned_at: float | None = None
+        self._folders: tuple[tuple[str, Signature], ...] = ()
         self._lock = threading.Lock()
         self._cache = _Cache(cache_size)
         self._shared_signature: tuple[tuple[str, Signature], ...] | None = None
@@ -125,6 +142,16 @@ class LiveWorkspace:
 
     def current(self) -> Snapshot:
         with self._lock:
+            folders = tuple(_signatures(self._folder_paths()))
+            now = self._clock()
+            if (
+                self._snapshot is not None
+                and folders == self._folders
+                and self._scanned_at is not None
+                and now - self._scanned_at < self.scan_seconds
+            ):
+                return self._snapshot
+            self._folders, self._scanned_at = folders, now
             shared_signature = tuple(_signatures(self._shared_files()))
             if shared_signature != self._shared_signature or self._shared is None:
                 self._shared = self._load_shared(shared_signature)
@@ -136,6 +163,10 @@ class LiveWorkspace:
                 self._files = files
                 self._snapshot = self._make_snapshot()
             return self._snapshot
+
+    def _folder_paths(self) -> list[Path]:
+        root = self.root
+        return [root, root / "workers", root / "referentiels", root / "catalog"]
 
     def _shared_files(self) -> list[Path]:
         root = self.root

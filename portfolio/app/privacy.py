@@ -56,6 +56,8 @@ def describe(plan: ErasurePlan, cwd: Path) -> list[str]:
 def _rewrite_words(rewrite: Rewrite) -> str:
     if rewrite.kind == "timesheet":
         return f"{plural(rewrite.lines, 'ligne')} à son nom dans la feuille de temps"
+    if rewrite.kind == "journal":
+        return f"{plural(rewrite.lines, 'ligne')} à son identifiant dans le journal des écritures"
     names = "qui le nomme" if rewrite.lines == 1 else "qui le nomment"
     return f"{plural(rewrite.lines, 'ligne')} de commentaire {names}"
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from portfolio import journal
 from portfolio.app.outputs import output_file
 from portfolio.app.workspace import (
     open_worker,
@@ -37,6 +38,7 @@ from portfolio.french import (
 )
 from portfolio.fsutil import write_atomic
 from portfolio.issues import Issue, PortfolioError
+from portfolio.journal import Action, JournalEntry, actor_login
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
@@ -71,7 +73,7 @@ from portfolio.record.timesheet import (
     worker_summary,
 )
 from portfolio.record.yamltext import append_entry
-from portfolio.transaction import commit, locked
+from portfolio.transaction import locked
 
 CLIENT_KIND_OPTIONS: list[Option] = [(k, k) for k in CLIENT_KINDS]
 ROLE_OPTIONS: list[Option] = [(r, r) for r in ROLES]
@@ -113,6 +115,11 @@ def parse_worker_id(text: str) -> str:
 # --- a change to a worker file ------------------------------------------------------------------
 
 
+Update = Callable[[str], tuple[str, str, str | None]]
+"""A worker file's text → the text with the change, the sentence that says what was done, and
+the id of the entry written (None when entries of its kind have none)."""
+
+
 @dataclass(frozen=True)
 class Change:
     """An addition to a worker file that passes every rule of `portfolio check`."""
@@ -124,6 +131,8 @@ class Change:
     """Warnings the change brings (those the file already had are not repeated)."""
     done: str
     """What was recorded, in one French sentence."""
+    entry: str | None
+    """The id of the entry written (`p3`); None when entries of its kind have none."""
 
     @property
     def display(self) -> str:
@@ -152,36 +161,44 @@ class ChangeRefused(PortfolioError):
         self.problems = problems
 
 
-def _judged(ws: Workspace, stem: str, old: str, new: str, done: str, today: dt.date) -> Change:
-    """The change, if the updated text passes the rules of `portfolio check`."""
+def _judged(ws: Workspace, stem: str, old: str, update: Update, today: dt.date) -> Change:
+    """The change `update` makes to `old`, if the updated text passes the rules of
+    `portfolio check`."""
+    new, done, entry = update(old)
     verdict = check_updated_worker(ws, stem, new, today)
     if not verdict.accepted:
         raise ChangeRefused(verdict.errors)
-    return Change(worker_path(ws, stem), old, new, verdict.new_warnings, done)
-
-
-Update = Callable[[str], tuple[str, str]]
-"""A worker file's text → the text with the change, and the sentence that says what was done."""
+    return Change(worker_path(ws, stem), old, new, verdict.new_warnings, done, entry)
 
 
 def _save(
-    ws: Workspace, stem: str, update: Update, today: dt.date, confirm: Confirm | None
+    ws: Workspace,
+    stem: str,
+    update: Update,
+    today: dt.date,
+    confirm: Confirm | None,
+    action: Action,
+    actor: str | None,
 ) -> Change:
     """Apply `update` to the worker file's text, judge the result by the rules of `portfolio
-    check`, have it confirmed, then write it.
+    check`, have it confirmed, then write it with its line in the journal of writes, signed by
+    `actor` (see `journal.actor_login`).
 
     The write happens under the workspace lock, on the file as it is then: when someone else
     changed it since it was read (another counselor recording at the same moment), `update` is
-    applied again to their version and judged again, so that neither change is lost."""
+    applied again to their version and judged again, so that neither change is lost. The file
+    and its journal line are committed together (`journal.commit`)."""
+    login = actor_login(actor)
     old = _current_text(ws, stem)
-    change = _judged(ws, stem, old, *update(old), today)
+    change = _judged(ws, stem, old, update, today)
     if confirm is not None and not confirm(change):
         raise PortfolioError("rien n'a été écrit", exit_code=1)
     with locked(ws.root):
         current = _current_text(ws, stem)
         if current != old:
-            change = _judged(ws, stem, current, *update(current), today)
-        commit(ws.root, {change.file: change.new_text})
+            change = _judged(ws, stem, current, update, today)
+        entry = JournalEntry.now(login=login, action=action, worker=stem, entry=change.entry)
+        journal.commit(ws.root, {change.file: change.new_text}, [entry])
     return change
 
 
@@ -249,16 +266,17 @@ def add_worker(
     consent_date: dt.date | None,
     pass_iae: tuple[dt.date, dt.date] | None = None,
     confirm: Confirm | None = None,
+    actor: str | None = None,
 ) -> Change:
     """Create the file of a worker (workers/<id>.yaml), never replacing one."""
 
-    def create(current: str) -> tuple[str, str]:
+    def create(current: str) -> tuple[str, str, None]:
         if current or worker_path(rec.ws, ident).exists():
             raise PortfolioError(
                 f"le fichier workers/{ident}.yaml existe déjà : choisissez un autre identifiant "
                 "avec --id (rien n'a été écrit)"
             )
-        return text, f"Fiche créée : workers/{ident}.yaml"
+        return text, f"Fiche créée : workers/{ident}.yaml", None
 
     text = new_worker_text(
         ident=ident,
@@ -272,7 +290,7 @@ def add_worker(
         pass_iae=pass_iae,
         today=rec.today,
     )
-    return _save(rec.ws, ident, create, rec.today, confirm)
+    return _save(rec.ws, ident, create, rec.today, confirm, "worker.add", actor)
 
 
 # --- entries in a worker's file -----------------------------------------------------------------
@@ -372,18 +390,20 @@ def _add(
     section: str,
     entry: Callable[[Worker], tuple[Mapping[str, Any], str]],
     confirm: Confirm | None,
+    action: Action,
+    actor: str | None,
 ) -> Change:
     """Append the entry `entry(worker)` makes for the worker as their file then reads (the next
     placement id depends on it), with its sentence."""
 
-    def append(text: str) -> tuple[str, str]:
+    def append(text: str) -> tuple[str, str, str | None]:
         made, done = entry(parse_worker_text(text, rec.stem)[0] or rec.worker)
         try:
-            return append_entry(text, section, made), done
+            return append_entry(text, section, made), done, made.get("id")
         except InputError as exc:
             raise PortfolioError(f"workers/{rec.stem}.yaml : {exc}") from None
 
-    return _save(rec.ws, rec.stem, append, rec.today, confirm)
+    return _save(rec.ws, rec.stem, append, rec.today, confirm, action, actor)
 
 
 def add_placement(
@@ -400,6 +420,7 @@ def add_placement(
     means: Sequence[str] = (),
     note: str | None = None,
     confirm: Confirm | None = None,
+    actor: str | None = None,
 ) -> Change:
     """Add a placement, with the next free id (p1, p2…)."""
 
@@ -424,7 +445,7 @@ def add_placement(
         )
         return made, done
 
-    return _add(rec, "placements", entry, confirm)
+    return _add(rec, "placements", entry, confirm, "placement.add", actor)
 
 
 def add_observation(
@@ -438,6 +459,7 @@ def add_observation(
     placement: str | None = None,
     note: str | None = None,
     confirm: Confirm | None = None,
+    actor: str | None = None,
 ) -> Change:
     """Add an observation; the competency may be typed short (`bloc.compétence` of a target)."""
     full = queries.resolve_competency(rec.ws, rec.worker, competency)
@@ -448,7 +470,7 @@ def add_observation(
         f"Observation ajoutée à workers/{rec.stem}.yaml ({full}, niveau {level} "
         f"{LEVEL_WORDS[level]})."
     )
-    return _add(rec, "observations", lambda _: (made, done), confirm)
+    return _add(rec, "observations", lambda _: (made, done), confirm, "observation.add", actor)
 
 
 def add_training(
@@ -460,6 +482,7 @@ def add_training(
     hours: float,
     result: str,
     confirm: Confirm | None = None,
+    actor: str | None = None,
 ) -> Change:
     """Add a training of a catalogue module."""
     try:
@@ -468,7 +491,7 @@ def add_training(
         raise PortfolioError(f"{exc} ; rien n'a été écrit") from None
     made = training_entry(module=module, start=start, end=end, hours=hours, result=result)
     done = f"Formation {module} ajoutée à workers/{rec.stem}.yaml ({result})."
-    return _add(rec, "trainings", lambda _: (made, done), confirm)
+    return _add(rec, "trainings", lambda _: (made, done), confirm, "training.add", actor)
 
 
 # --- timesheets ---------------------------------------------------------------------------------
@@ -539,11 +562,17 @@ def plan_timesheet(
 
 
 def import_timesheet(
-    planned: TimesheetImport, *, skip_invalid: bool = False, dry_run: bool = False
+    planned: TimesheetImport,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    actor: str | None = None,
 ) -> ImportOutcome:
-    """Write the planned placements. Rejected rows refuse the whole import unless
+    """Write the planned placements, each with its line in the journal of writes, signed by
+    `actor` (see `journal.actor_login`). Rejected rows refuse the whole import unless
     `skip_invalid`; a dry run writes nothing."""
     plan = planned.plan
+    login = actor_login(actor)
     if plan.rejections and not skip_invalid:
         raise PortfolioError(
             f"{rows_count(plan.rejections, 'refusée')} (ci-dessus) : rien n'a été écrit. "
@@ -560,9 +589,17 @@ def import_timesheet(
                     f"workers/{change.worker}.yaml a été modifié pendant l'import : relancez "
                     "l'import (rien n'a été écrit)"
                 )
-        commit(
+        entries = [
+            JournalEntry.now(
+                login=login, action="timesheet.import", worker=c.worker, entry=added.entry["id"]
+            )
+            for c in plan.changed
+            for added in c.added
+        ]
+        journal.commit(
             planned.ws.root,
             {worker_path(planned.ws, c.worker): c.new_text for c in plan.changed},
+            entries,
         )
     skipped = (
         f"{rows_count(plan.rejections, 'ignorée')} (--skip-invalid)." if plan.rejections else None

@@ -14,6 +14,7 @@ from portfolio.cohort import issues_only, map_workers
 from portfolio.french import closest, did_you_mean, plural, unknown
 from portfolio.fsutil import copy_tree_atomic
 from portfolio.issues import Issue, PortfolioError, cap_per_file, has_errors, sort_issues
+from portfolio.journal import check_journal
 from portfolio.load import (
     load_referentiels,
     load_worker,
@@ -165,6 +166,7 @@ def check(root: Path, as_of: dt.date) -> list[Issue]:
     issues += check_workspace(ws, as_of, workers=())
     users, users_issues = read_users(ws.root)
     issues += users_issues + check_accounts(ws, users)
+    issues += check_journal(ws.root)
     issues = cap_per_file(issues)
     for found in map_workers(ws.root, as_of, issues_only):
         issues += cap_per_file(found)

@@ -57,7 +57,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workspace: WorkspaceOption = Path("."),
     ) -> None:
-        """Effacer un salarié : son fichier et tous les documents qui le nomment.
+        """Effacer un salarié : son fichier, tous les documents qui le nomment et ses lignes du
+        journal des écritures (journal/).
 
         Ce qui sera effacé est listé avant de confirmer :
         - workers/SALARIÉ.yaml et ses copies de sauvegarde ;

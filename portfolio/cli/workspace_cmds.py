@@ -31,6 +31,10 @@ from portfolio.resources import DEFAULT_OUTPUT
 if TYPE_CHECKING:
     from portfolio.model.referentiel import Referentiel
 
+DEMO_HOST = "127.0.0.1"
+"""The demo's server answers this computer only: its accounts' passwords are printed."""
+DEMO_PORT = 8000
+
 
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel=PANEL_WORKSPACE)
@@ -59,12 +63,32 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", metavar="DOSSIER", help="Dossier de la démonstration."),
         ] = Path("portfolio-demo"),
         as_of: AsOfOption = None,
+        serve: Annotated[
+            bool,
+            typer.Option(
+                "--serve",
+                help="Ouvrir ensuite l'interface web sur la démonstration "
+                "(http://127.0.0.1:8000/), avec un compte par rôle créé au premier lancement.",
+            ),
+        ] = False,
+        port: Annotated[
+            int,
+            typer.Option(
+                "--port",
+                "-p",
+                min=1,
+                max=65535,
+                help="Port de l'interface web, avec --serve (si 8000 est déjà pris).",
+            ),
+        ] = DEMO_PORT,
     ) -> None:
         """Construire la démonstration : une fédération fictive, vérifiée, avec tous ses documents.
 
         Copie l'espace de démonstration (s'il n'existe pas déjà) et le vérifie ;
         produit ensuite le dossier et le portfolio de chaque salarié, la couverture
         de chaque organisme et le bilan du programme, avec un index.html.
+        Avec --serve, crée les comptes de démonstration, affiche leurs mots de passe
+        et ouvre l'interface web (Ctrl-C pour arrêter).
         """
         from portfolio.app.documents import demo_ready, require_demo_pdf
         from portfolio.app.workspace import check, issue_summary, prepare_demo
@@ -82,6 +106,8 @@ def register(app: typer.Typer) -> None:
         if summary.failed:
             raise typer.Exit(1)
         print_line(terminal_safe(demo_ready(output, documents)))
+        if serve:
+            _serve_demo(output, port)
 
     @app.command(name="check", rich_help_panel=PANEL_WORKSPACE)
     @friendly_errors
@@ -121,6 +147,31 @@ def register(app: typer.Typer) -> None:
             Console(file=stdout.file, width=UNBOUNDED, highlight=False, emoji=False).print(
                 _tree(ref, None)
             )
+
+
+def _serve_demo(root: Path, port: int) -> None:
+    """The demo's accounts, shown once with their passwords, then the web interface on them."""
+    from portfolio.app.demo_accounts import DEMO_ONLY, create_demo_accounts, kept_accounts_note
+    from portfolio.web.server import serve
+
+    created = create_demo_accounts(root)
+    if created:
+        table = Table(
+            title="Comptes de démonstration",
+            title_justify="left",
+            box=None,
+            pad_edge=False,
+            header_style="bold",
+        )
+        for header in ("identifiant", "rôle", "mot de passe"):
+            table.add_column(header, no_wrap=True)
+        for account in created:
+            table.add_row(account.login, account.role, account.password)
+        stdout.print(table)
+        print_line(DEMO_ONLY)
+    else:
+        print_line(terminal_safe(kept_accounts_note(root)))
+    serve(root, DEMO_HOST, port, False, print_line)
 
 
 def _table(found: dict[str, Referentiel]) -> Table:

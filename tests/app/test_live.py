@@ -12,6 +12,7 @@ from support import VALID_CATALOG, VALID_WORKER
 
 from portfolio.app import live
 from portfolio.app.live import LiveWorkspace
+from portfolio.fsutil import write_atomic
 
 AS_OF = dt.date(2003, 6, 30)
 
@@ -48,7 +49,7 @@ def reads(monkeypatch) -> list[str]:
 
 
 def test_nothing_changed_gives_the_same_snapshot_without_reading(root, reads):
-    workspace = LiveWorkspace(root)
+    workspace = LiveWorkspace(root, scan_seconds=0)
     first = workspace.current()
     assert sorted(reads) == ["w-1.yaml", "w-2.yaml"]
     assert workspace.current() is first
@@ -56,7 +57,7 @@ def test_nothing_changed_gives_the_same_snapshot_without_reading(root, reads):
 
 
 def test_one_changed_worker_file_is_the_only_one_read_again(root, reads):
-    workspace = LiveWorkspace(root)
+    workspace = LiveWorkspace(root, scan_seconds=0)
     before = workspace.current()
     file = root / "workers/w-2.yaml"
     file.write_text(file.read_text().replace("first_name: Fatima", "first_name: Awa"), "utf-8")
@@ -69,7 +70,7 @@ def test_one_changed_worker_file_is_the_only_one_read_again(root, reads):
 
 
 def test_added_and_removed_worker_files_show(root):
-    workspace = LiveWorkspace(root)
+    workspace = LiveWorkspace(root, scan_seconds=0)
     workspace.current()
     (root / "workers/w-1.yaml").unlink()
     (root / "workers/w-3.yaml").write_text(VALID_WORKER.replace("id: w-0042", "id: w-3"), "utf-8")
@@ -77,7 +78,7 @@ def test_added_and_removed_worker_files_show(root):
 
 
 def test_a_changed_catalogue_reloads_the_shared_files_and_every_worker(root, reads):
-    workspace = LiveWorkspace(root)
+    workspace = LiveWorkspace(root, scan_seconds=0)
     before = workspace.current()
     catalog = root / "catalog/ofa.yaml"
     catalog.write_text(catalog.read_text() + "\n# modifié\n", encoding="utf-8")
@@ -96,7 +97,7 @@ def test_an_assessment_is_computed_once_per_version_of_its_file(root, monkeypatc
         return original(ws, worker, as_of, *rest)
 
     monkeypatch.setattr(live, "assess", counting)
-    workspace = LiveWorkspace(root)
+    workspace = LiveWorkspace(root, scan_seconds=0)
     snap = workspace.current()
     snap.assessment("w-1", AS_OF)
     workspace.current().assessment("w-1", AS_OF)
@@ -111,14 +112,14 @@ def test_an_assessment_is_computed_once_per_version_of_its_file(root, monkeypatc
 
 def test_a_broken_worker_file_keeps_its_issues_and_no_model(root):
     (root / "workers/w-2.yaml").write_text("id: w-2\nfirst_name: [\n", encoding="utf-8")
-    snap = LiveWorkspace(root).current()
+    snap = LiveWorkspace(root, scan_seconds=0).current()
     assert "w-2" not in snap.ws.workers
     assert snap.files["w-2"].worker is None
     assert any("w-2.yaml" in issue.location.path for issue in snap.worker_issues("w-2", AS_OF))
 
 
 def test_the_cache_forgets_the_least_recently_used(root):
-    workspace = LiveWorkspace(root, cache_size=1)
+    workspace = LiveWorkspace(root, cache_size=1, scan_seconds=0)
     snap = workspace.current()
     first = snap.assessment("w-1", AS_OF)
     snap.assessment("w-2", AS_OF)
@@ -128,7 +129,30 @@ def test_the_cache_forgets_the_least_recently_used(root):
 def test_a_worker_whose_id_differs_from_its_file_name_is_found_by_its_file(root):
     file = root / "workers/w-2.yaml"
     file.write_text(file.read_text().replace("id: w-2", "id: w-9"), encoding="utf-8")
-    snap = LiveWorkspace(root).current()
+    snap = LiveWorkspace(root, scan_seconds=0).current()
     assessment, _ = snap.assessment("w-2", AS_OF)
     assert assessment.worker == "w-9"
     assert any(i.is_error for i in snap.worker_issues("w-2", AS_OF))
+
+
+def test_between_scans_only_files_written_by_renaming_show_at_once(root):
+    """Commands write a new file and rename it over the old one: the folder changes, and the
+    next request sees it. A file rewritten in place waits for the next full scan."""
+    now = [0.0]
+    workspace = LiveWorkspace(root, scan_seconds=60, clock=lambda: now[0])
+    workspace.current()
+    in_place = root / "workers/w-1.yaml"
+    in_place.write_text(in_place.read_text().replace("Fatima", "Awa"), encoding="utf-8")
+    touch_later(in_place)
+    assert workspace.current().ws.workers["w-1"].first_name == "Fatima"
+    write_atomic(
+        root / "workers/w-2.yaml",
+        (root / "workers/w-2.yaml").read_text().replace("Fatima", "Inès"),
+    )
+    fresh = workspace.current()
+    assert fresh.ws.workers["w-2"].first_name == "Inès"
+    assert fresh.ws.workers["w-1"].first_name == "Awa"  # the rename made it scan everything
+    in_place.write_text(in_place.read_text().replace("Awa", "Léa"), encoding="utf-8")
+    touch_later(in_place)
+    now[0] = 61.0
+    assert workspace.current().ws.workers["w-1"].first_name == "Léa"

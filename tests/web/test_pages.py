@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from web_support import (
     login,
 )
 
+from portfolio.fsutil import write_atomic
 from portfolio.web.server import create_app
 
 OWN_NAMES = ("Aïcha", "Dominique", "Fatima")
@@ -85,19 +84,15 @@ def test_a_change_in_a_file_shows_on_the_next_load(make_client, web_root):
     client = make_client("federation")
     assert "Fatima" in client.get(f"/salaries/{OWN_WORKER}").text
     file = web_root / "workers" / f"{OWN_WORKER}.yaml"
-    file.write_text(
-        file.read_text(encoding="utf-8").replace("first_name: Fatima", "first_name: Fatimata"),
-        encoding="utf-8",
-    )
-    stamp = time.time() + 2
-    os.utime(file, (stamp, stamp))
+    text = file.read_text(encoding="utf-8")
+    write_atomic(file, text.replace("first_name: Fatima", "first_name: Fatimata"))
     assert "Fatimata" in client.get(f"/salaries/{OWN_WORKER}").text
 
 
 def test_a_broken_worker_file_shows_on_the_check_page_with_a_link(make_client, web_root):
     client = make_client("federation")
     file = web_root / "workers" / f"{OWN_WORKER}.yaml"
-    file.write_text(file.read_text(encoding="utf-8") + "\nplacements: [\n", encoding="utf-8")
+    write_atomic(file, file.read_text(encoding="utf-8") + "\nplacements: [\n")
     page = client.get("/verification").text
     assert f"workers/{OWN_WORKER}.yaml" in page
     assert client.get(f"/salaries/{OWN_WORKER}").status_code == 404
