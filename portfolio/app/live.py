@@ -37,6 +37,10 @@ CACHE_SIZE = 2000
 """Computed values kept (assessments, checks…): a page of the dashboard needs 50 of them, a
 worker page a handful; 2,000 assessments hold in about 200 MB."""
 
+LIGHT_CACHE_SIZE = 200_000
+"""Small computed values kept (a worker's check issues, a dashboard row): a few hundred bytes
+each, so every worker of a large federation keeps its own."""
+
 SCAN_SECONDS = 1.0
 """How often, at most, every file's signature is read again. In between, a request looks only at
 the folders' modification times, which change when a file is written the way every command and
@@ -67,6 +71,8 @@ class Snapshot:
     shared_version: str
     version: str
     cache: _Cache = field(repr=False, compare=False)
+    light: _Cache = field(repr=False, compare=False)
+    """Where small values are kept (`CACHE_SIZE` bounds the large ones only)."""
 
     def worker_version(self, stem: str) -> str:
         return f"{self.shared_version}:{self.files[stem].signature}"
@@ -88,12 +94,17 @@ class Snapshot:
                 found += check_worker(self.ws, stem, entry.worker, as_of)
             return sort_issues(found)
 
-        return self.cache.get(("check", stem, self.worker_version(stem), as_of), compute)
+        return self.light.get(("check", stem, self.worker_version(stem), as_of), compute)
+
+    def per_worker(self, stem: str, key: Hashable, build: Callable[[], T]) -> T:
+        """A small value computed from one worker file (and the shared files), kept while they
+        stay the same."""
+        return self.light.get(("worker", stem, self.worker_version(stem), key), build)
 
     def computed(self, key: Hashable, build: Callable[[], T]) -> T:
         """A value computed from the whole snapshot (the cohort's figures), kept while no file
         changes."""
-        return self.cache.get(("whole", self.version, key), build)
+        return self.light.get(("whole", self.version, key), build)
 
 
 class _Cache:
@@ -135,6 +146,7 @@ class LiveWorkspace:
         self._folders: tuple[tuple[str, Signature], ...] = ()
         self._lock = threading.Lock()
         self._cache = _Cache(cache_size)
+        self._light = _Cache(LIGHT_CACHE_SIZE)
         self._shared_signature: tuple[tuple[str, Signature], ...] | None = None
         self._shared: tuple[Workspace, tuple[Issue, ...], str] | None = None
         self._files: dict[str, WorkerFile] = {}
@@ -220,7 +232,9 @@ class LiveWorkspace:
         version = hashlib.sha256(
             repr((shared_version, [(s, f.signature) for s, f in self._files.items()])).encode()
         ).hexdigest()[:16]
-        return Snapshot(ws, self._files, shared_issues, shared_version, version, self._cache)
+        return Snapshot(
+            ws, self._files, shared_issues, shared_version, version, self._cache, self._light
+        )
 
 
 def _signature(stat: os.stat_result) -> Signature:

@@ -26,7 +26,9 @@ def asset_url(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def jinja_environment() -> jinja2.Environment:
-    """The shared environment: templates from the package's ``templates/`` folder."""
+    """The shared environment: templates from the package's ``templates/`` folder, compiled
+    once per process (``auto_reload`` off: a server would otherwise look at every template
+    file's date on each page)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=True,
@@ -34,6 +36,7 @@ def jinja_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["fr_date"] = fr_date
     env.filters["fr_number"] = fr_number

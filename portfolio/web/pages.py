@@ -22,6 +22,7 @@ from portfolio.french import fold
 from portfolio.issues import PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.model.workspace import Worker
+from portfolio.resources import USERS_FILE
 from portfolio.web import views
 from portfolio.web.security import same_token
 from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
@@ -56,10 +57,23 @@ class Authentication(BaseHTTPMiddleware):
 
 
 def _accounts(request: Request) -> dict[str, Account]:
+    """The accounts, read again only when `users.yaml` changed; a broken file logs everyone
+    out until it is fixed (`portfolio check` says what is wrong)."""
+    state = state_of(request)
+    file = state.live.root / USERS_FILE
     try:
-        return load_accounts(state_of(request).live.root)
+        stat = file.stat()
+        signature: object = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        signature = None
+    if state.accounts is not None and state.accounts[0] == signature:
+        return state.accounts[1]
+    try:
+        accounts = load_accounts(state.live.root)
     except PortfolioError:
-        return {}
+        accounts = {}
+    state.accounts = (signature, accounts)
+    return accounts
 
 
 def account(request: Request) -> Account:

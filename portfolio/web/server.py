@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from portfolio.app.live import LiveWorkspace
 from portfolio.issues import PortfolioError
+from portfolio.model.accounts import Account
 from portfolio.render.environment import jinja_environment
 from portfolio.resources import templates_dir
 from portfolio.web.security import (
@@ -49,6 +51,8 @@ class WebState:
     sessions: Sessions = field(default_factory=Sessions)
     throttle: Throttle = field(default_factory=Throttle)
     static_version: str = ""
+    accounts: tuple[object, dict[str, Account]] | None = None
+    """The accounts last read, with the signature of `users.yaml` they were read from."""
 
 
 class LongCachedStatic(StaticFiles):
@@ -235,6 +239,10 @@ def serve(root: Path, host: str, port: int, https: bool, announce: Callable[[str
 
     app = create_app(root, https=https)
     require_free_port(host, port)
+    from portfolio.web.views import warm_up
+
+    state: WebState = app.state.web
+    threading.Thread(target=warm_up, args=(state.live, state.today()), daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     announce(f"Interface web : http://{shown}:{port}/ (Ctrl-C pour arrêter)")
     uvicorn.run(

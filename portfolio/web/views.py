@@ -3,6 +3,7 @@ same assessment, plan, checks, coverage and report as the commands, laid out for
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
@@ -11,10 +12,10 @@ from markupsafe import Markup
 
 from portfolio.app import access
 from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
-from portfolio.app.live import Snapshot
+from portfolio.app.live import LiveWorkspace, Snapshot
 from portfolio.coverage import Coverage, body_coverage
 from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours
-from portfolio.issues import Issue
+from portfolio.issues import Issue, PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.workspace import Worker
@@ -101,35 +102,42 @@ def _block_progress(
     )
 
 
+def _row(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerRow:
+    worker = snap.ws.workers[stem]
+    issues = snap.worker_issues(stem, as_of)
+    assessment, _ = snap.assessment(stem, as_of)
+    return WorkerRow(
+        id=stem,
+        name=worker.display_name,
+        association=_association_name(snap, worker.association),
+        targets=", ".join(worker.targets) or "aucune",
+        blocks=_block_progress(snap, worker, assessment),
+        alerts=_alerts(issues),
+        errors=sum(i.is_error for i in issues),
+    )
+
+
 def dashboard(
     snap: Snapshot, account: Account, as_of: dt.date, query: str, page: int, size: int
 ) -> Dashboard:
-    visible = access.visible_workers(account, snap.ws)
-    stems = sorted(
-        visible,
-        key=lambda s: (fold(visible[s].last_name), fold(visible[s].first_name), s),
-    )
+    def order() -> list[str]:
+        visible = access.visible_workers(account, snap.ws)
+        return sorted(
+            visible,
+            key=lambda s: (fold(visible[s].last_name), fold(visible[s].first_name), s),
+        )
+
+    stems = snap.computed(("dashboard-order", account.role, account.association), order)
     if query:
         wanted = fold(query)
-        stems = [s for s in stems if wanted in fold(f"{visible[s].display_name} {s}")]
+        workers = snap.ws.workers
+        stems = [s for s in stems if wanted in fold(f"{workers[s].display_name} {s}")]
     pages = max(1, -(-len(stems) // size))
     page = min(page, pages)
-    rows = []
-    for stem in stems[(page - 1) * size : page * size]:
-        worker = visible[stem]
-        issues = snap.worker_issues(stem, as_of)
-        assessment, _ = snap.assessment(stem, as_of)
-        rows.append(
-            WorkerRow(
-                id=stem,
-                name=worker.display_name,
-                association=_association_name(snap, worker.association),
-                targets=", ".join(worker.targets) or "aucune",
-                blocks=_block_progress(snap, worker, assessment),
-                alerts=_alerts(issues),
-                errors=sum(i.is_error for i in issues),
-            )
-        )
+    rows = [
+        snap.per_worker(stem, ("dashboard-row", as_of), lambda stem=stem: _row(snap, stem, as_of))
+        for stem in stems[(page - 1) * size : page * size]
+    ]
     unreadable = (
         sum(f.worker is None for f in snap.files.values())
         if access.sees_unreadable_workers(account)
@@ -152,6 +160,18 @@ def _association_name(snap: Snapshot, ident: str) -> str:
             if association.id == ident:
                 return association.name
     return ident
+
+
+def warm_up(live: LiveWorkspace, as_of: dt.date) -> None:
+    """Load the workspace, compute every worker's dashboard row and import the PDF renderer
+    while the server starts, so that the first visitors do not wait for them."""
+    snap = live.current()
+    for stem in sorted(snap.ws.workers):
+        snap.per_worker(stem, ("dashboard-row", as_of), lambda stem=stem: _row(snap, stem, as_of))
+    from portfolio.render.pdf import require_pdf_libraries
+
+    with contextlib.suppress(PortfolioError):  # the PDF pages say it, in French, when asked
+        require_pdf_libraries()
 
 
 # --- worker page --------------------------------------------------------------------------------
