@@ -33,9 +33,10 @@ from portfolio.resources import WORKSPACE_FILE
 
 T = TypeVar("T")
 
-CACHE_SIZE = 2000
-"""Computed values kept (assessments, checks…): a page of the dashboard needs 50 of them, a
-worker page a handful; 2,000 assessments hold in about 200 MB."""
+CACHE_SIZE = 300
+"""Large computed values kept (assessments, worker pages): a page of the dashboard needs 50
+assessments once (its rows are then kept in the light cache), a worker page one. With 5,000
+workers, 2,000 of them took the server past 500 MB."""
 
 LIGHT_CACHE_SIZE = 200_000
 """Small computed values kept (a worker's check issues, a dashboard row): a few hundred bytes

@@ -10,10 +10,10 @@ from itsdangerous import BadSignature
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portfolio.app import access
 from portfolio.app.accounts import authenticate, load_accounts
@@ -33,27 +33,36 @@ MAX_FORM_BYTES = 64 * 1024
 """The login form is two short fields: anything larger is refused before it is parsed."""
 
 
-class Authentication(BaseHTTPMiddleware):
+class Authentication:
     """Every page but the public ones needs a session: without one, 303 to /connexion. The
-    account is read again on each request, so that a removed account is logged out at once."""
+    account is looked up on each request, so that a removed account is logged out at once.
+    (A plain ASGI middleware: Starlette's `BaseHTTPMiddleware` costs a task and a stream per
+    request.)"""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         state = state_of(request)
         sid = session_id(request)
         session = state.sessions.get(sid)
         account = None
         if session is not None:
-            accounts = await run_in_threadpool(_accounts, request)
-            account = accounts.get(session.login)
+            account = _accounts(request).get(session.login)
             if account is None:
                 state.sessions.close(sid)
         request.state.account = account
         request.state.csrf = session.csrf if account and session else ""
         request.state.sid = sid if account else None
-        path = request.url.path
-        if account is None and not path.startswith(PUBLIC_PREFIXES):
-            return RedirectResponse("/connexion", status_code=HTTP_303_SEE_OTHER)
-        return await call_next(request)
+        if account is None and not request.url.path.startswith(PUBLIC_PREFIXES):
+            response = RedirectResponse("/connexion", status_code=HTTP_303_SEE_OTHER)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def _accounts(request: Request) -> dict[str, Account]:
@@ -187,7 +196,9 @@ async def logout(request: Request) -> Response:
 # --- reading pages ------------------------------------------------------------------------------
 
 
-def dashboard(request: Request) -> Response:
+async def dashboard(request: Request) -> Response:
+    """Served on the event loop, not in a thread: everything it needs is kept computed (the
+    rows, warmed at start), and a thread hop costs more than the page."""
     user = account(request)
     snap = snapshot(request)
     if user.role == access.TRAINER:
@@ -218,7 +229,8 @@ def visible_worker(request: Request, snap: Snapshot) -> tuple[str, Worker]:
     return stem, worker
 
 
-def worker_page(request: Request) -> Response:
+async def worker_page(request: Request) -> Response:
+    """On the event loop, like the dashboard: the page is kept computed per file version."""
     snap = snapshot(request)
     stem, worker = visible_worker(request, snap)
     view = views.worker_page(snap, stem, today(request))

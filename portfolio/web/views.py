@@ -226,6 +226,14 @@ def _period(start: dt.date, end: dt.date | None) -> str:
 
 
 def worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
+    """The worker page's content, computed once per version of the files."""
+    return snap.cache.get(
+        ("worker-page", stem, snap.worker_version(stem), as_of),
+        lambda: _worker_page(snap, stem, as_of),
+    )
+
+
+def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
     worker = snap.ws.workers[stem]
     issues = snap.worker_issues(stem, as_of)
     warnings = [i.message for i in issues if not i.is_error]
