@@ -18,12 +18,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from portfolio.app import access
 from portfolio.app.accounts import authenticate, load_accounts
 from portfolio.app.live import Snapshot
+from portfolio.app.recording import WorkerRecording, open_for_recording
 from portfolio.french import fold
 from portfolio.issues import PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.model.workspace import Worker
 from portfolio.resources import USERS_FILE
-from portfolio.web import views
+from portfolio.web import forms, views
 from portfolio.web.security import same_token
 from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
 
@@ -100,12 +101,12 @@ def snapshot(request: Request) -> Snapshot:
     return state_of(request).live.current()
 
 
-async def posted_form(request: Request, csrf: str) -> FormData:
+async def posted_form(request: Request, csrf: str, max_fields: int = 20) -> FormData:
     """The form of a POST, after checking its size and its CSRF token (403 without)."""
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
         raise HTTPException(413, "Ce formulaire est trop volumineux.")
-    form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_FORM_BYTES)
+    form = await request.form(max_files=0, max_fields=max_fields, max_part_size=MAX_FORM_BYTES)
     token = form.get("csrf_token")
     if not same_token(token if isinstance(token, str) else None, csrf):
         raise HTTPException(
@@ -314,3 +315,51 @@ def check_page(request: Request) -> Response:
     user = account(request)
     view = views.check_page(snapshot(request), user, today(request))
     return render_page(request, "check.html.j2", title="Vérification", view=view)
+
+
+# --- recording ----------------------------------------------------------------------------------
+
+MAX_OBSERVATION_FIELDS = 400
+"""An observation form holds one radio group per competency of the worker's référentiels."""
+
+
+def _recording(request: Request) -> WorkerRecording:
+    """The worker's file opened for an addition, if the account may see them (404 otherwise,
+    and for a trainer, who records no observation)."""
+    snap = snapshot(request)
+    stem, _ = visible_worker(request, snap)
+    try:
+        return open_for_recording(snap.ws.root, stem, today(request))
+    except PortfolioError as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+async def observation_page(request: Request) -> Response:
+    rec = await run_in_threadpool(_recording, request)
+    form = forms.observation_form(rec)
+    return render_page(request, "observation_form.html.j2", title="Nouvelle observation", form=form)
+
+
+async def observation_post(request: Request) -> Response:
+    posted = await posted_form(request, request.state.csrf, MAX_OBSERVATION_FIELDS)
+    rec = await run_in_threadpool(_recording, request)
+    values = {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    form = forms.observation_form(rec, values)
+    judged = forms.read_observation(rec, form)
+    if judged is not None:
+        login = account(request).login
+        try:
+            await run_in_threadpool(forms.save_observation, rec, judged, login)
+        except PortfolioError as exc:
+            form.errors["enregistrement"] = str(exc)
+        else:
+            return RedirectResponse(
+                f"/salaries/{rec.stem}#observations", status_code=HTTP_303_SEE_OTHER
+            )
+    return render_page(
+        request,
+        "observation_form.html.j2",
+        status_code=400,
+        title="Nouvelle observation — à corriger",
+        form=form,
+    )

@@ -177,6 +177,16 @@ def create_app(
         Route("/deconnexion", pages.logout, methods=["POST"]),
         Route("/", pages.dashboard),
         Route("/salaries/{worker_id}", pages.worker_page),
+        Route(
+            "/salaries/{worker_id}/observations/nouvelle",
+            pages.observation_page,
+            methods=["GET"],
+        ),
+        Route(
+            "/salaries/{worker_id}/observations/nouvelle",
+            pages.observation_post,
+            methods=["POST"],
+        ),
         Route("/salaries/{worker_id}/{doc}.{fmt}", pages.worker_document),
         Route("/organismes/{body}", pages.coverage_page),
         Route("/organismes/{body}/couverture.{fmt}", pages.coverage_file),

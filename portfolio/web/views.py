@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from portfolio import journal
 from portfolio.app import access
 from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
 from portfolio.app.live import LiveWorkspace, Snapshot
@@ -206,6 +207,7 @@ class TrainingRow:
 
 @dataclass(frozen=True)
 class WorkerView:
+    stem: str
     worker: Worker
     association: str
     consent: str | None
@@ -217,6 +219,41 @@ class WorkerView:
     assessment: WorkerAssessment
     plan: WorkerPlan
     documents: bool
+    history: tuple[HistoryLine, ...]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: str
+    who: str
+    what: str
+
+
+ACTION_WORDS = {
+    "worker.add": "fiche créée",
+    "placement.add": "mise à disposition ajoutée",
+    "observation.add": "observation ajoutée",
+    "training.add": "formation ajoutée",
+    "timesheet.import": "mise à disposition importée d'une feuille de temps",
+    "entry.edit": "entrée modifiée",
+    "entry.delete": "entrée supprimée",
+    "tutor.link": "lien pour le tuteur créé",
+    "tutor.grid": "grille remplie par le tuteur",
+}
+HISTORY_SHOWN = 30
+
+
+def _history(snap: Snapshot, stem: str) -> tuple[HistoryLine, ...]:
+    """The journal's lines about the worker, newest first (SPEC §11)."""
+    lines = journal.read(snap.ws.root, worker=stem)[-HISTORY_SHOWN:]
+    return tuple(
+        HistoryLine(
+            f"{fr_date(e.time.date())} à {e.time:%H:%M} (UTC)",
+            e.login.removeprefix("cli:") + (" (commande)" if e.login.startswith("cli") else ""),
+            ACTION_WORDS.get(e.action, e.action) + (f" : {e.entry}" if e.entry else ""),
+        )
+        for e in reversed(lines)
+    )
 
 
 def _period(start: dt.date, end: dt.date | None) -> str:
@@ -245,6 +282,7 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
     index = snap.ws.competency_index
     modules = snap.ws.modules
     return WorkerView(
+        stem=stem,
         worker=worker,
         association=_association_name(snap, worker.association),
         consent=missing_consent(worker),
@@ -283,6 +321,7 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
         assessment=worker_assessment(snap.ws, worker, as_of, assessed, warnings),
         plan=worker_plan(snap.ws, worker, as_of, plan, warnings),
         documents=missing_consent(worker) is None,
+        history=_history(snap, stem),
     )
 
 

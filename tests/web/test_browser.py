@@ -251,6 +251,7 @@ PAGES = {
     "counselor": [
         "/",
         f"/salaries/{OWN_WORKER}",
+        f"/salaries/{OWN_WORKER}/observations/nouvelle",
         f"/salaries/{OWN_WORKER}/dossier.html",
         "/organismes/graindesel",
         "/verification",
@@ -291,3 +292,25 @@ def test_no_accessibility_violation_on_the_login_page(page: Page) -> None:
     assert page.get_by_role("alert").is_visible()
     found += [f"(après un échec) {line}" for line in violations(page)]
     assert not found, "violations d'accessibilité :\n" + "\n".join(found)
+
+
+def test_an_observation_recorded_with_the_keyboard_only(page: Page) -> None:
+    """The form refused once (errors summarised, focus on the summary, no violation), then
+    filled and sent with the keyboard: the worker page shows the observation."""
+    log_in(page, "counselor")
+    page.goto(f"/salaries/{OWN_WORKER}/observations/nouvelle")
+    page.locator("#champ-by").focus()
+    page.keyboard.type("Mme Ferhat")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    found = violations(page)
+    assert not found, "violations d'accessibilité :\n" + "\n".join(found)
+    page.locator("input[name='level:advf.ccp1.c1'][value='2']").focus()
+    page.keyboard.press("Space")
+    page.locator("#champ-by").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/salaries/{OWN_WORKER}#observations")
+    assert "observation ajoutée" in page.content()

@@ -22,6 +22,8 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     f"/salaries/{OTHER_WORKER}/dossier.html": (303, 200, 404, 404),
     f"/salaries/{OWN_WORKER}/portfolio.html": (303, 200, 200, 404),
     f"/salaries/{OWN_WORKER}/autre.html": (303, 404, 404, 404),
+    f"/salaries/{OWN_WORKER}/observations/nouvelle": (303, 200, 200, 404),
+    f"/salaries/{OTHER_WORKER}/observations/nouvelle": (303, 200, 404, 404),
     "/organismes/graindesel": (303, 200, 200, 200),
     "/organismes/ateliers": (303, 200, 200, 404),
     "/organismes/inconnu": (303, 404, 404, 404),
@@ -51,6 +53,9 @@ def test_the_walk_covers_every_route():
         "/": "/",
         "/salaries/{worker_id}": f"/salaries/{OWN_WORKER}",
         "/salaries/{worker_id}/{doc}.{fmt}": f"/salaries/{OWN_WORKER}/dossier.html",
+        "/salaries/{worker_id}/observations/nouvelle": (
+            f"/salaries/{OWN_WORKER}/observations/nouvelle"
+        ),
         "/organismes/{body}": "/organismes/graindesel",
         "/organismes/{body}/couverture.{fmt}": "/organismes/graindesel/couverture.html",
         "/programme": "/programme",
@@ -105,6 +110,9 @@ def test_another_associations_worker_looks_exactly_like_a_missing_one(make_clien
 def test_a_post_without_its_csrf_token_is_refused(make_client):
     client = make_client("federation")
     assert client.post("/deconnexion", follow_redirects=False).status_code == 403
+    observation = f"/salaries/{OWN_WORKER}/observations/nouvelle"
+    refused = client.post(observation, data={"by": "x", "date": "01/01/2026"})
+    assert refused.status_code == 403
     forged = client.post("/deconnexion", data={"csrf_token": "faux"}, follow_redirects=False)
     assert forged.status_code == 403
     assert client.get("/", follow_redirects=False).status_code == 200  # still logged in
