@@ -71,7 +71,7 @@ def observation_form(
     worker = rec.worker
     typed = dict(values or {})
     if not values:
-        typed["date"] = rec.today.isoformat()
+        typed["date"] = fr_date(rec.today)
         typed["placement"] = worker.placements[-1].id if worker.placements else ""
         typed["role"] = "tuteur"
     blocks = []
