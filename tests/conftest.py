@@ -35,4 +35,6 @@ def private_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch)
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     monkeypatch.delenv("PORTFOLIO_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("PORTFOLIO_LINK_KEY", raising=False)
+    monkeypatch.delenv("PORTFOLIO_SESSION_KEY", raising=False)
     return folder

@@ -35,6 +35,7 @@ from portfolio.french import (
     fr_date,
     message_hours,
     parse_hours,
+    plural,
 )
 from portfolio.fsutil import write_atomic
 from portfolio.issues import Issue, PortfolioError
@@ -148,6 +149,11 @@ Confirm = Callable[[Change], bool]
 """Asked with the change before it is written (the CLI shows it and asks); False: nothing is
 written."""
 
+Guard = Callable[[], Mapping[Path, str | bytes]]
+"""Run under the workspace lock just before a change is written: it refuses the change by
+raising, or returns other files to write in the same transaction (a tutor link, closed with the
+grid it brought, so that a second submission of the link finds it closed)."""
+
 
 class ChangeRefused(PortfolioError):
     """The updated worker file would break a rule of `portfolio check`: nothing was written.
@@ -179,10 +185,11 @@ def _save(
     confirm: Confirm | None,
     action: Action,
     actor: str | None,
+    guard: Guard | None = None,
 ) -> Change:
     """Apply `update` to the worker file's text, judge the result by the rules of `portfolio
     check`, have it confirmed, then write it with its line in the journal of writes, signed by
-    `actor` (see `journal.actor_login`).
+    `actor` (see `journal.actor_login`), and with the files `guard` adds, if it allows it.
 
     The write happens under the workspace lock, on the file as it is then: when someone else
     changed it since it was read (another counselor recording at the same moment), `update` is
@@ -194,11 +201,12 @@ def _save(
     if confirm is not None and not confirm(change):
         raise PortfolioError("rien n'a été écrit", exit_code=1)
     with locked(ws.root):
+        also = guard() if guard is not None else {}
         current = _current_text(ws, stem)
         if current != old:
             change = _judged(ws, stem, current, update, today)
         entry = JournalEntry.now(login=login, action=action, worker=stem, entry=change.entry)
-        journal.commit(ws.root, {change.file: change.new_text}, [entry])
+        journal.commit(ws.root, {change.file: change.new_text, **also}, [entry])
     return change
 
 
@@ -473,6 +481,61 @@ def add_observation(
     return _add(rec, "observations", lambda _: (made, done), confirm, "observation.add", actor)
 
 
+@dataclass(frozen=True)
+class NewObservation:
+    """One observation of several recorded together (`add_observations`)."""
+
+    day: dt.date
+    by: str
+    role: str
+    competency: str
+    level: int
+    placement: str | None = None
+    note: str | None = None
+
+
+def add_observations(
+    rec: WorkerRecording,
+    observations: Sequence[NewObservation],
+    *,
+    action: Action = "observation.add",
+    actor: str | None = None,
+    guard: Guard | None = None,
+) -> Change:
+    """Add several observations in one write and one journal line (a tutor's grid): all of them
+    or none. The line names their placement when they share one."""
+    if not observations:
+        raise PortfolioError("aucune observation à enregistrer : rien n'a été écrit")
+    made = [
+        observation_entry(
+            day=o.day,
+            by=o.by,
+            role=o.role,
+            competency=queries.resolve_competency(rec.ws, rec.worker, o.competency),
+            level=o.level,
+            placement=o.placement,
+            note=o.note,
+        )
+        for o in observations
+    ]
+    places = {o.placement for o in observations}
+    placement = places.pop() if len(places) == 1 else None
+    done = (
+        f"{plural(len(made), 'observation ajoutée', 'observations ajoutées')} à "
+        f"workers/{rec.stem}.yaml" + (f" (mise à disposition {placement})." if placement else ".")
+    )
+
+    def append(text: str) -> tuple[str, str, str | None]:
+        try:
+            for entry in made:
+                text = append_entry(text, "observations", entry)
+        except InputError as exc:
+            raise PortfolioError(f"workers/{rec.stem}.yaml : {exc}") from None
+        return text, done, placement
+
+    return _save(rec.ws, rec.stem, append, rec.today, None, action, actor, guard)
+
+
 def add_training(
     rec: WorkerRecording,
     *,
@@ -618,19 +681,37 @@ def write_grid(
     output: Path | None,
     fmt: Literal["pdf", "html"] = "pdf",
     announce: Callable[[str], None] = lambda _: None,
+    link_address: str | None = None,
+    actor: str | None = None,
 ) -> str:
     """Write the tutor's observation grid of a placement (by default the latest started by
     `as_of`) as a PDF or an HTML page, by default ./grille-<salarié>-<mise>.<format>; returns
-    the line that says where. `announce` hears what is being prepared, before the wait."""
-    from portfolio.render.grid import choose_placement, grid_document, grid_view
+    the lines that say where (and give the link). `announce` hears what is being prepared,
+    before the wait.
+
+    With `link_address` (the server's public address), a tutor link is made for the placement
+    (SPEC §11, signed by `actor`) and printed on the grid as a QR code and as text; it is made
+    only once the grid is known to be printable, so that a refused grid leaves no link."""
+    from portfolio.app.tutor_links import make_link, public_address
+    from portfolio.render.grid import GridLink, choose_placement, grid_document, grid_view
     from portfolio.render.pdf import require_pdf_libraries
 
+    address = public_address(link_address) if link_address is not None else None
     ws, worker = open_worker(root, worker_id)
     chosen = choose_placement(worker, placement_id, as_of)
     view = grid_view(ws, worker, chosen, as_of)
     if fmt == "pdf":
         require_pdf_libraries()
     target = output_file(output, f"grille-{worker_id}-{chosen.id}.{fmt}", fmt)
+    said = ""
+    if address is not None:
+        link = make_link(root, worker_id, chosen.id, actor=actor)
+        last_day = link.record.expires - dt.timedelta(days=1)
+        printed = GridLink(link.url(address), last_day)
+        view = grid_view(ws, worker, chosen, as_of, printed)
+        said = (
+            f"\nLien pour le tuteur (une seule fois, jusqu'au {fr_date(last_day)}) : {printed.url}"
+        )
     announce(f"Grille de {chosen.id} ({chosen.client.name}) en cours…")
     write_atomic(target, grid_document(view, fmt))
-    return f"Grille écrite : {target}"
+    return f"Grille écrite : {target}{said}"

@@ -52,6 +52,24 @@ def grid(
             show_default=False,
         ),
     ] = None,
+    link: Annotated[
+        bool,
+        typer.Option(
+            "--lien",
+            help="Créer un lien pour que le tuteur remplisse la grille en ligne (valable 30 "
+            "jours, une seule fois) et l'imprimer sur la grille, en code QR et en texte.",
+        ),
+    ] = False,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--adresse",
+            envvar="PORTFOLIO_ADRESSE",
+            help="Adresse publique de « portfolio serve » pour le lien, par exemple "
+            "https://portfolio.example.org.",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
@@ -66,5 +84,7 @@ def grid(
         output,
         fmt,
         announce=lambda line: stderr.print(terminal_safe(line), markup=False),
+        link_address=(address or "") if link else None,
     )
-    stdout.print(terminal_safe(written), markup=False, soft_wrap=True)
+    for line in written.splitlines():
+        stdout.print(terminal_safe(line), markup=False, soft_wrap=True)

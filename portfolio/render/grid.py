@@ -4,12 +4,17 @@ A tutor fills it in on paper during the placement: for each competency the place
 evidence (SPEC §5.1, in the référentiel's plain wording), the level seen (SPEC §4: 1 découverte,
 2 avec aide, 3 autonome, 4 maîtrise), a remark, then name, date and signature. The counselor then
 records each ticked line with `portfolio log observation` (role `tuteur`).
+
+With a tutor link (SPEC §11, `grid --lien`), the grid also prints the link as a QR code and as
+text: the tutor may fill the same grid on a phone instead, and the web form shows the same
+competencies, grouped the same way (`grid_groups`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, closest, did_you_mean, fr_date
@@ -33,6 +38,11 @@ class GridRow:
     tasks: tuple[str, ...]
     """Labels of the placement's tasks that show this competency, to tell the tutor where to
     look."""
+
+    @property
+    def field(self) -> str:
+        """The web form's field of this competency's level (SPEC §11: `level:<competency id>`)."""
+        return f"level:{self.competency}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,24 @@ class GridView:
     """SPEC §4 levels: number, word, and the few words a tutor needs to choose one."""
     groups: tuple[GridGroup, ...]
     printed: dt.date
+    link: GridLink | None = None
+    """The tutor link printed on the grid, when one was made for it."""
+
+
+@dataclass(frozen=True)
+class GridLink:
+    """A tutor link as the paper grid prints it: the address, as text and as a QR code."""
+
+    url: str
+    expires: dt.date
+
+    @cached_property
+    def qr_data_uri(self) -> str:
+        """The QR code as a PNG `data:` URL: an image of its own in the PDF (no file, no
+        network), large enough to scan from paper (each module 4 px, a quiet zone of 4)."""
+        import segno
+
+        return segno.make(self.url, error="m").png_data_uri(scale=4, border=4)
 
 
 def choose_placement(worker: Worker, placement_id: str | None, as_of: dt.date) -> Placement:
@@ -108,9 +136,10 @@ def observed_competencies(
     return {cid: labels[cid] for cid in sorted(labels, key=lambda c: order.get(c, len(order)))}
 
 
-def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.date) -> GridView:
-    """The grid of one placement; it names the worker, so never without their consent."""
-    require_consent(worker)
+def grid_groups(ws: Workspace, worker: Worker, placement: Placement) -> tuple[GridGroup, ...]:
+    """The competencies a tutor observes during the placement, grouped by référentiel and block:
+    the rows of the paper grid and of the tutor's web form alike. Refused when none of the
+    placement's tasks is recognised (there would be nothing to observe)."""
     competencies = observed_competencies(ws, worker, placement)
     if not competencies:
         raise PortfolioError(
@@ -127,6 +156,19 @@ def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.d
             groups[-1] = GridGroup(title, groups[-1].pictogram, (*groups[-1].rows, row))
         else:
             groups.append(GridGroup(title, pictogram(ref_comp.referentiel.track), (row,)))
+    return tuple(groups)
+
+
+def grid_view(
+    ws: Workspace,
+    worker: Worker,
+    placement: Placement,
+    printed: dt.date,
+    link: GridLink | None = None,
+) -> GridView:
+    """The grid of one placement; it names the worker, so never without their consent."""
+    require_consent(worker)
+    groups = grid_groups(ws, worker, placement)
     association = association_of(ws, worker)
     association_name = association.name if association else worker.association
     title = (
@@ -154,8 +196,9 @@ def grid_view(ws: Workspace, worker: Worker, placement: Placement, printed: dt.d
         phone=association.phone if association else None,
         pictogram=pictogram(main_track(ws, worker)),
         levels=tuple((n, word, LEVEL_HINTS[n]) for n, word in LEVEL_WORDS.items()),
-        groups=tuple(groups),
+        groups=groups,
         printed=printed,
+        link=link,
     )
 
 
