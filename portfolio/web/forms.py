@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from portfolio.app.recording import WorkerRecording, add_observation
+from portfolio.app.recording import NewObservation, WorkerRecording, add_observations
 from portfolio.french import LEVEL_WORDS, InputError, fr_date, parse_date, parse_role
 from portfolio.issues import PortfolioError
 from portfolio.record.queries import targets_first
@@ -175,16 +175,21 @@ def _note(text: str) -> str | None:
 
 
 def save_observation(rec: WorkerRecording, judged: ObservationInput, login: str) -> None:
-    """Record one observation per competency observed, signed by `login` in the journal."""
-    for competency, level in sorted(judged.levels.items()):
-        add_observation(
-            rec,
-            day=judged.day,
-            by=judged.by,
-            role=judged.role,
-            competency=competency,
-            level=level,
-            placement=judged.placement,
-            note=judged.note,
-            actor=login,
-        )
+    """Record one observation per competency observed, all in one write (all or none) with
+    one journal line signed by `login`."""
+    add_observations(
+        rec,
+        [
+            NewObservation(
+                day=judged.day,
+                by=judged.by,
+                role=judged.role,
+                competency=competency,
+                level=level,
+                placement=judged.placement,
+                note=judged.note,
+            )
+            for competency, level in sorted(judged.levels.items())
+        ],
+        actor=login,
+    )

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from portfolio.app import access
+from portfolio.app import access, tutor_links
 from portfolio.app.accounts import authenticate, load_accounts
 from portfolio.app.live import Snapshot
 from portfolio.app.recording import WorkerRecording, open_for_recording
@@ -123,8 +123,13 @@ LOGIN_CSRF_COOKIE = "portfolio_login"
 def _login_csrf(request: Request) -> str:
     """Before logging in there is no session: the login form's token is a signed random value
     in its own cookie (double submit), checked against the hidden field."""
+    return _visitor_csrf(request, LOGIN_CSRF_COOKIE)
+
+
+def _visitor_csrf(request: Request, cookie_name: str) -> str:
+    """The token of a visitor without a session (login form, tutor's form), from its cookie."""
     state = state_of(request)
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    cookie = request.cookies.get(cookie_name, "")
     try:
         return state.signer.unsign(cookie, max_age=3600).decode() if cookie else ""
     except BadSignature:
@@ -235,7 +240,15 @@ async def worker_page(request: Request) -> Response:
     snap = snapshot(request)
     stem, worker = visible_worker(request, snap)
     view = views.worker_page(snap, stem, today(request))
-    return render_page(request, "worker.html.j2", title=worker.display_name, view=view)
+    links = tutor_links.links_of(snap.ws.root, stem)
+    return render_page(
+        request,
+        "worker.html.j2",
+        title=worker.display_name,
+        view=view,
+        links=links,
+        today=today(request),
+    )
 
 
 def worker_document(request: Request) -> Response:
@@ -363,3 +376,120 @@ async def observation_post(request: Request) -> Response:
         title="Nouvelle observation — à corriger",
         form=form,
     )
+
+
+# --- tutor links --------------------------------------------------------------------------------
+
+TUTOR_CSRF_COOKIE = "portfolio_tuteur"
+LINK_ERROR_STATUS = {
+    tutor_links.LinkInvalid: 404,
+    tutor_links.LinkExpired: 410,
+    tutor_links.LinkUsed: 410,
+    tutor_links.LinkRevoked: 410,
+}
+
+
+async def tutor_link_make(request: Request) -> Response:
+    """A counselor makes a link for one placement; the answer shows it (SPEC §11)."""
+    await posted_form(request, request.state.csrf)
+    snap = snapshot(request)
+    stem, worker = visible_worker(request, snap)
+    placement = request.path_params["placement"]
+    try:
+        link = await run_in_threadpool(
+            tutor_links.make_link,
+            snap.ws.root,
+            stem,
+            placement,
+            actor=account(request).login,
+            today=today(request),
+        )
+    except PortfolioError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return render_page(
+        request,
+        "tutor_link.html.j2",
+        title="Lien pour le tuteur",
+        worker_id=stem,
+        worker_name=worker.display_name,
+        link=link.record,
+        url=link.url(str(request.base_url)),
+    )
+
+
+def _tutor_failure(request: Request, exc: tutor_links.LinkError) -> Response:
+    status = LINK_ERROR_STATUS.get(type(exc), 409)
+    return render_page(
+        request, "error.html.j2", status_code=status, title="Lien du tuteur", text=str(exc)
+    )
+
+
+def _tutor_page(
+    request: Request, form: tutor_links.TutorForm, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    import secrets
+
+    token = _visitor_csrf(request, TUTOR_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    request.state.csrf = token
+    response = render_page(
+        request,
+        "tutor_form.html.j2",
+        status_code=400 if errors else 200,
+        title="Grille d'observation",
+        form=form,
+        values=values,
+        errors=errors,
+        action=request.url.path,
+    )
+    state = state_of(request)
+    response.set_cookie(
+        TUTOR_CSRF_COOKIE,
+        state.signer.sign(token).decode(),
+        max_age=3600 * 12,
+        httponly=True,
+        samesite="lax",
+        secure=state.https,
+        path="/tuteur",
+    )
+    return response
+
+
+async def tutor_form(request: Request) -> Response:
+    token = request.path_params["token"]
+    try:
+        form = await run_in_threadpool(
+            tutor_links.open_link, state_of(request).live.root, token, today(request)
+        )
+    except tutor_links.LinkError as exc:
+        return _tutor_failure(request, exc)
+    values = {"by": form.tutor or ""}
+    return _tutor_page(request, form, values, {})
+
+
+async def tutor_submit(request: Request) -> Response:
+    posted = await posted_form(
+        request, _visitor_csrf(request, TUTOR_CSRF_COOKIE), MAX_OBSERVATION_FIELDS
+    )
+    values = {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    root, token, day = state_of(request).live.root, request.path_params["token"], today(request)
+    try:
+        form = await run_in_threadpool(tutor_links.open_link, root, token, day)
+        levels = tutor_links.parse_levels(values)
+        await run_in_threadpool(
+            tutor_links.submit_grid,
+            root,
+            token,
+            levels,
+            values.get("note"),
+            values.get("by", ""),
+            day,
+        )
+    except tutor_links.LinkError as exc:
+        return _tutor_failure(request, exc)
+    except tutor_links.GridInvalid as exc:
+        return _tutor_page(request, form, values, exc.fields)
+    return RedirectResponse("/tuteur/merci", status_code=HTTP_303_SEE_OTHER)
+
+
+async def tutor_thanks(request: Request) -> Response:
+    return render_page(request, "tutor_thanks.html.j2", title="Merci")

@@ -124,3 +124,19 @@ def test_another_associations_worker_cannot_be_written_to(make_client, web_root)
     )
     assert answer.status_code == 404
     assert journal.read(web_root) == []
+
+
+def test_several_levels_are_written_together_with_one_journal_line(make_client, web_root):
+    before = len(observations(web_root))
+    answer = post(
+        make_client("federation"),
+        {"date": "15/11/2026", "by": "Mme Ferhat", "role": "conseiller",
+         f"level:{COMPETENCY}": "2", "level:advf.ccp1.c1": "4"},
+    )  # fmt: skip
+    assert answer.status_code == 303
+    added = observations(web_root)[before:]
+    assert sorted((o["competency"], o["level"]) for o in added) == [
+        ("advf.ccp1.c1", 4),
+        (COMPETENCY, 2),
+    ]
+    assert [e.action for e in journal.read(web_root, worker=OWN_WORKER)] == ["observation.add"]

@@ -36,6 +36,8 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     "/static/site.css": (200, 200, 200, 200),
     "/polices/AtkinsonHyperlegible_400Regular.ttf": (200, 200, 200, 200),
     "/nulle-part": (303, 404, 404, 404),
+    "/tuteur/merci": (200, 200, 200, 200),
+    "/tuteur/pas-un-lien": (404, 404, 404, 404),
 }
 PDF_PAGES: dict[str, tuple[int, int, int, int]] = {
     f"/salaries/{OWN_WORKER}/dossier.pdf": (303, 200, 200, 404),
@@ -63,6 +65,9 @@ def test_the_walk_covers_every_route():
         "/verification": "/verification",
         "/connexion": "/connexion",
         "/deconnexion": None,
+        "/salaries/{worker_id}/missions/{placement}/lien-tuteur": None,
+        "/tuteur/merci": "/tuteur/merci",
+        "/tuteur/{token}": "/tuteur/pas-un-lien",
         "/static": "/static/site.css",
         "/polices": "/polices/AtkinsonHyperlegible_400Regular.ttf",
     }
