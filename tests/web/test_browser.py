@@ -314,3 +314,30 @@ def test_an_observation_recorded_with_the_keyboard_only(page: Page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/salaries/{OWN_WORKER}#observations")
     assert "observation ajoutée" in page.content()
+
+
+def test_a_tutor_fills_the_grid_on_a_phone(page: Page, browser: Browser, base_url: str) -> None:
+    """The counselor makes the link from the worker page; the tutor opens it on a 390 px
+    screen with no account, sees no accessibility violation, and sends the grid once."""
+    log_in(page, "counselor")
+    page.goto(f"/salaries/{OWN_WORKER}")
+    page.locator("form[action$='/p2/lien-tuteur'] button").click()
+    link = page.locator("#lien").input_value()
+    phone = browser.new_context(
+        base_url=base_url, locale="fr-FR", viewport={"width": 390, "height": 844}
+    )
+    try:
+        tutor = phone.new_page()
+        tutor.goto(link)
+        found = violations(tutor)
+        assert not found, "violations d'accessibilité :\n" + "\n".join(found)
+        assert tutor.evaluate("document.documentElement.scrollWidth") <= 390
+        tutor.locator("input[type=radio][value='3']").first.check()
+        tutor.fill("#champ-by", "M. Garnier")
+        with tutor.expect_navigation():
+            tutor.locator("button[type=submit]").click()
+        assert tutor.url.endswith("/tuteur/merci")
+        tutor.goto(link)
+        assert "déjà été remplie" in tutor.content()
+    finally:
+        phone.close()
