@@ -45,7 +45,7 @@ from portfolio.record.timesheet import (
     csv_delimiter,
     header_columns,
 )
-from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM, WORKSPACE_FILE
+from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM, TUTOR_LINKS_DIR, WORKSPACE_FILE
 from portfolio.transaction import commit, locked
 
 DOC_SUFFIXES = (".pdf", ".html")
@@ -510,6 +510,7 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
         plan.files += _default_named(folder, worker, others)
     _workspace_text(root, {*folders, root / JOURNAL_DIR}, person, plan)
     _journal_lines(root, person, plan)
+    plan.files += _tutor_links(root, worker)
     if not plan.empty:  # the worker did exist: the collective documents name them
         for folder in builds:
             _collective_documents(folder, plan)
@@ -518,6 +519,20 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
     _link_targets(root, folders, person, plan)
     _without_overlaps(plan)
     return plan
+
+
+def _tutor_links(root: Path, worker: str) -> list[Path]:
+    """The records of the links made for the worker's tutors (they name the worker's id)."""
+    folder = root / TUTOR_LINKS_DIR
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and record.get("worker") == worker:
+            found.append(path)
+    return found
 
 
 def _without_overlaps(plan: ErasurePlan) -> None:

@@ -14,6 +14,8 @@ _PACKAGE = Path(__file__).resolve().parent
 WORKSPACE_FILE = "workspace.yaml"
 """The file that makes a folder a workspace (SPEC §4)."""
 USERS_FILE = "users.yaml"
+TUTOR_LINKS_DIR = "tutor-links"
+"""One JSON record per tutor link (`portfolio.app.tutor_links`); `forget` deletes a worker's."""
 """The web interface's accounts, at the workspace root (SPEC §11)."""
 DEFAULT_OUTPUT = "documents"
 """The folder of a workspace that `build` (and `demo`) write into unless told otherwise."""

@@ -51,12 +51,12 @@ from portfolio.model.workspace import Placement, Worker
 from portfolio.record.queries import require_placement
 from portfolio.render.consent import missing_consent, require_consent
 from portfolio.render.grid import GridGroup, grid_groups
+from portfolio.resources import TUTOR_LINKS_DIR
 from portfolio.secret import link_key
 from portfolio.transaction import locked
 
 LINK_DAYS = 30
 """SPEC §11: a tutor link expires after 30 days."""
-LINKS_DIR = "tutor-links"
 TUTOR_NAME_MAX = 100
 NOTE_MAX = 2000
 LinkState = Literal["open", "closed", "revoked"]
@@ -190,7 +190,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _record_path(root: Path, link_id: str) -> Path:
-    return root / LINKS_DIR / f"{link_id}.json"
+    return root / TUTOR_LINKS_DIR / f"{link_id}.json"
 
 
 def _read_record(root: Path, link_id: str) -> LinkRecord | None:
@@ -241,7 +241,7 @@ def make_link(
     )
     entry = JournalEntry.now(login=login, action="tutor.link", worker=worker.id, entry=placement.id)
     with locked(root):
-        (root / LINKS_DIR).mkdir(exist_ok=True)
+        (root / TUTOR_LINKS_DIR).mkdir(exist_ok=True)
         journal.commit(root, {_record_path(root, record.id): record.text()}, [entry])
     token = _serializer().dumps([record.worker, record.placement, record.id])
     return TutorLink(record, token)
@@ -250,7 +250,7 @@ def make_link(
 def links_of(root: Path, worker_id: str) -> list[LinkRecord]:
     """The worker's links, newest first (a damaged record is left out)."""
     require_worker_id(worker_id)
-    folder = root / LINKS_DIR
+    folder = root / TUTOR_LINKS_DIR
     if not folder.is_dir():
         return []
     records = [_read_record(root, p.stem) for p in folder.glob("*.json")]

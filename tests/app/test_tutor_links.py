@@ -380,3 +380,18 @@ def test_grid_with_a_link_needs_an_http_address(root: Path, tmp_path: Path, monk
         assert "--adresse" in result.stderr
     assert not output.exists()
     assert not (root / "tutor-links").exists()
+
+
+def test_forget_deletes_the_records_of_the_workers_links(root: Path) -> None:
+    from typer.testing import CliRunner
+
+    from portfolio.cli import app
+
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    record = root / "tutor-links" / f"{link.record.id}.json"
+    other = root / "tutor-links" / "0123456789abcdef.json"
+    other.write_text(record.read_text().replace('"w-1"', '"w-2"'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["forget", "w-1", "--yes", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert not record.exists()
+    assert other.exists()
