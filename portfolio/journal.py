@@ -56,6 +56,7 @@ Action = Literal[
     "entry.delete",
     "tutor.link",
     "tutor.grid",
+    "tutor.revoke",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 

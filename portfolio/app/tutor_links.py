@@ -42,7 +42,6 @@ from portfolio.app.recording import (
 )
 from portfolio.app.workspace import open_worker, require_worker_id
 from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, InputError, fr_date
-from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
 from portfolio.journal import JournalEntry, actor_login
 from portfolio.model.common import ID_PATTERN
@@ -279,7 +278,10 @@ def revoke_link(
         revoked = LinkRecord(
             **{**asdict(record), "state": "revoked", "closed": day, "closed_by": login}
         )
-        write_atomic(_record_path(root, link_id), revoked.text())
+        entry = JournalEntry.now(
+            login=login, action="tutor.revoke", worker=record.worker, entry=record.placement
+        )
+        journal.commit(root, {_record_path(root, link_id): revoked.text()}, [entry])
     return revoked
 
 

@@ -239,6 +239,7 @@ ACTION_WORDS = {
     "entry.delete": "entrée supprimée",
     "tutor.link": "lien pour le tuteur créé",
     "tutor.grid": "grille remplie par le tuteur",
+    "tutor.revoke": "lien pour le tuteur annulé",
 }
 HISTORY_SHOWN = 30
 

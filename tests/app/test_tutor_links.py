@@ -211,6 +211,7 @@ def test_a_revoked_link_no_longer_opens(root: Path) -> None:
         revoke_link(root, link.record.id, "m.martin", today=DAY)
     assert links_of(root, "w-1")[0].status(DAY) == "annulé le 15/10/2002"
     assert "observations" not in worker_text(root)
+    assert [e.action for e in journal.read(root, worker="w-1")] == ["tutor.link", "tutor.revoke"]
 
 
 # --- submitting the grid ------------------------------------------------------------------------
