@@ -417,6 +417,25 @@ async def tutor_link_make(request: Request) -> Response:
     )
 
 
+async def tutor_link_revoke(request: Request) -> Response:
+    """A counselor closes a link before it is used (from the worker page)."""
+    await posted_form(request, request.state.csrf)
+    snap = snapshot(request)
+    stem, _ = visible_worker(request, snap)
+    try:
+        await run_in_threadpool(
+            tutor_links.revoke_link,
+            snap.ws.root,
+            request.path_params["link"],
+            account(request).login,
+            worker=stem,
+            today=today(request),
+        )
+    except PortfolioError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return RedirectResponse(f"/salaries/{stem}#missions", status_code=HTTP_303_SEE_OTHER)
+
+
 def _tutor_failure(request: Request, exc: tutor_links.LinkError) -> Response:
     status = LINK_ERROR_STATUS.get(type(exc), 409)
     return render_page(

@@ -193,6 +193,11 @@ def create_app(
             pages.tutor_link_make,
             methods=["POST"],
         ),
+        Route(
+            "/salaries/{worker_id}/liens-tuteur/{link}/annuler",
+            pages.tutor_link_revoke,
+            methods=["POST"],
+        ),
         Route("/tuteur/merci", pages.tutor_thanks),
         Route("/tuteur/{token}", pages.tutor_form, methods=["GET"]),
         Route("/tuteur/{token}", pages.tutor_submit, methods=["POST"]),

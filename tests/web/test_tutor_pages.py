@@ -85,3 +85,16 @@ def test_only_who_sees_the_worker_makes_a_link(make_client):
     )
     assert other.status_code == 404
     assert client.post(MAKE).status_code == 403
+
+
+def test_a_counselor_revokes_an_unused_link_from_the_worker_page(make_client, web_root):
+    client = make_client("counselor")
+    path = make_link(client)
+    page = client.get(f"/salaries/{OWN_WORKER}").text
+    action = re.search(r'action="(/salaries/[^"]+/annuler)"', page).group(1)
+    answer = client.post(action, data={"csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert answer.status_code == 303
+    closed = make_client().get(path)
+    assert closed.status_code == 410 and "annulé" in closed.text
+    assert "Annuler ce lien" not in client.get(f"/salaries/{OWN_WORKER}").text
+    assert client.post(action, data={"csrf_token": csrf_of(page)}).status_code == 409

@@ -66,6 +66,7 @@ def test_the_walk_covers_every_route():
         "/connexion": "/connexion",
         "/deconnexion": None,
         "/salaries/{worker_id}/missions/{placement}/lien-tuteur": None,
+        "/salaries/{worker_id}/liens-tuteur/{link}/annuler": None,
         "/tuteur/merci": "/tuteur/merci",
         "/tuteur/{token}": "/tuteur/pas-un-lien",
         "/static": "/static/site.css",
