@@ -23,6 +23,8 @@ from portfolio.fsutil import write_atomic
 ENV_KEY = "PORTFOLIO_PSEUDONYM_KEY"
 LINK_ENV_KEY = "PORTFOLIO_LINK_KEY"
 LINK_KEY_FILE = "cle-liens-tuteurs"
+SESSION_ENV_KEY = "PORTFOLIO_SESSION_KEY"
+SESSION_KEY_FILE = "cle-sessions"
 
 
 def key_file(name: str = "cle-pseudonymes") -> Path:
@@ -39,6 +41,12 @@ def link_key() -> str:
     """The key signing tutors' links, from the environment, else from its own key file (created
     if missing): a separate key, so that knowing one never helps to forge the other."""
     return _key(LINK_ENV_KEY, key_file(LINK_KEY_FILE))
+
+
+def session_key() -> str:
+    """The key signing the web interface's session cookies, likewise: its own variable and
+    file, kept out of the workspace (which may be copied or shared)."""
+    return _key(SESSION_ENV_KEY, key_file(SESSION_KEY_FILE))
 
 
 def _key(variable: str, file: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import secrets
 
 from itsdangerous import BadSignature
 from starlette.concurrency import run_in_threadpool
@@ -118,6 +119,8 @@ async def posted_form(request: Request, csrf: str, max_fields: int = 20) -> Form
 # --- login ---------------------------------------------------------------------------------------
 
 LOGIN_CSRF_COOKIE = "portfolio_login"
+VISITOR_TOKEN_SECONDS = 12 * 3600
+"""How long a form opened without a session (login, tutor's grid) may wait before it is sent."""
 
 
 def _login_csrf(request: Request) -> str:
@@ -131,30 +134,43 @@ def _visitor_csrf(request: Request, cookie_name: str) -> str:
     state = state_of(request)
     cookie = request.cookies.get(cookie_name, "")
     try:
-        return state.signer.unsign(cookie, max_age=3600).decode() if cookie else ""
+        return state.signer.unsign(cookie, max_age=VISITOR_TOKEN_SECONDS).decode() if cookie else ""
     except BadSignature:
         return ""
 
 
-def _login_page(request: Request, status: int = 200, error: str = "", login: str = "") -> Response:
-    import secrets
-
-    token = _login_csrf(request) or secrets.token_urlsafe(32)
+def _visitor_page(
+    request: Request, cookie: str, path: str, template: str, status: int, **context: object
+) -> Response:
+    """A form page for a visitor without a session: its CSRF token (kept from their cookie, or
+    new) in the hidden field and, signed, in a cookie limited to `path` (double submit)."""
+    token = _visitor_csrf(request, cookie) or secrets.token_urlsafe(32)
     request.state.csrf = token
-    response = render_page(
-        request, "login.html.j2", status_code=status, error=error, login=login, title="Connexion"
-    )
+    response = render_page(request, template, status_code=status, **context)
     state = state_of(request)
     response.set_cookie(
-        LOGIN_CSRF_COOKIE,
+        cookie,
         state.signer.sign(token).decode(),
-        max_age=3600,
+        max_age=VISITOR_TOKEN_SECONDS,
         httponly=True,
         samesite="lax",
         secure=state.https,
-        path="/connexion",
+        path=path,
     )
     return response
+
+
+def _login_page(request: Request, status: int = 200, error: str = "", login: str = "") -> Response:
+    return _visitor_page(
+        request,
+        LOGIN_CSRF_COOKIE,
+        "/connexion",
+        "login.html.j2",
+        status,
+        error=error,
+        login=login,
+        title="Connexion",
+    )
 
 
 async def login_form(request: Request) -> Response:
@@ -446,31 +462,18 @@ def _tutor_failure(request: Request, exc: tutor_links.LinkError) -> Response:
 def _tutor_page(
     request: Request, form: tutor_links.TutorForm, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
-    import secrets
-
-    token = _visitor_csrf(request, TUTOR_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    request.state.csrf = token
-    response = render_page(
+    return _visitor_page(
         request,
+        TUTOR_CSRF_COOKIE,
+        "/tuteur",
         "tutor_form.html.j2",
-        status_code=400 if errors else 200,
+        400 if errors else 200,
         title="Grille d'observation",
         form=form,
         values=values,
         errors=errors,
         action=request.url.path,
     )
-    state = state_of(request)
-    response.set_cookie(
-        TUTOR_CSRF_COOKIE,
-        state.signer.sign(token).decode(),
-        max_age=3600 * 12,
-        httponly=True,
-        samesite="lax",
-        secure=state.https,
-        path="/tuteur",
-    )
-    return response
 
 
 async def tutor_form(request: Request) -> Response:

@@ -8,24 +8,19 @@ A restart logs everyone out, which a small team accepts.
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from portfolio.fsutil import write_atomic
 
 SESSION_COOKIE = "portfolio_session"
 SESSION_HOURS = 10
 """A working day: a session opened in the morning lasts until the evening."""
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
-ENV_KEY = "PORTFOLIO_SESSION_KEY"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -42,23 +37,6 @@ SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
-
-
-def session_key() -> str:
-    """The key signing session cookies: `$PORTFOLIO_SESSION_KEY`, else a file of the user's
-    configuration folder, created on first use and readable by its owner only (kept out of the
-    workspace, which may be copied or shared)."""
-    if os.environ.get(ENV_KEY):
-        return os.environ[ENV_KEY]
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    file = Path(base) / "vae-portfolio" / "cle-sessions"
-    if file.is_file():
-        return file.read_text(encoding="utf-8").strip()
-    key = secrets.token_hex(32)
-    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    file.parent.chmod(0o700)
-    write_atomic(file, key + "\n", mode=0o600)
-    return key
 
 
 @dataclass

@@ -28,13 +28,13 @@ from portfolio.issues import PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.render.environment import jinja_environment
 from portfolio.resources import templates_dir
+from portfolio.secret import session_key
 from portfolio.web.security import (
     SESSION_COOKIE,
     SESSION_HOURS,
     SecurityHeaders,
     Sessions,
     Throttle,
-    session_key,
 )
 
 STATIC_MAX_AGE = 365 * 24 * 3600

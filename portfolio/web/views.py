@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from portfolio import journal
 from portfolio.app import access
+from portfolio.app.documents import author_of
 from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
 from portfolio.app.live import LiveWorkspace, Snapshot
 from portfolio.coverage import Coverage, body_coverage
@@ -374,11 +375,6 @@ def _report(snap: Snapshot, as_of: dt.date) -> ProgrammeReport:
     )
 
 
-def _author(snap: Snapshot) -> str:
-    settings = snap.ws.settings
-    return (settings.federation or settings.name) if settings else snap.ws.root.name
-
-
 @dataclass(frozen=True)
 class CoverageNeed:
     id: str
@@ -419,7 +415,7 @@ def coverage_file(snap: Snapshot, body: str, fmt: str, as_of: dt.date) -> bytes:
     from portfolio.render.federation import coverage_document
 
     with _PDF_LOCK:
-        return coverage_document(_coverage(snap, body, as_of), fmt, _author(snap))  # type: ignore[arg-type]
+        return coverage_document(_coverage(snap, body, as_of), fmt, author_of(snap.ws))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
