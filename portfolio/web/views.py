@@ -422,14 +422,15 @@ def coverage_file(snap: Snapshot, body: str, fmt: str, as_of: dt.date) -> bytes:
 class TrainerHome:
     body: str
     body_name: str
-    coverage: CoverageView
+    coverage: CoverageView | None
+    """None when the account's body has no catalogue in the workspace."""
 
 
 def trainer_home(snap: Snapshot, account: Account, as_of: dt.date) -> TrainerHome:
     body = account.body or ""
     names = {cat.body.id: cat.body.name for cat in snap.ws.catalogs}
     coverage = coverage_page(snap, body, as_of) if body in names else None
-    return TrainerHome(body, names.get(body, body), coverage)  # type: ignore[arg-type]
+    return TrainerHome(body, names.get(body, body), coverage)
 
 
 CHART_TITLES = {
