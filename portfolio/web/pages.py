@@ -19,13 +19,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from portfolio.app import access, tutor_links
 from portfolio.app.accounts import authenticate, load_accounts
 from portfolio.app.live import Snapshot
-from portfolio.app.recording import WorkerRecording, open_for_recording
 from portfolio.french import fold
 from portfolio.issues import PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.model.workspace import Worker
 from portfolio.resources import USERS_FILE
-from portfolio.web import forms, views
+from portfolio.web import views
 from portfolio.web.security import same_token
 from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
 
@@ -33,6 +32,8 @@ PUBLIC_PREFIXES = ("/connexion", "/static/", "/polices/", "/tuteur/")
 PAGE_SIZE = 50
 MAX_FORM_BYTES = 64 * 1024
 """The login form is two short fields: anything larger is refused before it is parsed."""
+MAX_OBSERVATION_FIELDS = 400
+"""An observation form holds one radio group per competency of the worker's référentiels."""
 
 
 class Authentication:
@@ -114,6 +115,11 @@ async def posted_form(request: Request, csrf: str, max_fields: int = 20) -> Form
             403, "Formulaire expiré ou venu d'ailleurs : rechargez la page et recommencez."
         )
     return form
+
+
+def form_values(posted: FormData) -> dict[str, str]:
+    """The posted text fields but the CSRF token (a field sent twice keeps its last value)."""
+    return {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -346,54 +352,6 @@ def check_page(request: Request) -> Response:
     return render_page(request, "check.html.j2", title="Vérification", view=view)
 
 
-# --- recording ----------------------------------------------------------------------------------
-
-MAX_OBSERVATION_FIELDS = 400
-"""An observation form holds one radio group per competency of the worker's référentiels."""
-
-
-def _recording(request: Request) -> WorkerRecording:
-    """The worker's file opened for an addition, if the account may see them (404 otherwise,
-    and for a trainer, who records no observation)."""
-    snap = snapshot(request)
-    stem, _ = visible_worker(request, snap)
-    try:
-        return open_for_recording(snap.ws.root, stem, today(request))
-    except PortfolioError as exc:
-        raise HTTPException(409, str(exc)) from exc
-
-
-async def observation_page(request: Request) -> Response:
-    rec = await run_in_threadpool(_recording, request)
-    form = forms.observation_form(rec)
-    return render_page(request, "observation_form.html.j2", title="Nouvelle observation", form=form)
-
-
-async def observation_post(request: Request) -> Response:
-    posted = await posted_form(request, request.state.csrf, MAX_OBSERVATION_FIELDS)
-    rec = await run_in_threadpool(_recording, request)
-    values = {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
-    form = forms.observation_form(rec, values)
-    judged = forms.read_observation(rec, form)
-    if judged is not None:
-        login = account(request).login
-        try:
-            await run_in_threadpool(forms.save_observation, rec, judged, login)
-        except PortfolioError as exc:
-            form.errors["enregistrement"] = str(exc)
-        else:
-            return RedirectResponse(
-                f"/salaries/{rec.stem}#observations", status_code=HTTP_303_SEE_OTHER
-            )
-    return render_page(
-        request,
-        "observation_form.html.j2",
-        status_code=400,
-        title="Nouvelle observation — à corriger",
-        form=form,
-    )
-
-
 # --- tutor links --------------------------------------------------------------------------------
 
 TUTOR_CSRF_COOKIE = "portfolio_tuteur"
@@ -492,7 +450,7 @@ async def tutor_submit(request: Request) -> Response:
     posted = await posted_form(
         request, _visitor_csrf(request, TUTOR_CSRF_COOKIE), MAX_OBSERVATION_FIELDS
     )
-    values = {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    values = form_values(posted)
     root, token, day = state_of(request).live.root, request.path_params["token"], today(request)
     try:
         form = await run_in_threadpool(tutor_links.open_link, root, token, day)

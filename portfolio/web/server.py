@@ -169,7 +169,7 @@ def create_app(
 ) -> Starlette:
     """The web application over the workspace at `root`. `https`: the app is reached through a
     TLS proxy (session cookie marked Secure)."""
-    from portfolio.web import pages
+    from portfolio.web import observation_form, pages
 
     routes = [
         Route("/connexion", pages.login_form, methods=["GET"]),
@@ -177,16 +177,7 @@ def create_app(
         Route("/deconnexion", pages.logout, methods=["POST"]),
         Route("/", pages.dashboard),
         Route("/salaries/{worker_id}", pages.worker_page),
-        Route(
-            "/salaries/{worker_id}/observations/nouvelle",
-            pages.observation_page,
-            methods=["GET"],
-        ),
-        Route(
-            "/salaries/{worker_id}/observations/nouvelle",
-            pages.observation_post,
-            methods=["POST"],
-        ),
+        *observation_form.ROUTES,
         Route("/salaries/{worker_id}/{doc}.{fmt}", pages.worker_document),
         Route(
             "/salaries/{worker_id}/missions/{placement}/lien-tuteur",

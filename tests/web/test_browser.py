@@ -2,109 +2,26 @@
 against a uvicorn server on 127.0.0.1, logging in with each role, downloading a PDF, using the
 keyboard only, and axe-core finding no accessibility violation on any page.
 
-One Chromium serves the whole module and one server the whole module: starting them is most of
+One Chromium and one server (tests/web/conftest.py) serve the whole module: starting them is most of
 the time these tests take.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
-from axe_playwright_python.sync_playwright import Axe
+from browser_support import FOCUSED, LOGIN_ERROR, log_in, tab_to, violations
 from playwright.sync_api import (
     APIResponse,
     Browser,
-    BrowserContext,
     Page,
     Route,
-    sync_playwright,
 )
 from pypdf import PdfReader
-from web_support import ACCOUNTS, AS_OF, OWN_WORKER, PASSWORD, users_yaml
-
-from portfolio.resources import demo_dir
-from portfolio.web.server import create_app
+from web_support import ACCOUNTS, OWN_WORKER, PASSWORD
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-"""Without the networking flags Chromium keeps calling Google's hosts, which this closed network
-refuses."""
-LOGIN_ERROR = "Identifiant ou mot de passe incorrect."
-MAX_TABS = 60
-"""More Tab presses than any page has stops before the element a test is after."""
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A uvicorn server on a free port of 127.0.0.1, over a copy of the demo with one account
-    per role, running in a daemon thread for the whole module."""
-    root = tmp_path_factory.mktemp("browser") / "demo"
-    shutil.copytree(demo_dir(), root)
-    users = root / "users.yaml"
-    users.write_text(users_yaml(ACCOUNTS), encoding="utf-8")
-    users.chmod(0o600)
-    app = create_app(root, today=lambda: AS_OF, secret="clé des tests du navigateur")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started or not thread.is_alive():
-            break
-        time.sleep(0.05)
-    assert server.started, "le serveur uvicorn des tests n'a pas démarré"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} manque : installez le paquet Debian « chromium » (.ci/run le fait)"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    """A fresh profile per test: no cookie carried from one test to the next."""
-    fresh = browser.new_context(base_url=base_url, locale="fr-FR")
-    yield fresh
-    fresh.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
-
-
-def log_in(page: Page, role: str, password: str = PASSWORD) -> None:
-    page.goto("/connexion")
-    page.fill("#login", ACCOUNTS[role]["login"])
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-
 
 # --- the flow of each role --------------------------------------------------------------------
 
@@ -173,37 +90,6 @@ def test_a_failed_login_says_so_in_french(page: Page, base_url: str) -> None:
 
 # --- the keyboard alone -----------------------------------------------------------------------
 
-FOCUSED = """() => {
-  const el = document.activeElement;
-  const box = el.getBoundingClientRect();
-  const style = getComputedStyle(el);
-  return {
-    tag: el.tagName.toLowerCase(),
-    id: el.id,
-    href: el.getAttribute("href"),
-    text: (el.innerText || el.value || "").trim(),
-    inViewport: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
-      && box.left < innerWidth && box.top < innerHeight,
-    ring: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
-      || style.boxShadow !== "none",
-  };
-}"""
-
-
-def tab_to(page: Page, wanted: str) -> int:
-    """Press Tab until the focused element matches the CSS selector `wanted`, checking at every
-    stop that the focused element is on screen and drawn with a focus ring; how many presses."""
-    for presses in range(1, MAX_TABS + 1):
-        page.keyboard.press("Tab")
-        focused: dict[str, object] = page.evaluate(FOCUSED)
-        if focused["tag"] == "body":
-            continue
-        assert focused["inViewport"], f"le focus est hors de l'écran : {focused}"
-        assert focused["ring"], f"le focus ne se voit pas : {focused}"
-        if page.evaluate("(s) => document.activeElement.matches(s)", wanted):
-            return presses
-    raise AssertionError(f"{wanted} n'est pas atteint avec Tab ({MAX_TABS} appuis)")
-
 
 def test_the_whole_flow_with_the_keyboard_only(page: Page, base_url: str) -> None:
     page.goto("/connexion")
@@ -238,7 +124,6 @@ def test_the_whole_flow_with_the_keyboard_only(page: Page, base_url: str) -> Non
 
 # --- accessibility: axe-core in the page ---------------------------------------------------------
 
-AXE = Axe()
 PAGES = {
     "federation": [
         "/",
@@ -263,16 +148,6 @@ PAGES = {
 """Every page of each role, its 403 and 404 pages included (`/salaries/personne` does not
 exist; `/programme` is refused to a counselor), and one document's HTML (the documents share
 their base template)."""
-
-
-def violations(page: Page) -> list[str]:
-    """axe-core's violations on the page as it stands, one line per rule with its elements."""
-    found = AXE.run(page).response["violations"]
-    return [
-        f"{page.url} : {v['id']} ({v['impact']}) — {v['help']} — "
-        + " ; ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
-        for v in found
-    ]
 
 
 @pytest.mark.parametrize("role", list(PAGES))
