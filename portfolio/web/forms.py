@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
-from portfolio.app.recording import WorkerRecording, open_for_recording
+from portfolio.app.recording import Change, ChangeRefused, WorkerRecording, open_for_recording
 from portfolio.french import InputError, parse_date
 from portfolio.issues import PortfolioError
-from portfolio.web.pages import snapshot, today, visible_worker
+from portfolio.web.pages import saved, snapshot, today, visible_worker
 
 MAX_TEXT = 200
 """A name typed in a form; longer is refused before anything is judged."""
@@ -74,3 +75,26 @@ async def worker_recording(request: Request) -> WorkerRecording:
     """The worker's file opened for an addition, if the account may see them (404 otherwise,
     as for a worker that does not exist); 409 when the file has errors to fix first."""
     return await run_in_threadpool(_open_recording, request)
+
+
+def recorded(request: Request, stem: str, anchor: str, change: Change) -> RedirectResponse:
+    """The 303 to the worker page after a write: the page says what was recorded, with the
+    warnings the change brings, and offers the updated dossier (SPEC §11, live preview)."""
+    warnings = [w.message for w in change.new_warnings]
+    text = change.done + (f" À vérifier : {' ; '.join(warnings)}." if warnings else "")
+    return saved(
+        request,
+        f"/salaries/{stem}#{anchor}",
+        text,
+        f"/salaries/{stem}/dossier.pdf",
+        "Voir le dossier à jour (PDF)",
+    )
+
+
+def refusal(exc: PortfolioError) -> str:
+    """Why the application refused a write, for the form's summary: a refused change says its
+    problems themselves (their line numbers point into a text that was never written)."""
+    if isinstance(exc, ChangeRefused):
+        reasons = " ; ".join(problem.message for problem in exc.problems)
+        return f"la saisie est refusée : {reasons}. Rien n'a été écrit."
+    return str(exc)

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
-from starlette.status import HTTP_303_SEE_OTHER
 
-from portfolio.app.recording import NewObservation, WorkerRecording, add_observations
+from portfolio.app.recording import Change, NewObservation, WorkerRecording, add_observations
 from portfolio.french import LEVEL_WORDS, fr_date, parse_role
 from portfolio.issues import PortfolioError
 from portfolio.record.queries import targets_first
@@ -24,6 +23,8 @@ from portfolio.web.forms import (
     read_date,
     read_note,
     read_text,
+    recorded,
+    refusal,
     worker_recording,
 )
 from portfolio.web.pages import MAX_OBSERVATION_FIELDS, account, form_values, posted_form
@@ -154,10 +155,10 @@ def read_observation(rec: WorkerRecording, form: ObservationForm) -> Observation
     return ObservationInput(day, by, role, placement, note, levels)  # type: ignore[arg-type]
 
 
-def save_observation(rec: WorkerRecording, judged: ObservationInput, login: str) -> None:
+def save_observation(rec: WorkerRecording, judged: ObservationInput, login: str) -> Change:
     """Record one observation per competency observed, all in one write (all or none) with
     one journal line signed by `login`."""
-    add_observations(
+    return add_observations(
         rec,
         [
             NewObservation(
@@ -190,13 +191,11 @@ async def observation_post(request: Request) -> Response:
     if judged is not None:
         login = account(request).login
         try:
-            await run_in_threadpool(save_observation, rec, judged, login)
+            change = await run_in_threadpool(save_observation, rec, judged, login)
         except PortfolioError as exc:
-            form.errors["enregistrement"] = str(exc)
+            form.errors["enregistrement"] = refusal(exc)
         else:
-            return RedirectResponse(
-                f"/salaries/{rec.stem}#observations", status_code=HTTP_303_SEE_OTHER
-            )
+            return recorded(request, rec.stem, "observations", change)
     return render_page(
         request,
         "observation_form.html.j2",

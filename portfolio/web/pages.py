@@ -25,7 +25,7 @@ from portfolio.model.accounts import Account
 from portfolio.model.workspace import Worker
 from portfolio.resources import USERS_FILE
 from portfolio.web import views
-from portfolio.web.security import same_token
+from portfolio.web.security import Notice, same_token
 from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
 
 PUBLIC_PREFIXES = ("/connexion", "/static/", "/polices/", "/tuteur/")
@@ -120,6 +120,17 @@ async def posted_form(request: Request, csrf: str, max_fields: int = 20) -> Form
 def form_values(posted: FormData) -> dict[str, str]:
     """The posted text fields but the CSRF token (a field sent twice keeps its last value)."""
     return {k: v for k, v in posted.multi_items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def saved(
+    request: Request, location: str, text: str, link: str | None = None, link_text: str = ""
+) -> RedirectResponse:
+    """The 303 after a successful POST (SPEC §11); the next page says `text` once, with a link
+    to see the change (the updated dossier)."""
+    session = state_of(request).sessions.get(request.state.sid)
+    if session is not None:
+        session.notice = Notice(text, link, link_text or None)
+    return RedirectResponse(location, status_code=HTTP_303_SEE_OTHER)
 
 
 # --- login ---------------------------------------------------------------------------------------

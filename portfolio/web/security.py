@@ -39,11 +39,26 @@ SECURITY_HEADERS = (
 )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What the page after a save says once: what was recorded, and a link to see its effect."""
+
+    text: str
+    link: str | None = None
+    link_text: str | None = None
+
+
 @dataclass
 class Session:
     login: str
     csrf: str
     expires: float
+    notice: Notice | None = None
+
+    def take_notice(self) -> Notice | None:
+        """The notice left by the last save, shown on the next page only."""
+        notice, self.notice = self.notice, None
+        return notice
 
 
 @dataclass

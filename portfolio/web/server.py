@@ -108,6 +108,8 @@ def render_page(
     request: Request, template: str, status_code: int = 200, **context: object
 ) -> HTMLResponse:
     state = state_of(request)
+    session = state.sessions.get(getattr(request.state, "sid", None))
+    notice = session.take_notice() if session is not None else None
     html = (
         jinja_environment()
         .get_template(f"web/{template}")
@@ -116,6 +118,7 @@ def render_page(
             static_version=state.static_version,
             account=getattr(request.state, "account", None),
             csrf_token=getattr(request.state, "csrf", ""),
+            notice=notice,
             **context,
         )
     )

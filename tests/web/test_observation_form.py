@@ -12,6 +12,7 @@ from portfolio import journal
 
 FORM = f"/salaries/{OWN_WORKER}/observations/nouvelle"
 COMPETENCY = "advf.ccp2.c9"
+COMPETENCY_FIELD = f"level:{COMPETENCY}"
 
 
 def post(client, data: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -140,3 +141,17 @@ def test_several_levels_are_written_together_with_one_journal_line(make_client, 
         (COMPETENCY, 2),
     ]
     assert [e.action for e in journal.read(web_root, worker=OWN_WORKER)] == ["observation.add"]
+
+
+def test_the_page_after_a_save_says_what_was_recorded_once_and_offers_the_dossier(make_client):
+    client = make_client("counselor")
+    answer = post(
+        client, {"date": "15/11/2026", "by": "Mme Ferhat", "role": "tuteur", COMPETENCY_FIELD: "3"}
+    )
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    notice = re.search(r'<div class="notice" role="status">(.*?)</div>', page, re.S)
+    assert notice is not None
+    assert "1 observation ajoutée" in notice.group(1)
+    assert f'href="/salaries/{OWN_WORKER}/dossier.pdf"' in notice.group(1)
+    assert 'class="notice"' not in client.get(f"/salaries/{OWN_WORKER}").text
