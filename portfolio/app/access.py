@@ -50,3 +50,23 @@ def sees_worker_files(account: Account) -> bool:
 def sees_unreadable_workers(account: Account) -> bool:
     """A worker file that cannot be read has no known association: only the federation sees it."""
     return account.role == FEDERATION
+
+
+def records_workers(account: Account) -> bool:
+    """Creating a worker's file is the association's work (counselors, federation); a training
+    body knows workers only by the pseudonymous id of its attendance sheets."""
+    return account.role != TRAINER
+
+
+def new_worker_association(account: Account) -> str | None:
+    """The association a worker created by this account belongs to: a counselor's own, with no
+    choice; None for the federation, which chooses among all of them."""
+    return account.association if account.role == COUNSELOR else None
+
+
+def records_module(account: Account, module_id: str) -> bool:
+    """Whether the account may record attendance of this module (SPEC §11): a trainer only its
+    own body's modules, whose ids start with the body id and a dot (SPEC §4); the others, any."""
+    if account.role != TRAINER:
+        return True
+    return bool(account.body) and module_id.startswith(f"{account.body}.")

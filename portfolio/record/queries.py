@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from portfolio.checks import client_key
 from portfolio.french import (
@@ -24,6 +25,7 @@ from portfolio.french import (
     natural_key,
     unknown,
 )
+from portfolio.match import workspace_vocabulary
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Worker
@@ -190,6 +192,37 @@ def task_options(ws: Workspace, worker: Worker) -> list[Option]:
         for ref in targets_first(ws, worker)
         for task in ref.tasks
     ]
+
+
+@dataclass(frozen=True)
+class TaskMatch:
+    """What one task entry resolves to for a worker (SPEC §5.1–§5.2), shown before it is saved:
+    a counselor sees at once whether « ménage des sols » proves anything."""
+
+    text: str
+    tasks: tuple[Option, ...]
+    """(full task id, label) of every task the entry resolves to, in vocabulary order."""
+    competencies: tuple[Option, ...]
+    """(full competency id, plain wording) of what those tasks evidence (SPEC §5.3)."""
+    suggestions: tuple[str, ...]
+    """The closest tasks as « label (full id) » when the entry resolves to nothing."""
+
+
+def match_task(ws: Workspace, worker: Worker, text: str) -> TaskMatch:
+    """Resolve one task entry as the assessment will (the same vocabulary of the worker's
+    référentiels, the same `Vocabulary.resolve`), without writing it anywhere."""
+    vocab = workspace_vocabulary(ws, ws.assessed_referentiels(worker))
+    found = vocab.resolve(text)
+    index = ws.competency_index
+    evidenced = dict.fromkeys(c for task in found for c in vocab.competencies[task] if c in index)
+    return TaskMatch(
+        text=text,
+        tasks=tuple((task, vocab.labels[task]) for task in found),
+        competencies=tuple(
+            (c, index[c].competency.plain or index[c].competency.title) for c in evidenced
+        ),
+        suggestions=() if found else vocab.suggest(text),
+    )
 
 
 # --- an observation -----------------------------------------------------------------------------
