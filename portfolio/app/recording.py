@@ -9,9 +9,11 @@ that recording starts quickly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,11 +40,11 @@ from portfolio.french import (
     plural,
 )
 from portfolio.fsutil import write_atomic
-from portfolio.issues import Issue, PortfolioError
+from portfolio.issues import Issue, Location, PortfolioError, error
 from portfolio.journal import Action, JournalEntry, actor_login
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.loaded import Workspace
-from portfolio.model.workspace import Worker
+from portfolio.model.workspace import Observation, Placement, Training, Worker
 from portfolio.record import queries
 from portfolio.record.changes import (
     added_lines,
@@ -73,7 +75,7 @@ from portfolio.record.timesheet import (
     titles_note,
     worker_summary,
 )
-from portfolio.record.yamltext import append_entry
+from portfolio.record.yamltext import append_entry, remove_entry, replace_entry
 from portfolio.transaction import locked
 
 CLIENT_KIND_OPTIONS: list[Option] = [(k, k) for k in CLIENT_KINDS]
@@ -372,25 +374,33 @@ class WorkerRecording(Recording):
 
 
 def open_for_recording(root: Path, worker_id: str, today: dt.date | None = None) -> WorkerRecording:
-    """Open the workspace to add entries to one worker's file.
+    """Open the workspace to add entries to one worker's file (see `recording_in`)."""
+    require_worker_id(worker_id)
+    ws, issues = open_workspace(root, strict=False)
+    if worker_id not in ws.workers:
+        raise unknown_worker(ws.root, worker_id, issues)
+    return recording_in(ws, worker_id, today or dt.date.today())
+
+
+class WorkerFileHasErrors(PortfolioError):
+    """The worker file breaks rules of `portfolio check` already: `issues` says which."""
+
+
+def recording_in(ws: Workspace, worker_id: str, today: dt.date) -> WorkerRecording:
+    """One worker's file of a workspace already loaded (the web interface keeps one), opened
+    for additions.
 
     Other workers' broken files do not matter here, but this worker's file must be valid: a
     change is judged on the whole file (SPEC §8), so existing errors must be fixed first.
     """
-    require_worker_id(worker_id)
-    ws, issues = open_workspace(root, strict=False)
-    worker = ws.workers.get(worker_id)
-    if worker is None:
-        raise unknown_worker(ws.root, worker_id, issues)
-    day = today or dt.date.today()
-    errors = [i for i in current_issues(ws, worker_id, day) if i.is_error]
+    errors = [i for i in current_issues(ws, worker_id, today) if i.is_error]
     if errors:
-        raise PortfolioError(
+        raise WorkerFileHasErrors(
             f"le fichier workers/{worker_id}.yaml contient déjà des erreurs (ci-dessus) : "
             "corrigez-les d'abord (« portfolio check » les liste), rien n'a été écrit",
             issues=errors,
         )
-    return WorkerRecording(ws, day, worker, worker_id)
+    return WorkerRecording(ws, today, ws.workers[worker_id], worker_id)
 
 
 def _add(
@@ -557,6 +567,218 @@ def add_training(
     return _add(rec, "trainings", lambda _: (made, done), confirm, "training.add", actor)
 
 
+# --- editing and deleting an entry --------------------------------------------------------------
+
+Section = Literal["placements", "observations", "trainings"]
+Entry = Placement | Observation | Training
+CONFLICT_LINES_SHOWN = 10
+"""The journal lines a version conflict shows at most (the newest)."""
+
+
+def file_version(text: str) -> str:
+    """The version of a worker file's text (SPEC §11): an edit form carries the version it was
+    read from, and the edit is written only if the file still has it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class OpenedEntry:
+    """An entry of a worker file as it reads now, with the version of the file it was read
+    from, for an edit form."""
+
+    section: Section
+    position: str
+    """How pages name it: a placement's id (`p2`), or the entry's number in its list, from 1."""
+    entry: Entry
+    version: str
+
+    @property
+    def reference(self) -> str:
+        return entry_reference(self.section, self.position)
+
+
+def entry_reference(section: Section, position: str) -> str:
+    """The entry's name in the journal (SPEC §11: an id, never personal data): a placement's id,
+    else the section and the entry's number in its list (`observations.3`)."""
+    return position if section == "placements" else f"{section}.{position}"
+
+
+class EntryNotFound(PortfolioError):
+    """The entry a page names is not (or no longer) in the worker file."""
+
+
+class VersionConflict(PortfolioError):
+    """The worker file changed since the edit form was opened: nothing was written.
+
+    It carries what changed, for the form to show it: the entry as it now reads (None when it
+    is gone), the file's new version (to open the form again on it), and the journal lines of
+    this worker written since the form was opened."""
+
+    def __init__(self, current: Entry | None, version: str, lines: Sequence[JournalEntry]) -> None:
+        super().__init__(
+            "ce dossier a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce "
+            "formulaire : rien n'a été enregistré"
+        )
+        self.current = current
+        self.version = version
+        self.lines = list(lines)
+
+
+def _entries(worker: Worker, section: Section) -> Sequence[Entry]:
+    entries: Sequence[Entry] = getattr(worker, section)
+    return entries
+
+
+def _locate(worker: Worker | None, section: Section, position: str) -> int | None:
+    """The index of the entry named `position` in the worker's `section`; None when absent."""
+    if worker is None:
+        return None
+    entries = _entries(worker, section)
+    if section == "placements":
+        return next((i for i, p in enumerate(worker.placements) if p.id == position), None)
+    if position.isdigit() and 1 <= int(position) <= len(entries):
+        return int(position) - 1
+    return None
+
+
+def _not_found(stem: str, section: Section, position: str) -> EntryNotFound:
+    what = (
+        f"la mise à disposition {position}"
+        if section == "placements"
+        else f"l'entrée n° {position} de « {section} »"
+    )
+    return EntryNotFound(
+        f"{what} n'est pas (ou plus) dans workers/{stem}.yaml : rechargez la page du salarié"
+    )
+
+
+def open_entry(rec: WorkerRecording, section: Section, position: str) -> OpenedEntry:
+    """The entry named `position` as the worker file reads now, with the file's version."""
+    text = _current_text(rec.ws, rec.stem)
+    worker = parse_worker_text(text, rec.stem)[0]
+    index = _locate(worker, section, position)
+    if worker is None or index is None:
+        raise _not_found(rec.stem, section, position)
+    return OpenedEntry(section, position, _entries(worker, section)[index], file_version(text))
+
+
+def _entry_words(section: Section, position: str, entry: Entry) -> str:
+    """The entry as a sentence names it, without personal data beyond what the page shows."""
+    if isinstance(entry, Placement):
+        return f"Mise à disposition {position} ({entry.client.name})"
+    if isinstance(entry, Observation):
+        return f"Observation n° {position} ({entry.competency}, du {fr_date(entry.date)})"
+    return f"Formation n° {position} ({entry.module})"
+
+
+def _save_version(
+    rec: WorkerRecording,
+    section: Section,
+    position: str,
+    version: str,
+    update: Callable[[str, int, Worker], tuple[str, str]],
+    action: Action,
+    actor: str | None,
+    since: dt.datetime | None,
+) -> Change:
+    """Apply `update(text, index, worker)` to the worker file if it still has `version`, judge
+    the result by the rules of `portfolio check` and write it with its journal line, all under
+    the workspace lock: a file that changed since is left as it is (VersionConflict)."""
+    login = actor_login(actor)
+    with locked(rec.ws.root):
+        current = _current_text(rec.ws, rec.stem)
+        worker = parse_worker_text(current, rec.stem)[0]
+        index = _locate(worker, section, position)
+        if file_version(current) != version:
+            entry = None if worker is None or index is None else _entries(worker, section)[index]
+            lines = journal.read(rec.ws.root, rec.stem)
+            if since is not None:
+                lines = [line for line in lines if line.time >= since]
+            raise VersionConflict(entry, file_version(current), lines[-CONFLICT_LINES_SHOWN:])
+        if worker is None or index is None:
+            raise _not_found(rec.stem, section, position)
+
+        def apply(text: str) -> tuple[str, str, str]:
+            try:
+                new, done = update(text, index, worker)
+            except InputError as exc:
+                raise PortfolioError(f"workers/{rec.stem}.yaml : {exc}") from None
+            return new, done, entry_reference(section, position)
+
+        change = _judged(rec.ws, rec.stem, current, apply, rec.today)
+        line = JournalEntry.now(login=login, action=action, worker=rec.stem, entry=change.entry)
+        journal.commit(rec.ws.root, {change.file: change.new_text}, [line])
+    return change
+
+
+def edit_entry(
+    rec: WorkerRecording,
+    section: Section,
+    position: str,
+    entry: Mapping[str, Any],
+    version: str,
+    actor: str | None = None,
+    since: dt.datetime | None = None,
+) -> Change:
+    """Replace the entry named `position` by `entry` (built by `placement_entry`,
+    `observation_entry` or `training_entry`), if the file still has the `version` the form was
+    read from; else VersionConflict, with the journal lines written `since` the form was opened.
+    A placement keeps its id: the observations that name it still do."""
+    if section == "placements" and entry.get("id") != position:
+        raise PortfolioError(
+            f"une mise à disposition garde son identifiant ({position}) : rien n'a été écrit"
+        )
+
+    def update(text: str, index: int, worker: Worker) -> tuple[str, str]:
+        words = _entry_words(section, position, _entries(worker, section)[index])
+        return (
+            replace_entry(text, section, index, entry),
+            f"{words} modifiée dans workers/{rec.stem}.yaml.",
+        )
+
+    return _save_version(rec, section, position, version, update, "entry.edit", actor, since)
+
+
+def delete_entry(
+    rec: WorkerRecording,
+    section: Section,
+    position: str,
+    version: str,
+    actor: str | None = None,
+    since: dt.datetime | None = None,
+) -> Change:
+    """Remove the entry named `position`, if the file still has `version` (else
+    VersionConflict). A placement that observations name is kept: they would point nowhere."""
+
+    def update(text: str, index: int, worker: Worker) -> tuple[str, str]:
+        if section == "placements":
+            citing = [
+                str(n)
+                for n, o in enumerate(worker.observations, start=1)
+                if o.placement == position
+            ]
+            if citing:
+                raise ChangeRefused(
+                    [
+                        error(
+                            Location(f"workers/{rec.stem}.yaml"),
+                            "placement-in-use",
+                            f"la mise à disposition {position} est citée par "
+                            f"{plural(len(citing), 'observation', 'observations')} "
+                            f"(n° {', '.join(citing)}) : modifiez ou supprimez d'abord "
+                            f"{'cette observation' if len(citing) == 1 else 'ces observations'}",
+                        )
+                    ]
+                )
+        words = _entry_words(section, position, _entries(worker, section)[index])
+        return (
+            remove_entry(text, section, index),
+            f"{words} supprimée de workers/{rec.stem}.yaml.",
+        )
+
+    return _save_version(rec, section, position, version, update, "entry.delete", actor, since)
+
+
 # --- timesheets ---------------------------------------------------------------------------------
 
 
@@ -607,17 +829,34 @@ class ImportOutcome:
 
 
 def plan_timesheet(
-    root: Path, file: Path, *, max_gap_days: int, today: dt.date | None = None
+    root: Path,
+    file: Path,
+    *,
+    max_gap_days: int,
+    today: dt.date | None = None,
+    workers: Collection[str] | None = None,
 ) -> TimesheetImport:
     """Read a timesheet (CSV or XLSX) and plan the placements it adds to each worker file,
     each judged by the rules of `portfolio check`; rows of one worker at one client at most
-    `max_gap_days` apart make one placement."""
+    `max_gap_days` apart make one placement.
+
+    With `workers` (a counselor's association), rows are read against those workers only: a row
+    about anyone else is refused in the very words of a worker that does not exist, and no other
+    worker is suggested, since whether a worker exists elsewhere is not the counselor's to know
+    (SPEC §11)."""
     ws, _ = open_workspace(root, strict=False)
     day = today or dt.date.today()
     table = read_table(file)
     _, ignored = map_columns(table.header)
     broken = {stem for kind, stem in ws.broken if kind == "worker"}
-    rows, rejections = parse_rows(table, ws, broken=broken)
+    seen = ws
+    if workers is not None:
+        allowed = set(workers)
+        seen = dataclasses.replace(
+            ws, workers={s: w for s, w in ws.workers.items() if s in allowed}
+        )
+        broken &= allowed
+    rows, rejections = parse_rows(table, seen, broken=broken)
     drafts = group_rows(rows, max_gap_days)
     texts = {d.worker: read_worker_text(ws, d.worker) for d in drafts}
     plan = plan_import(ws, drafts, texts, rejections, day)

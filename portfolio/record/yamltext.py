@@ -105,28 +105,49 @@ def append_entry(text: str, section: str, entry: Mapping[str, Any]) -> str:
     Only the new entry's lines are inserted (and an empty `[]` or `~` they replace is removed):
     every other byte of the file stays as it was, including comments, BOM and line endings.
     """
-    if section not in SECTIONS:
-        raise ValueError(f"unknown section {section!r}")
-    bom = "\ufeff" if text.startswith("\ufeff") else ""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    try:
-        root = _yaml().compose(body)
-    except YAMLError as exc:  # read fine by `portfolio check`, but not by ruamel.yaml (YAML 1.2)
-        raise InputError(
-            f"le fichier ne peut pas être complété automatiquement ({exc.__class__.__name__}) : "
-            "ajoutez l'entrée à la main"
-        ) from None
-    if not isinstance(root, MappingNode) or root.flow_style:
-        raise InputError("le fichier du salarié doit être une table de champs « clé: valeur »")
-    spot = _find_spot(body, root, section)
+    source = _Source.read(text, section, "complété", "ajoutez l'entrée à la main")
+    body = source.body
+    spot = _find_spot(body, source.root, section)
     if spot is None:
         tail = "" if body.endswith("\n") or not body else "\n"
         lines = [f"{section}:", *_item_lines(entry, _DEFAULT_DASH_COLUMN, 4, flow=False)]
         updated = body + tail + "\n".join(lines) + "\n"
     else:
         updated = _insert(body, spot, entry)
-    return bom + updated.replace("\n", newline)
+    return source.written(updated)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A worker file's text as ruamel.yaml reads it: without its byte-order mark and with `\\n`
+    line endings, both put back by `written`."""
+
+    bom: str
+    newline: str
+    body: str
+    root: MappingNode
+
+    @classmethod
+    def read(cls, text: str, section: str, done: str, by_hand: str) -> _Source:
+        """`done` and `by_hand` say, in the refusal of a file ruamel.yaml cannot read, what could
+        not be done to it and how to do it instead."""
+        if section not in SECTIONS:
+            raise ValueError(f"unknown section {section!r}")
+        body = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        try:
+            root = _yaml().compose(body)
+        except YAMLError as exc:  # read by `portfolio check`, but not by ruamel.yaml (YAML 1.2)
+            raise InputError(
+                f"le fichier ne peut pas être {done} automatiquement "
+                f"({exc.__class__.__name__}) : {by_hand}"
+            ) from None
+        if not isinstance(root, MappingNode) or root.flow_style:
+            raise InputError("le fichier du salarié doit être une table de champs « clé: valeur »")
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        return cls(bom, "\r\n" if "\r\n" in text else "\n", body, root)
+
+    def written(self, body: str) -> str:
+        return self.bom + body.replace("\n", self.newline)
 
 
 def _find_spot(body: str, root: MappingNode, section: str) -> _ListSpot | None:
@@ -201,3 +222,100 @@ def _insert(body: str, spot: _ListSpot, entry: Mapping[str, Any]) -> str:
     prefix = "" if index == 0 or body[index - 1] == "\n" else "\n"
     lines = _item_lines(entry, spot.dash_column, spot.content_column, flow=spot.flow_items)
     return body[:index] + prefix + "\n".join(lines) + "\n" + body[index:]
+
+
+# --- editing and deleting an entry --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """An entry of a section as it stands in the file."""
+
+    key: ScalarNode
+    sequence: SequenceNode
+    position: int
+    node: Node
+
+    @property
+    def start(self) -> int:
+        return self.node.start_mark.index
+
+
+def _item(source: _Source, section: str, index: int) -> _Item:
+    """The entry `index` (from 0) of the list `section`, or a French refusal."""
+    for key, value in source.root.value:
+        if not (isinstance(key, ScalarNode) and key.value == section):
+            continue
+        if isinstance(value, SequenceNode):
+            if 0 <= index < len(value.value):
+                return _Item(key, value, index, value.value[index])
+            break
+        if _is_empty(value):
+            break
+        raise InputError(
+            f"« {section} » doit être une liste (lignes commençant par « - ») : "
+            "corrigez le fichier du salarié"
+        )
+    raise InputError(
+        f"l'entrée n° {index + 1} de « {section} » n'existe pas (ou plus) dans le fichier : "
+        "rechargez la page du salarié"
+    )
+
+
+def replace_entry(text: str, section: str, index: int, entry: Mapping[str, Any]) -> str:
+    """The file text with the entry `index` (from 0) of the list `section` replaced by `entry`.
+
+    Only the entry's own text changes, written in the style it had (a one-line flow mapping, or
+    one field per line): every other byte of the file stays as it was, including the comments
+    around the entry, the byte-order mark and the line endings. Comments inside the replaced
+    entry go with it."""
+    source = _Source.read(text, section, "modifié", "modifiez l'entrée à la main")
+    body = source.body
+    item = _item(source, section, index)
+    end = _node_end(body, item.node)
+    if item.sequence.flow_style or (isinstance(item.node, MappingNode) and item.node.flow_style):
+        written = " ".join(_entry_lines(entry, flow=True))
+    else:
+        indent = "\n" + " " * item.node.start_mark.column
+        written = indent.join(_entry_lines(entry, flow=False))
+    return source.written(body[: item.start] + written + body[end:])
+
+
+def remove_entry(text: str, section: str, index: int) -> str:
+    """The file text without the entry `index` (from 0) of the list `section`.
+
+    The entry's lines go (with the comment on its last line); every other byte stays as it was.
+    Removing the last entry leaves `section: []`, so that the file still says the list is
+    empty."""
+    source = _Source.read(text, section, "modifié", "supprimez l'entrée à la main")
+    body = source.body
+    item = _item(source, section, index)
+    items = item.sequence.value
+    if item.sequence.flow_style:
+        if item.position + 1 < len(items):
+            start, end = item.start, items[item.position + 1].start_mark.index
+        elif item.position > 0:
+            start, end = _node_end(body, items[item.position - 1]), _node_end(body, item.node)
+        else:
+            start, end = item.start, _node_end(body, item.node)
+        return source.written(body[:start] + body[end:])
+    start = _dash_line_start(body, item)
+    end = _line_end(body, _node_end(body, item.node))
+    updated = body[:start] + body[end:]
+    if len(items) == 1:
+        colon = body.index(":", item.key.end_mark.index) + 1
+        updated = updated[:colon] + " []" + updated[colon:]
+    return source.written(updated)
+
+
+def _dash_line_start(body: str, item: _Item) -> int:
+    """Offset of the start of the line holding the entry's dash: the entry's own line, or a line
+    above it when the entry starts below its dash (`-` alone, or followed by a comment)."""
+    column = item.sequence.start_mark.column
+    line_start = body.rfind("\n", 0, item.start) + 1
+    while line_start > 0:
+        line = body[line_start : _line_end(body, line_start)].rstrip("\n")
+        if line[:column].strip() == "" and line[column : column + 2] in {"-", "- "}:
+            return line_start
+        line_start = body.rfind("\n", 0, line_start - 1) + 1
+    return line_start

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -18,6 +19,7 @@ from portfolio.app.live import LiveWorkspace, Snapshot
 from portfolio.coverage import Coverage, body_coverage
 from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours
 from portfolio.issues import Issue, PortfolioError
+from portfolio.journal import JournalEntry
 from portfolio.model.accounts import Account
 from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.workspace import Worker
@@ -190,6 +192,8 @@ class PlacementRow:
 
 @dataclass(frozen=True)
 class ObservationRow:
+    number: int
+    """The observation's place in the file, from 1: its edit and delete pages name it so."""
     date: str
     by: str
     competency: str
@@ -200,6 +204,8 @@ class ObservationRow:
 
 @dataclass(frozen=True)
 class TrainingRow:
+    number: int
+    """The training's place in the file, from 1: its edit and delete pages name it so."""
     module: str
     period: str
     hours: str
@@ -247,7 +253,11 @@ HISTORY_SHOWN = 30
 
 def _history(snap: Snapshot, stem: str) -> tuple[HistoryLine, ...]:
     """The journal's lines about the worker, newest first (SPEC §11)."""
-    lines = journal.read(snap.ws.root, worker=stem)[-HISTORY_SHOWN:]
+    return history_lines(journal.read(snap.ws.root, worker=stem)[-HISTORY_SHOWN:])
+
+
+def history_lines(lines: Sequence[JournalEntry]) -> tuple[HistoryLine, ...]:
+    """Who wrote what and when, newest first, in words (worker page, edit conflicts)."""
     return tuple(
         HistoryLine(
             f"{fr_date(e.time.date())} à {e.time:%H:%M} (UTC)",
@@ -302,6 +312,7 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
         ),
         observations=tuple(
             ObservationRow(
+                n,
                 fr_date(o.date),
                 f"{o.by} ({o.role})",
                 index[o.competency].competency.title if o.competency in index else o.competency,
@@ -309,16 +320,17 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
                 o.placement or "—",
                 o.note or "",
             )
-            for o in sorted(worker.observations, key=lambda o: o.date)
+            for n, o in sorted(enumerate(worker.observations, 1), key=lambda no: no[1].date)
         ),
         trainings=tuple(
             TrainingRow(
+                n,
                 f"{t.module} — {modules[t.module].title}" if t.module in modules else t.module,
                 _period(t.start, t.end),
                 message_hours(t.hours),
                 RESULT_WORDS.get(t.result, t.result),
             )
-            for t in sorted(worker.trainings, key=lambda t: t.start)
+            for n, t in sorted(enumerate(worker.trainings, 1), key=lambda nt: nt[1].start)
         ),
         assessment=worker_assessment(snap.ws, worker, as_of, assessed, warnings),
         plan=worker_plan(snap.ws, worker, as_of, plan, warnings),
