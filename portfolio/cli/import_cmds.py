@@ -20,12 +20,7 @@ from portfolio.cli.common import (
     stdout,
 )
 from portfolio.issues import terminal_safe
-
-MAX_GAP_DAYS = 7
-"""The default of --max-gap (docs/import-feuilles-de-temps.md): a weekly intervention (every
-Monday) stays one placement, a break of eight days or more starts a new one. It lives here because
-the command's help shows it, and `portfolio --help` must not load the recording modules."""
-
+from portfolio.limits import DEFAULT_GAP_DAYS, MAX_GAP_DAYS
 
 TIMESHEET_HELP = (
     "Importer une feuille de temps : ses lignes deviennent des mises à disposition.\n\n"
@@ -79,10 +74,11 @@ def import_timesheet(
         typer.Option(
             "--max-gap",
             min=0,
+            max=MAX_GAP_DAYS,
             help="Nombre de jours sans travail au-delà duquel une nouvelle mise à "
             "disposition commence chez le même client.",
         ),
-    ] = MAX_GAP_DAYS,
+    ] = DEFAULT_GAP_DAYS,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Importer une feuille de temps : ses lignes deviennent des mises à disposition."""

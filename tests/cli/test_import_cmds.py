@@ -274,3 +274,11 @@ def test_a_piped_import_keeps_each_line_whole(root, monkeypatch) -> None:
         for line in lines
     )
     assert any(line.startswith("refusé : heures.csv, ligne 7, colonne D") for line in lines)
+
+
+def test_an_absurd_gap_is_refused_in_french_not_with_a_traceback(root) -> None:
+    sheet = str(write_sheet(root, TIMESHEET))
+    result = run(root, "import", "timesheet", sheet, "--max-gap", "1000000000")
+    assert result.exit_code == 2
+    assert "« 1000000000 » est trop grand : au plus 366" in result.stderr
+    assert worker_text(root) == WORKER
