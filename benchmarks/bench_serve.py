@@ -47,7 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -135,9 +135,9 @@ def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/connexion", timeout=2)
+            httpx2.get(f"http://127.0.0.1:{port}/connexion", timeout=2)
             return server
-        except httpx.TransportError:
+        except httpx2.TransportError:
             if server.poll() is not None:
                 raise SystemExit("le serveur s'est arrêté au démarrage") from None
             time.sleep(0.2)
@@ -155,8 +155,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def log_in(base: str, login: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=60)
+async def log_in(base: str, login: str) -> httpx2.AsyncClient:
+    client = httpx2.AsyncClient(base_url=base, timeout=60)
     page = await client.get("/connexion")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None, page.text[:500]
@@ -176,7 +176,7 @@ def request_for(kind: str, seen: Visible, rng: random.Random) -> str:
 
 
 async def client_loop(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     seen: Visible,
     rng: random.Random,
     start: float,
@@ -189,7 +189,7 @@ async def client_loop(
         began = time.perf_counter()
         try:
             status = (await client.get(request_for(kind, seen, rng))).status_code
-        except httpx.TransportError:  # the server dropped the connection (an error 500)
+        except httpx2.TransportError:  # the server dropped the connection (an error 500)
             status = 0
         elapsed = time.perf_counter() - began
         if now < start:
@@ -262,7 +262,7 @@ async def pdf_times(base: str, seen: Visible, count: int, pid: int) -> dict[str,
     chosen = seen.consenting[: count + 1]
     times: dict[str, list[Timing]] = defaultdict(list)
     client = await log_in(base, FEDERATION)
-    client.timeout = httpx.Timeout(120)
+    client.timeout = httpx2.Timeout(120)
 
     async def fetch(worker: str) -> Timing:
         cpu = cpu_seconds(pid)

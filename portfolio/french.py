@@ -297,6 +297,16 @@ _YES = frozenset({"o", "oui", "y", "yes"})
 _NO = frozenset({"n", "non", "no"})
 
 
+def visible_text(text: str, what: str, *, lines: bool = True) -> str:
+    """`text`, refused when it holds invisible or control characters (an escape sequence pasted
+    from a terminal, a NUL): stored, they would be unseen where they are typed and shown, and
+    would break the files and documents. Tabs and line breaks pass when `lines`."""
+    allowed = "\n\r\t" if lines else ""
+    if any(unicodedata.category(c) in {"Cc", "Cf"} and c not in allowed for c in text):
+        raise InputError(f"{what} contient des caractères invisibles ou de contrôle : retapez-le")
+    return text
+
+
 def parse_date(text: str, what: str = "la date") -> dt.date:
     """A date written AAAA-MM-JJ (as in the YAML files), JJ/MM/AAAA or JJ/MM/AA (as French people
     do; « . » or « - » may separate too). A two-digit year is placed by `CENTURY_PIVOT`."""

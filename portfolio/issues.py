@@ -84,8 +84,10 @@ printed 150,000 lines in a minute, and the first ones are those to fix first any
 
 
 def cap_per_file(issues: list[Issue], limit: int = ISSUES_PER_FILE) -> list[Issue]:
-    """The first `limit` issues of each file, in file order, then one error counting the rest,
-    placed where the first of them is."""
+    """At most `limit` issues of each file, errors before warnings (a warning must not hide an
+    error), listed in file order, then one issue counting the rest, placed where the first of
+    them is: an error when an error is among them, else a warning (warnings alone never make
+    `check` fail)."""
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:
         by_file.setdefault(issue.location.path, []).append(issue)
@@ -94,19 +96,31 @@ def cap_per_file(issues: list[Issue], limit: int = ISSUES_PER_FILE) -> list[Issu
     kept: list[Issue] = []
     for found in by_file.values():
         counted = sort_issues([i for i in found if i.hidden])
-        ordered = sort_issues([i for i in found if not i.hidden])
-        kept += ordered[:limit]
-        rest = len(ordered[limit:]) + sum(i.hidden for i in counted)
-        if rest:
-            where = (ordered[limit:] or counted)[0].location
-            kept.append(more_issues(where, rest, limit))
+        listed = sort_issues([i for i in found if not i.hidden])
+        ranked = [i for i in listed if i.is_error] + [i for i in listed if not i.is_error]
+        shown, rest = ranked[:limit], ranked[limit:]
+        kept += sort_issues(shown)
+        hidden = len(rest) + sum(i.hidden for i in counted)
+        if hidden:
+            where = sort_issues(rest or counted)[0].location
+            severe = any(i.is_error for i in (*rest, *counted))
+            kept.append(more_issues(where, hidden, limit, error=severe))
     return kept
 
 
-def more_issues(location: Location, count: int, limit: int) -> Issue:
-    """The one error that stands for the `count` issues of a file not listed after the first
+def more_issues(location: Location, count: int, limit: int, *, error: bool = True) -> Issue:
+    """The one issue that stands for the `count` issues of a file not listed after the first
     `limit`; placed where the first of them is, so that it is printed after those listed."""
     grouped = f"{count:,}".replace(",", " ")
+    if not error:
+        return Issue(
+            location,
+            Severity.WARNING,
+            "more-issues",
+            f"avertissements de ce fichier non affichés : encore {grouped} (seuls les {limit} "
+            "premiers sont montrés)",
+            hidden=count,
+        )
     return Issue(
         location,
         Severity.ERROR,

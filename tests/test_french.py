@@ -34,6 +34,7 @@ from portfolio.french import (
     parse_role,
     parse_yes_no,
     plural,
+    visible_text,
 )
 from portfolio.model.literals import (
     CertificationKind,
@@ -274,3 +275,12 @@ def test_a_role_is_read_in_either_gender_and_given_in_its_one_stored_form(
 def test_an_unknown_role_names_every_accepted_word() -> None:
     with pytest.raises(InputError, match="« chef » inconnu : écrivez tuteur \\(ou tutrice\\)"):
         parse_role("chef")
+
+
+def test_visible_text_refuses_control_and_invisible_characters():
+    assert visible_text("Mme Ferhat\navec soin", "la note") == "Mme Ferhat\navec soin"
+    for hidden in ("\x00", "\x1b[31m", "\x07", "\u200b"):
+        with pytest.raises(InputError, match="la note contient des caractères invisibles"):
+            visible_text(f"a{hidden}b", "la note")
+    with pytest.raises(InputError):
+        visible_text("deux\nlignes", "le nom", lines=False)

@@ -24,11 +24,10 @@ import datetime as dt
 import json
 import re
 import secrets
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -41,7 +40,7 @@ from portfolio.app.recording import (
     open_for_recording,
 )
 from portfolio.app.workspace import open_worker, require_worker_id
-from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, InputError, fr_date
+from portfolio.french import LEVEL_HINTS, LEVEL_WORDS, InputError, fr_date, visible_text
 from portfolio.issues import PortfolioError
 from portfolio.journal import JournalEntry, actor_login
 from portfolio.model.common import ID_PATTERN
@@ -110,7 +109,9 @@ class LinkRecord:
     @classmethod
     def from_text(cls, text: str) -> LinkRecord:
         """The record of a file's text; ValueError (or KeyError, TypeError) when it is not one."""
-        data: dict[str, Any] = json.loads(text)
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not a link record")
         if data.get("state") not in _STATES or not _LINK_ID.fullmatch(str(data.get("id"))):
             raise ValueError("not a link record")
         closed = data.get("closed")
@@ -450,11 +451,10 @@ def _plain_text(value: str, field: str, label: str, limit: int, *, lines: bool) 
     """User text stored as text: trimmed, within `limit` characters, without control characters
     (line breaks allowed in a remark)."""
     text = value.replace("\r\n", "\n").strip()
-    allowed = {"\n", "\t"} if lines else set()
-    if any(unicodedata.category(c) in {"Cc", "Cf"} and c not in allowed for c in text):
-        raise GridInvalid(
-            {field: f"{label} contient des caractères invisibles ou de contrôle : retapez-le"}
-        )
+    try:
+        visible_text(text, label, lines=lines)
+    except InputError as exc:
+        raise GridInvalid({field: str(exc)}) from None
     if len(text) > limit:
         raise GridInvalid(
             {field: f"{label} est trop long ({len(text)} caractères) : {limit} au plus"}

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portfolio.accounts import check_accounts, read_users
+from portfolio.app.tutor_link_check import check_tutor_links
 from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
 from portfolio.french import closest, did_you_mean, plural, unknown
@@ -167,6 +168,7 @@ def check(root: Path, as_of: dt.date) -> list[Issue]:
     users, users_issues = read_users(ws.root)
     issues += users_issues + check_accounts(ws, users)
     issues += check_journal(ws.root)
+    issues += check_tutor_links(ws.root)
     issues = cap_per_file(issues)
     for found in map_workers(ws.root, as_of, issues_only):
         issues += cap_per_file(found)

@@ -106,7 +106,9 @@ def snapshot(request: Request) -> Snapshot:
 async def posted_form(request: Request, csrf: str, max_fields: int = 20) -> FormData:
     """The form of a POST, after checking its size and its CSRF token (403 without)."""
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+    if length is not None and (
+        not (length.isascii() and length.isdigit()) or int(length) > MAX_FORM_BYTES
+    ):
         raise HTTPException(413, "Ce formulaire est trop volumineux.")
     form = await request.form(max_files=0, max_fields=max_fields, max_part_size=MAX_FORM_BYTES)
     token = form.get("csrf_token")

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from portfolio.app.live import LiveWorkspace
+from portfolio.app.uploads import UploadStore
 from portfolio.issues import PortfolioError
 from portfolio.model.accounts import Account
 from portfolio.render.environment import jinja_environment
@@ -49,6 +50,8 @@ class WebState:
     signer: TimestampSigner
     today: Callable[[], dt.date] = dt.date.today
     sessions: Sessions = field(default_factory=Sessions)
+    uploads: UploadStore = field(default_factory=UploadStore)
+    """Timesheets uploaded to /import, waiting for their confirmation."""
     throttle: Throttle = field(default_factory=Throttle)
     static_version: str = ""
     accounts: tuple[object, dict[str, Account]] | None = None
@@ -153,7 +156,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
         "error.html.j2",
         status_code=status,
         title=ERROR_TITLES.get(status, "Erreur"),
-        text=text,
+        text=text[:1].upper() + text[1:],
     )
 
 
@@ -172,15 +175,28 @@ def create_app(
 ) -> Starlette:
     """The web application over the workspace at `root`. `https`: the app is reached through a
     TLS proxy (session cookie marked Secure)."""
-    from portfolio.web import observation_form, pages
+    from portfolio.web import (
+        entry_edit,
+        import_page,
+        observation_form,
+        pages,
+        placement_form,
+        training_form,
+        worker_form,
+    )
 
     routes = [
         Route("/connexion", pages.login_form, methods=["GET"]),
         Route("/connexion", pages.login, methods=["POST"]),
         Route("/deconnexion", pages.logout, methods=["POST"]),
         Route("/", pages.dashboard),
+        *worker_form.ROUTES,
         Route("/salaries/{worker_id}", pages.worker_page),
+        *training_form.ROUTES,
         *observation_form.ROUTES,
+        *placement_form.ROUTES,
+        *entry_edit.ROUTES,
+        *import_page.ROUTES,
         Route("/salaries/{worker_id}/{doc}.{fmt}", pages.worker_document),
         Route(
             "/salaries/{worker_id}/missions/{placement}/lien-tuteur",

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from portfolio import journal
+from portfolio.app.tutor_link_check import check_tutor_links
 from portfolio.app.tutor_links import (
     GridInvalid,
     LinkExpired,
@@ -396,3 +397,130 @@ def test_forget_deletes_the_records_of_the_workers_links(root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not record.exists()
     assert other.exists()
+
+
+# --- portfolio check ----------------------------------------------------------------------------
+
+
+def record_file(root: Path, link_id: str) -> Path:
+    return root / "tutor-links" / f"{link_id}.json"
+
+
+def link_issues(run) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(i.path, i.severity, i.message) for i in run.issues if i.path.startswith("tutor-links")]
+
+
+def test_check_accepts_the_records_the_application_writes(root: Path, run_check) -> None:
+    used = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    submit_grid(root, used.token, {"tst.b1.c1": 3}, None, "Mme D.", today=DAY)
+    revoked = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    revoke_link(root, revoked.record.id, "m.martin", today=DAY)
+    make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    (root / "tutor-links" / ".0123456789abcdef.json.x1y2.tmp").write_text("{", encoding="utf-8")
+    assert check_tutor_links(root) == []
+    assert link_issues(run_check(root)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"id": "0123456789abcdef",', "fiche illisible (JSON invalide"),
+        ("[1, 2]", "un objet JSON est attendu"),
+        ('{"id": "0123456789abcdef"}', "champ « worker » manquant"),
+        ("STATE:fini", "champ « state » invalide (open, closed ou revoked)"),
+        ("CREATED:15/10/2002", "champ « created » invalide (date AAAA-MM-JJ)"),
+        ("WORKER:../w-1", "champ « worker » invalide"),
+        ("ID:fedcba9876543210", "l'identifiant « fedcba9876543210 » de la fiche diffère"),
+    ],
+)
+def test_check_says_what_is_wrong_with_a_record(root: Path, text: str, expected: str) -> None:
+    """Every record `check` refuses is one whose grid cannot be submitted either."""
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    path = record_file(root, link.record.id)
+    if ":" in text and not text.startswith(("{", "[")):
+        field, _, value = text.partition(":")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data[field.lower()] = value
+        text = json.dumps(data)
+    path.write_text(text, encoding="utf-8")
+    (issue,) = check_tutor_links(root)
+    assert issue.is_error and expected in issue.message, issue.message
+    assert issue.location.path == f"tutor-links/{link.record.id}.json"
+    assert "supprimez ce fichier" in issue.message
+    with pytest.raises(LinkInvalid):
+        submit_grid(root, link.token, {"tst.b1.c1": 3}, None, "Mme D.", today=DAY)
+    assert "observations" not in worker_text(root)
+
+
+def test_check_refuses_an_extra_field(root: Path) -> None:
+    """A record holds no personal data: a field added by hand (a name, a phone) is an error."""
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    path = record_file(root, link.record.id)
+    data = {**json.loads(path.read_text(encoding="utf-8")), "tuteur": "Mme Dupont, 06…"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (issue,) = check_tutor_links(root)
+    assert issue.is_error and "champ « tuteur » en trop" in issue.message
+
+
+def test_check_prints_broken_records_as_errors_and_stray_files_as_warnings(
+    root: Path, run_check
+) -> None:
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    record_file(root, link.record.id).write_text('{"id": ', encoding="utf-8")
+    (root / "tutor-links" / "notes.txt").write_text("à faire\n", encoding="utf-8")
+    run = run_check(root)
+    assert link_issues(run) == [
+        (
+            f"tutor-links/{link.record.id}.json",
+            "erreur",
+            "fiche illisible (JSON invalide : Expecting value) : ce lien ne s'ouvre plus : "
+            "supprimez ce fichier (la conseillère fera un nouveau lien)",
+        ),
+        (
+            "tutor-links/notes.txt",
+            "avertissement",
+            "ce fichier n'est pas lu : le dossier tutor-links/ ne contient que les fiches des "
+            "liens pour tuteurs, <identifiant>.json (16 chiffres hexadécimaux) ; déplacez-le ou "
+            "supprimez-le",
+        ),
+    ]
+    assert f"tutor-links/{link.record.id}.json:1:8: erreur: fiche illisible" in run.output
+    assert run.exit_code == 1
+
+
+def test_check_warns_of_a_link_whose_worker_or_placement_is_gone(root: Path, run_check) -> None:
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    path = record_file(root, link.record.id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "placement": "p7"}), encoding="utf-8")
+    gone = record_file(root, "0123456789abcdef")
+    gone.write_text(json.dumps({**data, "id": "0123456789abcdef", "worker": "w-9"}))
+    run = run_check(root)
+    assert link_issues(run) == [
+        (
+            "tutor-links/0123456789abcdef.json",
+            "avertissement",
+            "lien pour le salarié « w-9 », qui n'a plus de fiche (workers/w-9.yaml) : supprimez "
+            "ce fichier, ou lancez « portfolio forget w-9 » pour effacer tout ce qui reste de ce "
+            "salarié",
+        ),
+        (
+            f"tutor-links/{link.record.id}.json",
+            "avertissement",
+            "lien pour la mise à disposition « p7 », absente de workers/w-1.yaml (mises à "
+            "disposition : p1) : ce lien ne mène plus nulle part ; supprimez ce fichier",
+        ),
+    ]
+    assert run.exit_code == 0
+
+
+def test_check_does_not_read_a_record_leading_outside_the_workspace(
+    root: Path, tmp_path: Path
+) -> None:
+    link = make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
+    outside = tmp_path / "ailleurs.json"
+    outside.write_text(record_file(root, link.record.id).read_text(encoding="utf-8"))
+    record_file(root, link.record.id).unlink()
+    record_file(root, link.record.id).symlink_to(outside)
+    (issue,) = check_tutor_links(root)
+    assert issue.is_error and "hors de l'espace de travail" in issue.message

@@ -88,3 +88,17 @@ def test_rule_errors_of_one_worker_are_capped_like_load_errors(
     assert run.exit_code == 1
     assert len(run.issues) == LIMIT + 1
     assert "encore 250" in run.issues[-1].message
+
+
+def test_warnings_alone_are_capped_by_a_warning_and_never_hide_an_error() -> None:
+    from portfolio.issues import Severity, cap_per_file, warning
+
+    warnings = [warning(Location("w.yaml", n, 1), "x", "à vérifier") for n in range(1, 61)]
+    capped = cap_per_file(warnings, limit=10)
+    assert capped[-1].code == "more-issues" and capped[-1].severity == Severity.WARNING
+    assert capped[-1].hidden == 50
+    late_error = error(Location("w.yaml", 99, 1), "x", "erreur tout en bas")
+    capped = cap_per_file([*warnings, late_error], limit=10)
+    assert late_error in capped
+    assert [i.location.line for i in capped[:10]] == [*range(1, 10), 99]
+    assert capped[-1].severity == Severity.WARNING and capped[-1].hidden == 51

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -155,3 +156,19 @@ def test_the_page_after_a_save_says_what_was_recorded_once_and_offers_the_dossie
     assert "1 observation ajoutée" in notice.group(1)
     assert f'href="/salaries/{OWN_WORKER}/dossier.pdf"' in notice.group(1)
     assert 'class="notice"' not in client.get(f"/salaries/{OWN_WORKER}").text
+
+
+def test_a_worker_file_with_errors_is_not_recorded_into_and_the_page_says_which(
+    make_client, web_root
+):
+    file = web_root / "workers" / f"{OWN_WORKER}.yaml"
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("placement: p3", "placement: p99", 1),
+        encoding="utf-8",
+    )
+    answer = make_client("counselor").get(FORM)
+    assert answer.status_code == 409
+    page = html.unescape(answer.text)
+    assert "La fiche de ce salarié contient des erreurs à corriger d'abord" in page
+    assert "mise à disposition inconnue « p99 »" in page
+    assert "ci-dessus" not in page

@@ -24,6 +24,21 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     f"/salaries/{OWN_WORKER}/autre.html": (303, 404, 404, 404),
     f"/salaries/{OWN_WORKER}/observations/nouvelle": (303, 200, 200, 404),
     f"/salaries/{OTHER_WORKER}/observations/nouvelle": (303, 200, 404, 404),
+    f"/salaries/{OWN_WORKER}/missions/nouvelle": (303, 200, 200, 404),
+    f"/salaries/{OTHER_WORKER}/missions/nouvelle": (303, 200, 404, 404),
+    "/salaries/nouveau": (303, 200, 200, 403),
+    f"/salaries/{OWN_WORKER}/formations/nouvelle": (303, 200, 200, 200),
+    f"/salaries/{OTHER_WORKER}/formations/nouvelle": (303, 200, 404, 200),
+    "/salaries/personne/formations/nouvelle": (303, 404, 404, 404),
+    f"/salaries/{OWN_WORKER}/missions/p2/modifier": (303, 200, 200, 404),
+    f"/salaries/{OWN_WORKER}/missions/p2/supprimer": (303, 200, 200, 404),
+    f"/salaries/{OTHER_WORKER}/missions/p1/modifier": (303, 200, 404, 404),
+    f"/salaries/{OWN_WORKER}/missions/p9/modifier": (303, 404, 404, 404),
+    f"/salaries/{OWN_WORKER}/observations/3/modifier": (303, 200, 200, 404),
+    f"/salaries/{OTHER_WORKER}/observations/1/supprimer": (303, 200, 404, 404),
+    f"/salaries/{OWN_WORKER}/formations/2/modifier": (303, 200, 200, 404),
+    f"/salaries/{OWN_WORKER}/formations/2/supprimer": (303, 200, 200, 404),
+    f"/formations/saisie?salarie={OWN_WORKER}": (303, 403, 403, 303),
     "/organismes/graindesel": (303, 200, 200, 200),
     "/organismes/ateliers": (303, 200, 200, 404),
     "/organismes/inconnu": (303, 404, 404, 404),
@@ -32,6 +47,7 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     "/programme": (303, 200, 403, 403),
     "/programme/rapport.html": (303, 200, 403, 403),
     "/verification": (303, 200, 200, 200),
+    "/import": (303, 200, 200, 403),
     "/connexion": (200, 303, 303, 303),
     "/static/site.css": (200, 200, 200, 200),
     "/polices/AtkinsonHyperlegible_400Regular.ttf": (200, 200, 200, 200),
@@ -58,11 +74,35 @@ def test_the_walk_covers_every_route():
         "/salaries/{worker_id}/observations/nouvelle": (
             f"/salaries/{OWN_WORKER}/observations/nouvelle"
         ),
+        "/salaries/{worker_id}/missions/nouvelle": f"/salaries/{OWN_WORKER}/missions/nouvelle",
+        "/salaries/nouveau": "/salaries/nouveau",
+        "/salaries/{worker_id}/formations/nouvelle": f"/salaries/{OWN_WORKER}/formations/nouvelle",
+        "/formations/saisie": f"/formations/saisie?salarie={OWN_WORKER}",
+        "/salaries/{worker_id}/missions/{position}/modifier": (
+            f"/salaries/{OWN_WORKER}/missions/p2/modifier"
+        ),
+        "/salaries/{worker_id}/missions/{position}/supprimer": (
+            f"/salaries/{OWN_WORKER}/missions/p2/supprimer"
+        ),
+        "/salaries/{worker_id}/observations/{position}/modifier": (
+            f"/salaries/{OWN_WORKER}/observations/3/modifier"
+        ),
+        "/salaries/{worker_id}/observations/{position}/supprimer": (
+            f"/salaries/{OTHER_WORKER}/observations/1/supprimer"
+        ),
+        "/salaries/{worker_id}/formations/{position}/modifier": (
+            f"/salaries/{OWN_WORKER}/formations/2/modifier"
+        ),
+        "/salaries/{worker_id}/formations/{position}/supprimer": (
+            f"/salaries/{OWN_WORKER}/formations/2/supprimer"
+        ),
         "/organismes/{body}": "/organismes/graindesel",
         "/organismes/{body}/couverture.{fmt}": "/organismes/graindesel/couverture.html",
         "/programme": "/programme",
         "/programme/rapport.{fmt}": "/programme/rapport.html",
         "/verification": "/verification",
+        "/import": "/import",
+        "/import/confirmer": None,
         "/connexion": "/connexion",
         "/deconnexion": None,
         "/salaries/{worker_id}/missions/{placement}/lien-tuteur": None,
