@@ -69,11 +69,21 @@ PAGES = {
         "couverture": "/organismes/graindesel",
         "verification": "/verification",
         "refuse": "/programme",
+        "nouveau-salarie": "/salaries/nouveau",
+        "nouvelle-mission": "/salaries/fatima-b/missions/nouvelle",
+        "nouvelle-observation": "/salaries/fatima-b/observations/nouvelle",
+        "nouvelle-formation": "/salaries/fatima-b/formations/nouvelle",
+        "modifier-mission": "/salaries/fatima-b/missions/p1/modifier",
+        "modifier-observation": "/salaries/fatima-b/observations/1/modifier",
+        "modifier-formation": "/salaries/fatima-b/formations/1/modifier",
+        "supprimer-observation": "/salaries/fatima-b/observations/1/supprimer",
+        "import": "/import",
     },
     "formation": {
         "accueil": "/",
         "couverture": "/organismes/graindesel",
         "verification": "/verification",
+        "presence": "/salaries/kevin-t/formations/nouvelle",
     },
 }
 

@@ -284,7 +284,7 @@ def add_worker(
         if current or worker_path(rec.ws, ident).exists():
             raise PortfolioError(
                 f"le fichier workers/{ident}.yaml existe déjà : choisissez un autre identifiant "
-                "avec --id (rien n'a été écrit)"
+                "(rien n'a été écrit)"
             )
         return text, f"Fiche créée : workers/{ident}.yaml", None
 
@@ -752,6 +752,7 @@ def delete_entry(
 
     def update(text: str, index: int, worker: Worker) -> tuple[str, str]:
         if section == "placements":
+            _refuse_open_tutor_link(rec, position)
             citing = [
                 str(n)
                 for n, o in enumerate(worker.observations, start=1)
@@ -777,6 +778,26 @@ def delete_entry(
         )
 
     return _save_version(rec, section, position, version, update, "entry.delete", actor, since)
+
+
+def _refuse_open_tutor_link(rec: WorkerRecording, placement: str) -> None:
+    """A placement whose tutor may still fill the grid is kept: the grid would record
+    observations of a placement that no longer exists."""
+    from portfolio.app.tutor_links import links_of
+
+    for link in links_of(rec.ws.root, rec.stem):
+        if link.placement == placement and link.state == "open" and not link.expired(rec.today):
+            raise ChangeRefused(
+                [
+                    error(
+                        Location(f"workers/{rec.stem}.yaml"),
+                        "placement-tutor-link",
+                        f"un lien pour le tuteur de la mise à disposition {placement} est encore "
+                        f"{link.status(rec.today)} : annulez-le d'abord (« Annuler ce lien » sur "
+                        "la page du salarié)",
+                    )
+                ]
+            )
 
 
 # --- timesheets ---------------------------------------------------------------------------------

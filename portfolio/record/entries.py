@@ -118,9 +118,8 @@ def new_worker_text(
     if pass_iae:
         data["pass_iae"] = {"start": pass_iae[0], "end": pass_iae[1]}
     header = (
-        f"# Salarié en parcours, fiche créée le {fr_date(today)} avec "
-        "« portfolio worker new ».\n"
-        "# Ajoutez mises à disposition, observations et formations avec :\n"
-        f"#   portfolio log placement|observation|training {ident}\n"
+        f"# Salarié en parcours, fiche créée le {fr_date(today)}.\n"
+        "# Ajoutez mises à disposition, observations et formations depuis sa page de\n"
+        f"# l'interface web, ou avec : portfolio log placement|observation|training {ident}\n"
     )
     return header + mapping_text(data)

@@ -334,3 +334,22 @@ def test_of_two_concurrent_edits_of_one_version_exactly_one_is_written(root) -> 
     assert [(e.login, e.action) for e in journal.read(root)] == [(winners[0], "entry.edit")]
     assert [(e.login, e.action) for e in losers[0].lines] == [(winners[0], "entry.edit")]
     assert not list((root / "workers").glob("*.tmp*")) and not list(root.glob("*.new"))
+
+
+def test_a_placement_whose_tutor_link_is_open_is_kept_until_the_link_is_revoked(root) -> None:
+    from portfolio.app.tutor_links import make_link, revoke_link
+
+    with_tasks = WORKER.replace("    hours: 12\n", "    hours: 12\n    tasks: [repassage]\n")
+    (root / "workers" / "w-1.yaml").write_text(with_tasks, encoding="utf-8")
+    link = make_link(root, "w-1", "p2", actor="m.martin", today=TODAY)
+    rec, placement = opened(root, "placements", "p2")
+    with pytest.raises(ChangeRefused) as refused:
+        delete_entry(rec, "placements", "p2", placement.version)
+    (problem,) = refused.value.problems
+    assert problem.message.startswith(
+        "un lien pour le tuteur de la mise à disposition p2 est encore ouvert jusqu'au "
+    )
+    assert worker_bytes(root) == with_tasks.encode()
+    revoke_link(root, link.record.id, "m.martin", today=TODAY)
+    delete_entry(rec, "placements", "p2", placement.version)
+    assert "- id: p2" not in worker_bytes(root).decode()
