@@ -39,6 +39,7 @@ from portfolio.app.recording import (
 from portfolio.french import LEVEL_WORDS, RESULT_WORDS, InputError, fr_date, parse_role
 from portfolio.issues import PortfolioError
 from portfolio.journal import TIME_FORMAT
+from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Observation, Placement, Training
 from portfolio.record.entries import observation_entry, placement_entry, training_entry
 from portfolio.record.queries import targets_first
@@ -336,12 +337,15 @@ FIELD_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _shown(name: str, value: Any) -> str:
+def _shown(ws: Workspace, name: str, value: Any) -> str:
     """A field's value as the pages show it: tasks on one line with their hours, words for a
-    level or a result."""
+    competency, a level or a result."""
     if name == "tasks":
         return value if isinstance(value, str) else " ; ".join(value)
     text = str(value or "").strip()
+    if name == "competency" and text in ws.competency_index:
+        competency = ws.competency_index[text].competency
+        return f"{competency.plain or competency.title} ({text})"
     if name == "level" and text.isdigit() and int(text) in LEVEL_WORDS:
         return f"{text} — {LEVEL_WORDS[int(text)]}"
     if name == "result":
@@ -357,11 +361,11 @@ def _tasks(texts: Sequence[str], hours: Sequence[str]) -> list[str]:
     ]
 
 
-def _field_values(section: Section, values: Mapping[str, Any]) -> dict[str, str]:
+def _field_values(ws: Workspace, section: Section, values: Mapping[str, Any]) -> dict[str, str]:
     shown = dict(values)
     if section == "placements":
         shown["tasks"] = _tasks(values.get("tasks", []), values.get("task_hours", []))
-    return {name: _shown(name, shown.get(name, "")) for name, _ in FIELD_LABELS[section]}
+    return {name: _shown(ws, name, shown.get(name, "")) for name, _ in FIELD_LABELS[section]}
 
 
 def _typed_values(form: Form) -> Mapping[str, Any]:
@@ -376,19 +380,21 @@ def _typed_values(form: Form) -> Mapping[str, Any]:
 
 
 def entry_fields(
-    section: Section, entry: Entry, typed: Mapping[str, Any] | None = None
+    ws: Workspace, section: Section, entry: Entry, typed: Mapping[str, Any] | None = None
 ) -> tuple[FieldChange, ...]:
     """The entry's fields with French labels, next to what was typed when given."""
-    now = _field_values(section, _opened_values(entry))
-    mine = _field_values(section, typed) if typed is not None else None
+    now = _field_values(ws, section, _opened_values(entry))
+    mine = _field_values(ws, section, typed) if typed is not None else None
     return tuple(
         FieldChange(label, now[name], mine[name] if mine is not None else None)
         for name, label in FIELD_LABELS[section]
     )
 
 
-def _conflict(section: Section, exc: VersionConflict, typed: Mapping[str, Any] | None) -> Conflict:
-    fields = None if exc.current is None else entry_fields(section, exc.current, typed)
+def _conflict(
+    ws: Workspace, section: Section, exc: VersionConflict, typed: Mapping[str, Any] | None
+) -> Conflict:
+    fields = None if exc.current is None else entry_fields(ws, section, exc.current, typed)
     return Conflict(fields, history_lines(exc.lines))
 
 
@@ -526,7 +532,7 @@ def _endpoints(kind: Kind) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint]:
                     edit_entry, rec, kind.section, position, entry, version, login, since
                 )
             except VersionConflict as exc:
-                conflict = _conflict(kind.section, exc, _typed_values(form))
+                conflict = _conflict(rec.ws, kind.section, exc, _typed_values(form))
                 page = _page(rec, kind, position, exc.version, conflict=conflict)
                 return _render_edit(request, page, form, 409, " — modifié entre-temps")
             except EntryNotFound as exc:
@@ -541,7 +547,7 @@ def _endpoints(kind: Kind) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint]:
         rec = await worker_recording(request)
         position = _position(request)
         opened = await run_in_threadpool(_open, rec, kind, position)
-        fields = entry_fields(kind.section, opened.entry)
+        fields = entry_fields(rec.ws, kind.section, opened.entry)
         return _render_delete(request, _page(rec, kind, position, opened.version, fields=fields))
 
     async def delete_post(request: Request) -> Response:
@@ -556,14 +562,14 @@ def _endpoints(kind: Kind) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint]:
                 delete_entry, rec, kind.section, position, version, login, since
             )
         except VersionConflict as exc:
-            conflict = _conflict(kind.section, exc, None)
+            conflict = _conflict(rec.ws, kind.section, exc, None)
             page = _page(rec, kind, position, exc.version, conflict=conflict)
             return _render_delete(request, page, 409, suffix=" — modifié entre-temps")
         except EntryNotFound as exc:
             raise HTTPException(404, str(exc)) from exc
         except PortfolioError as exc:
             opened = await run_in_threadpool(_open, rec, kind, position)
-            fields = entry_fields(kind.section, opened.entry)
+            fields = entry_fields(rec.ws, kind.section, opened.entry)
             page = _page(rec, kind, position, opened.version, fields=fields)
             return _render_delete(request, page, 400, refusal(exc), " — refusé")
         return recorded(request, rec.stem, kind.anchor, change)

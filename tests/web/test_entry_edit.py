@@ -224,6 +224,12 @@ def test_the_delete_page_shows_the_entry_and_asks_to_confirm(make_client):
     assert re.fullmatch(r"[0-9a-f]{16}", hidden(page, "version"))
 
 
+def test_the_delete_page_names_the_competency_in_plain_words(make_client):
+    page = make_client("counselor").get(f"{BASE}/observations/1/supprimer").text
+    assert "Je sais faire le ménage d&#39;une maison" in page
+    assert "(advf.ccp1.c2)" in page
+
+
 def test_a_confirmed_deletion_removes_the_entry_with_one_journal_line(make_client, web_root):
     client = make_client("counselor")
     fields = opened(client, f"{BASE}/observations/10/supprimer")
