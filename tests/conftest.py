@@ -37,4 +37,5 @@ def private_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch)
     monkeypatch.delenv("PORTFOLIO_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("PORTFOLIO_LINK_KEY", raising=False)
     monkeypatch.delenv("PORTFOLIO_SESSION_KEY", raising=False)
+    monkeypatch.delenv("PORTFOLIO_ISSUER_KEYS", raising=False)
     return folder
