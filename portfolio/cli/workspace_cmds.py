@@ -1,15 +1,16 @@
-"""Commands about the workspace itself: init, demo, check, referentiels."""
+"""Commands about the workspace itself: init, demo, check, referentiels (and import-rncp)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
+from typer.core import TyperGroup
 
 from portfolio.cli.build_cmds import print_summary, run_build
 from portfolio.cli.common import (
@@ -24,8 +25,10 @@ from portfolio.cli.common import (
     stderr,
     stdout,
 )
+from portfolio.cli.french_click import FrenchArgument, FrenchGroup
 from portfolio.french import message_hours, natural_key
 from portfolio.issues import has_errors, terminal_safe
+from portfolio.model.literals import CertificationKind, Track
 from portfolio.resources import DEFAULT_OUTPUT
 
 if TYPE_CHECKING:
@@ -120,9 +123,22 @@ def register(app: typer.Typer) -> None:
         stdout.print(issue_summary(issues), style="bold")
         raise typer.Exit(1 if has_errors(issues) else 0)
 
-    @app.command(rich_help_panel=PANEL_WORKSPACE)
+    referentiels_app = typer.Typer(
+        invoke_without_command=True, subcommand_metavar="[import-rncp ...]"
+    )
+    app.add_typer(
+        referentiels_app,
+        name="referentiels",
+        cls=ListOrImportGroup,
+        help=REFERENTIELS_HELP,
+        rich_help_panel=PANEL_WORKSPACE,
+    )
+    referentiels_app.command("import-rncp", help=IMPORT_RNCP_HELP)(import_rncp)
+
+    @referentiels_app.callback()
     @friendly_errors
     def referentiels(
+        ctx: typer.Context,
         ident: Annotated[
             str | None,
             typer.Argument(
@@ -131,7 +147,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workspace: WorkspaceOption = Path("."),
     ) -> None:
-        """Lister les référentiels, ou afficher l'un d'eux en arbre (blocs, compétences, tâches)."""
+        """The listing, or one référentiel as a tree (its help is `REFERENTIELS_HELP`); nothing
+        when a sub-command runs."""
+        if ctx.invoked_subcommand is not None:
+            return
         from portfolio.app.workspace import find_referentiel
         from portfolio.app.workspace import referentiels as referentiels_of
 
@@ -147,6 +166,139 @@ def register(app: typer.Typer) -> None:
             Console(file=stdout.file, width=UNBOUNDED, highlight=False, emoji=False).print(
                 _tree(ref, None)
             )
+
+
+REFERENTIELS_HELP = (
+    "Lister les référentiels, ou afficher l'un d'eux en arbre (blocs, compétences, tâches).\n\n"
+    "portfolio referentiels import-rncp crée un référentiel à partir d'une fiche RNCP des "
+    "données ouvertes de France Compétences (portfolio referentiels import-rncp --help)."
+)
+"""What `referentiels --help` shows, one paragraph a line (Typer keeps the line breaks of a
+docstring's later paragraphs)."""
+
+
+class _GroupArgument(FrenchArgument):
+    """The group's ID, shown in the group's own usage line only: a sub-command's reads
+    `portfolio referentiels import-rncp …`, not `portfolio referentiels [ID] import-rncp …`."""
+
+    def get_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        return super().get_usage_pieces(ctx) if self in ctx.command.params else []
+
+
+class ListOrImportGroup(FrenchGroup):
+    """`portfolio referentiels [ID]` lists or shows, `portfolio referentiels import-rncp …`
+    imports (SPEC §9). Click would read « import-rncp » as the group's optional ID: here a
+    first word that names a sub-command goes to it, with the group's own parameters at their
+    defaults, and any other line is the listing's own, options anywhere (`referentiels advf -w
+    ws`), words in excess refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for param in self.params:
+            if isinstance(param, FrenchArgument):
+                param.__class__ = _GroupArgument
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            super().parse_args(ctx, [])
+            ctx._protected_args, ctx.args = args[:1], args[1:]  # what Click's groups set
+            return ctx.args
+        ctx.allow_interspersed_args = True
+        ctx.allow_extra_args = False
+        return super(TyperGroup, self).parse_args(ctx, args)
+
+
+IMPORT_RNCP_HELP = (
+    "Créer un référentiel à partir d'une fiche RNCP des données ouvertes de France "
+    "Compétences.\n\n"
+    "FICHIER est l'export des fiches publié sur data.gouv.fr : export-fiches-csv-AAAA-MM-JJ.zip "
+    "(blocs de compétences sans leurs compétences) ou l'export XML, en .zip ou en .xml (blocs "
+    "avec leurs compétences et modalités d'évaluation).\n\n"
+    "Le fichier écrit reprend l'intitulé, le niveau, le certificateur, les codes ROME et les "
+    "blocs de la fiche. Ses commentaires disent ce qu'il reste à écrire : la phrase simple de "
+    "chaque compétence et les tâches qui les prouvent. Détails : docs/referentiels.md."
+)
+"""What `referentiels import-rncp --help` shows, one paragraph a line."""
+
+
+@friendly_errors
+def import_rncp(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FICHIER",
+            help="Export des fiches de France Compétences (.zip CSV ou XML, ou .xml).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ],
+    fiche: Annotated[
+        str,
+        typer.Option(
+            "--fiche",
+            metavar="RNCPnnnnn",
+            help="Numéro de la fiche à importer, par exemple RNCP37715.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FICHIER",
+            help="Fichier .yaml à écrire, ou dossier où l'écrire (par défaut rncpNNNNN.yaml "
+            "dans le dossier courant). Son nom sans .yaml est l'identifiant du référentiel.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier s'il existe déjà.")
+    ] = False,
+    track: Annotated[
+        Track | None,
+        typer.Option(
+            "--track",
+            metavar="FILIÈRE",
+            help="Filière du référentiel, quand ses codes ROME ne la donnent pas : "
+            "emplois-familiaux, agents-administratifs, entretien-nettoyage, "
+            "restauration-collective, espaces-verts ou batiment.",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        CertificationKind | None,
+        typer.Option(
+            "--kind",
+            metavar="TYPE",
+            help="Type de certification, quand la fiche en a un que le format ne connaît pas : "
+            "titre-professionnel, cap, capa, cqp, clea ou socle.",
+            show_default=False,
+        ),
+    ] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Créer un référentiel à partir d'une fiche RNCP des données ouvertes de France
+    Compétences."""
+    import datetime as dt
+
+    from portfolio.app.rncp_import import import_rncp as import_fiche
+
+    imported = import_fiche(
+        file,
+        fiche,
+        output=output,
+        workspace=workspace,
+        force=force,
+        track=track,
+        kind=kind,
+        today=dt.date.today(),
+    )
+    print_line(terminal_safe(imported.message), stdout)
+    for note in imported.notes:
+        print_line(terminal_safe(note), stderr, style="yellow")
 
 
 def _serve_demo(root: Path, port: int) -> None:
