@@ -21,7 +21,9 @@ from portfolio.cli import app
 from portfolio.resources import demo_dir
 
 AS_OF = ["--as-of", "2026-06-30"]
-REGISTERED = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+REGISTERED = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback} | {
+    g.name for g in app.registered_groups if g.name
+}
 
 Args = Callable[[str, str, Path], list[str]]
 """(worker id, training body id, output folder) → command-line arguments."""
