@@ -36,7 +36,7 @@ from portfolio.app.recording import (
     edit_entry,
     open_entry,
 )
-from portfolio.french import LEVEL_WORDS, RESULT_WORDS, InputError, fr_date, parse_role
+from portfolio.french import LEVEL_WORDS, RESULT_WORDS, InputError, fr_date
 from portfolio.issues import PortfolioError
 from portfolio.journal import TIME_FORMAT
 from portfolio.model.loaded import Workspace
@@ -48,14 +48,11 @@ from portfolio.web import training_form as trainings
 from portfolio.web.forms import (
     Choice,
     judge_field,
-    read_date,
-    read_note,
-    read_text,
     recorded,
     refusal,
     worker_recording,
 )
-from portfolio.web.observation_form import ROLE_CHOICES
+from portfolio.web.observation_form import ROLE_CHOICES, read_circumstances
 from portfolio.web.pages import account, form_values, posted_form
 from portfolio.web.server import render_page
 from portfolio.web.views import HistoryLine, history_lines
@@ -178,21 +175,11 @@ def _level(text: str) -> int:
 def read_observation_edit(rec: WorkerRecording, form: ObservationEditForm) -> dict[str, Any] | None:
     """Judge every field at once; the observation entry, or None with `form.errors` set."""
     values, errors = form.values, form.errors
-    day = judge_field(
-        errors, "date", lambda: read_date(values.get("date", ""), "la date de l'observation")
-    )
-    by = judge_field(errors, "by", lambda: read_text(values.get("by", ""), "le nom de qui observe"))
-    role = judge_field(errors, "role", lambda: parse_role(values.get("role", "")))
-    placement = judge_field(
-        errors,
-        "placement",
-        lambda: rec.require_placement(values["placement"]) if values.get("placement") else None,
-    )
+    day, by, role, placement, note = read_circumstances(rec, values, errors)
     competency = judge_field(
         errors, "competency", lambda: _competency(form, values.get("competency", ""))
     )
     level = judge_field(errors, "level", lambda: _level(values.get("level", "")))
-    note = judge_field(errors, "note", lambda: read_note(values.get("note", "")))
     if errors:
         return None
     return observation_entry(

@@ -123,10 +123,12 @@ class ObservationInput:
     levels: dict[str, int]
 
 
-def read_observation(rec: WorkerRecording, form: ObservationForm) -> ObservationInput | None:
-    """Judge every field (all of them, so that every refusal shows at once); None when one is
-    refused, with `form.errors` saying why, next to each field."""
-    values, errors = form.values, form.errors
+def read_circumstances(
+    rec: WorkerRecording, values: Mapping[str, str], errors: dict[str, str]
+) -> tuple[object, object, object, object, object]:
+    """What every observation form asks besides the levels: the date, who observed and in
+    which role, during which placement, the note (None for each refused field, its refusal in
+    `errors`)."""
     day = judge_field(
         errors, "date", lambda: read_date(values.get("date", ""), "la date de l'observation")
     )
@@ -138,6 +140,14 @@ def read_observation(rec: WorkerRecording, form: ObservationForm) -> Observation
         lambda: rec.require_placement(values["placement"]) if values.get("placement") else None,
     )
     note = judge_field(errors, "note", lambda: read_note(values.get("note", "")))
+    return day, by, role, placement, note
+
+
+def read_observation(rec: WorkerRecording, form: ObservationForm) -> ObservationInput | None:
+    """Judge every field (all of them, so that every refusal shows at once); None when one is
+    refused, with `form.errors` saying why, next to each field."""
+    values, errors = form.values, form.errors
+    day, by, role, placement, note = read_circumstances(rec, values, errors)
     levels: dict[str, int] = {}
     known = {c.name: c.id for block in form.blocks for c in block.competencies}
     for name, value in values.items():
