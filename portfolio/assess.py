@@ -145,15 +145,17 @@ def assess_competency(
 
 CompetencyRule = tuple[str, tuple[float, bool]]
 """A competency's full id and its (min_hours, observation) rule."""
-BlockLayout = tuple[str, tuple[CompetencyRule, ...]]
-"""A block's full id and its competencies."""
+BlockLayout = tuple[str, str | None, tuple[CompetencyRule, ...]]
+"""A block's full id, its RNCP code and its competencies."""
 
 
 def layout(referentiel: Referentiel) -> tuple[BlockLayout, ...]:
-    """Blocks and competencies sorted by id (SPEC §9), with full ids and merged rules."""
+    """Blocks and competencies sorted by id (SPEC §9), with full ids, RNCP block codes and
+    merged rules."""
     return tuple(
         (
             referentiel.full_id(block),
+            block.rncp,
             tuple(
                 (referentiel.full_id(block, comp), referentiel.rule(comp))
                 for comp in sorted(block.competencies, key=lambda c: c.id)
@@ -165,6 +167,7 @@ def layout(referentiel: Referentiel) -> tuple[BlockLayout, ...]:
 
 def assess_block(
     block_id: str,
+    code: str | None,
     competencies: Sequence[CompetencyRule],
     evidence: WorkerEvidence,
     dated: Mapping[str, list[DatedEvidence]],
@@ -179,6 +182,7 @@ def assess_block(
     acquired = sum(c.status == "acquise" for c in statuses)
     return BlockStatus(
         id=block_id,
+        rncp=code,
         presentable=acquired == len(statuses),
         acquired=acquired,
         total=len(statuses),
@@ -194,9 +198,11 @@ def assess_referentiel(
 ) -> ReferentielStatus:
     return ReferentielStatus(
         id=referentiel.id,
+        rncp=referentiel.certification.rncp,
+        rome=list(referentiel.rome),
         blocks=[
-            assess_block(block_id, competencies, evidence, dated)
-            for block_id, competencies in blocks
+            assess_block(block_id, code, competencies, evidence, dated)
+            for block_id, code, competencies in blocks
         ],
     )
 

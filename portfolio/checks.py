@@ -105,6 +105,54 @@ def check_referentiel(ws: Workspace, ref: Referentiel) -> list[Issue]:
     return issues
 
 
+def check_block_codes(ws: Workspace, ref: Referentiel) -> list[Issue]:
+    """SPEC §3: a block's RNCP code (`RNCP37715BC01`) names a block of the référentiel's own
+    fiche (`certification.rncp`), and no two blocks share one: `assess --json` and the
+    credentials carry it for other systems to join on, so a wrong one would join wrongly."""
+    fiche = ref.certification.rncp
+    owners: dict[str, str] = {}
+    issues = []
+    for b, block in enumerate(ref.blocks):
+        code = block.rncp
+        if code is None:
+            continue
+        where = ws.locate("referentiel", ref.id, "blocks", b, "rncp")
+        its_fiche = code.partition("BC")[0]
+        if fiche is None:
+            issues.append(
+                error(
+                    where,
+                    "block-code",
+                    f"le bloc « {block.id} » a le code RNCP « {code} », mais le référentiel ne "
+                    f"dit pas de quelle fiche il vient : ajoutez rncp: {its_fiche} sous "
+                    "« certification », ou retirez le code du bloc",
+                )
+            )
+        elif its_fiche != fiche:
+            issues.append(
+                error(
+                    where,
+                    "block-code",
+                    f"le bloc « {block.id} » a le code RNCP « {code} », qui n'est pas un bloc "
+                    f"de la fiche {fiche} du référentiel (certification.rncp) : écrivez "
+                    f"{fiche}BC suivi du numéro du bloc (par exemple {fiche}BC01), ou corrigez "
+                    "certification.rncp",
+                )
+            )
+        if code in owners:
+            issues.append(
+                error(
+                    where,
+                    "duplicate-id",
+                    f"le code RNCP « {code} » est déjà celui du bloc « {owners[code]} » : chaque "
+                    "bloc a son propre code, corrigez l'un des deux",
+                )
+            )
+        else:
+            owners[code] = block.id
+    return issues
+
+
 SHORT_PHRASE_CHARACTERS = 3
 """A label or synonym that normalises to one word this short (« biberons » → « bib ») is a
 stem that unrelated words share; abbreviations (« wc », « cv ») are no safer."""
@@ -949,7 +997,7 @@ def check_shared(ws: Workspace) -> list[Issue]:
         check_settings(ws) + check_catalogs(ws) + check_shared_texts(ws) + check_task_phrases(ws)
     )
     for ref in ws.referentiels.values():
-        issues += check_referentiel(ws, ref)
+        issues += check_referentiel(ws, ref) + check_block_codes(ws, ref)
     return issues
 
 

@@ -57,6 +57,7 @@ Action = Literal[
     "tutor.link",
     "tutor.grid",
     "tutor.revoke",
+    "credential.issue",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 

@@ -28,6 +28,7 @@ from portfolio.issues import (
     more_issues,
     warning,
 )
+from portfolio.model.common import RNCP_BLOCK_PATTERN
 from portfolio.model.loaded import Workspace
 from portfolio.model.referentiel import Referentiel
 from portfolio.model.workspace import Catalog, Worker, WorkspaceSettings
@@ -82,6 +83,8 @@ _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]*$": "utilisez seulement des minuscules sans accent, des chiffres et des "
     "tirets, en commençant par une lettre ou un chiffre (par exemple « w-0042 »)",
     "^RNCP\\d+$": "un code RNCP s'écrit RNCP suivi de chiffres (par exemple RNCP37715)",
+    RNCP_BLOCK_PATTERN: "un code de bloc RNCP s'écrit RNCP, le numéro de la fiche, BC puis le "
+    "numéro du bloc (par exemple RNCP37715BC01)",
     "^[A-N]\\d{4}$": "un code ROME s'écrit une lettre de A à N puis 4 chiffres (par exemple K1304)",
 }
 

@@ -17,11 +17,13 @@ TST = """\
 id: tst
 title: Référentiel de test
 track: emplois-familiaux
-certification: {kind: titre-professionnel}
+certification: {kind: titre-professionnel, rncp: RNCP99001}
+rome: [K1304, K1302]
 defaults: {min_hours: 30, observation: true}
 blocks:
   - id: b2
     title: Cuisiner
+    rncp: RNCP99001BC02
     competencies:
       - {id: c3, title: Préparer un repas, plain: Je sais cuisiner, evidence: {observation: false}}
   - id: b1
@@ -381,8 +383,9 @@ def test_json_has_the_spec_shape(assess):
     assert list(data) == ["worker", "as_of", "referentiels", "warnings"]
     assert data["worker"] == "w-1"
     assert data["as_of"] == "2003-06-30"
+    assert list(data["referentiels"][2]) == ["id", "rncp", "rome", "blocks"]
     block = data["referentiels"][2]["blocks"][0]
-    assert list(block) == ["id", "presentable", "acquired", "total", "competencies"]
+    assert list(block) == ["id", "rncp", "presentable", "acquired", "total", "competencies"]
     assert list(block["competencies"][0]) == [
         "id",
         "status",
@@ -409,6 +412,19 @@ def test_json_lists_are_sorted_by_id(assess):
     tst = data["referentiels"][2]
     assert [b["id"] for b in tst["blocks"]] == ["tst.b1", "tst.b2"]
     assert [c["id"] for c in tst["blocks"][0]["competencies"]] == ["tst.b1.c1", "tst.b1.c2"]
+
+
+def test_json_carries_the_rncp_and_rome_codes_of_the_referentiel(assess):
+    """Other systems join on them (issue 18): the fiche, the ROME codes in the file's order, and
+    each block's code, null where the référentiel gives none."""
+    data = assess(targets="[tsx, tst]").model_dump(mode="json")
+    tst, tsx = data["referentiels"][2:]
+    assert (tst["rncp"], tst["rome"]) == ("RNCP99001", ["K1304", "K1302"])
+    assert [(b["id"], b["rncp"]) for b in tst["blocks"]] == [
+        ("tst.b1", None),
+        ("tst.b2", "RNCP99001BC02"),
+    ]
+    assert (tsx["rncp"], tsx["rome"], tsx["blocks"][0]["rncp"]) == (None, [], None)
 
 
 def test_transversal_referentiels_are_always_assessed(assess):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from portfolio.app.engine import assess_one
 from portfolio.assess import assess
 from portfolio.checks import check_task_phrases, check_workspace
 from portfolio.issues import Issue
@@ -109,6 +111,36 @@ def test_every_competency_is_reachable_by_a_task_or_by_observation_only(file: Pa
         if f"{b.id}.{c.id}" not in evidenced and ref.rule(c) != (0, True)
     ]
     assert unreachable == []
+
+
+@pytest.mark.parametrize("file", REFERENTIEL_FILES, ids=lambda f: f.stem)
+def test_titres_professionnels_number_their_blocks_as_their_rncp_fiche(file: Path) -> None:
+    """The RNCP fiche of a titre professionnel numbers its blocks RNCPnnnnnBC01, BC02… in the
+    order of the CCP (see each file's header for how sure that is); the others have no codes."""
+    ref = _load_ref(file)
+    fiche = ref.certification.rncp
+    if ref.certification.kind == "titre-professionnel" and fiche is not None:
+        expected = [f"{fiche}BC{n:02d}" for n in range(1, len(ref.blocks) + 1)]
+    else:
+        expected = [None] * len(ref.blocks)
+    assert [b.rncp for b in ref.blocks] == expected
+
+
+def test_assess_json_of_a_demo_worker_carries_the_rncp_and_rome_codes() -> None:
+    """`assess --json` repeats the référentiel's codes as they are, for other systems to join."""
+    data = json.loads(assess_one(demo_dir(), "fatima-b", AS_OF).as_json())
+    by_id = {r["id"]: r for r in data["referentiels"]}
+    advf = _load_ref(referentiels_dir() / "advf.yaml")
+    assert list(by_id["advf"])[:4] == ["id", "rncp", "rome", "blocks"]
+    assert (by_id["advf"]["rncp"], by_id["advf"]["rome"]) == ("RNCP37715", advf.rome)
+    assert advf.rome == ["K1302", "K1303", "K1304", "K1305"]
+    assert [(b["id"], b["rncp"]) for b in by_id["advf"]["blocks"]] == [
+        ("advf.ccp1", "RNCP37715BC01"),
+        ("advf.ccp2", "RNCP37715BC02"),
+        ("advf.ccp3", "RNCP37715BC03"),
+    ]
+    assert (by_id["savoir-etre"]["rncp"], by_id["savoir-etre"]["rome"]) == (None, [])
+    assert {b["rncp"] for b in by_id["savoir-etre"]["blocks"]} == {None}
 
 
 def test_no_task_label_or_synonym_is_too_short_or_steals_another_tasks_entries(

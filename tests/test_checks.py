@@ -338,6 +338,76 @@ def test_task_evidencing_an_unknown_competency(make_workspace, run_check) -> Non
     )
 
 
+# --- RNCP block codes (SPEC §3) ----------------------------------------------------------------
+
+CODED_REFERENTIEL = changed(
+    VALID_REFERENTIEL,
+    ("    title: Nettoyer\n", "    title: Nettoyer\n    rncp: RNCP1234BC01\n"),
+    (
+        "tasks:\n",
+        "  - id: b2\n"
+        "    title: Ranger\n"
+        "    rncp: RNCP1234BC02\n"
+        "    competencies:\n"
+        "      - {id: c1, title: Ranger, plain: Je sais ranger, evidence: {min_hours: 0}}\n"
+        "tasks:\n",
+    ),
+)
+"""The local référentiel (fiche RNCP1234) with two coded blocks: b2's code is on line 16."""
+
+
+def check_codes(make_workspace, run_check, *replacements: tuple[str, str]) -> CheckRun:
+    referentiel = changed(CODED_REFERENTIEL, *replacements)
+    return run_check(make_workspace({"referentiels/menage.yaml": referentiel}))
+
+
+def test_block_codes_of_the_referentiels_fiche_are_fine(make_workspace, run_check) -> None:
+    run = check_codes(make_workspace, run_check)
+    assert (run.exit_code, run.issues) == (0, [])
+
+
+def test_a_block_code_of_another_fiche_is_an_error(make_workspace, run_check) -> None:
+    # RNCP12345 starts like RNCP1234 but is another fiche.
+    run = check_codes(make_workspace, run_check, ("RNCP1234BC02", "RNCP12345BC02"))
+    issue = the_error(run)
+    assert issue[:4] == ("referentiels/menage.yaml", 16, 11, "erreur")
+    assert issue.message == (
+        "le bloc « b2 » a le code RNCP « RNCP12345BC02 », qui n'est pas un bloc de la fiche "
+        "RNCP1234 du référentiel (certification.rncp) : écrivez RNCP1234BC suivi du numéro du "
+        "bloc (par exemple RNCP1234BC01), ou corrigez certification.rncp"
+    )
+
+
+def test_a_block_code_without_the_fiche_of_the_referentiel_is_an_error(
+    make_workspace, run_check
+) -> None:
+    run = check_codes(make_workspace, run_check, ("{kind: cqp, rncp: RNCP1234}", "{kind: cqp}"))
+    assert [(i.line, i.severity) for i in run.issues] == [(10, "erreur"), (16, "erreur")]
+    assert run.issues[0].message == (
+        "le bloc « b1 » a le code RNCP « RNCP1234BC01 », mais le référentiel ne dit pas de "
+        "quelle fiche il vient : ajoutez rncp: RNCP1234 sous « certification », ou retirez le "
+        "code du bloc"
+    )
+
+
+def test_two_blocks_with_the_same_code_is_an_error(make_workspace, run_check) -> None:
+    run = check_codes(make_workspace, run_check, ("RNCP1234BC02", "RNCP1234BC01"))
+    issue = the_error(run)
+    assert issue[:4] == ("referentiels/menage.yaml", 16, 11, "erreur")
+    assert issue.message == (
+        "le code RNCP « RNCP1234BC01 » est déjà celui du bloc « b1 » : chaque bloc a son propre "
+        "code, corrigez l'un des deux"
+    )
+
+
+def test_a_malformed_block_code_is_a_located_load_error(make_workspace, run_check) -> None:
+    run = check_codes(make_workspace, run_check, ("RNCP1234BC02", "RNCP1234-BC2"))
+    issue = the_error(run)
+    assert issue[:4] == ("referentiels/menage.yaml", 16, 11, "erreur")
+    assert issue.message.startswith("« RNCP1234-BC2 » n'est pas valide pour « rncp » : ")
+    assert "par exemple RNCP37715BC01" in issue.message
+
+
 # --- task labels and synonyms (SPEC §5.1) ------------------------------------------------------
 
 

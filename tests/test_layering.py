@@ -92,6 +92,18 @@ def test_models_import_only_models_and_ground_modules() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_credentials_stand_on_the_ground_modules_and_the_models() -> None:
+    """Badges are built from results and signed below the engine: `credentials/` never
+    reaches the engine, documents, the application or a front end."""
+    ground = ("issues", "french", "fsutil", "pool", "resources", "secret", "journal")
+    allowed = ("portfolio.credentials", "portfolio.model", *(f"portfolio.{m}" for m in ground))
+    offenders = {
+        name: sorted(m for m in deps if real(m) and not m.startswith(allowed))
+        for name, deps in imports_of("portfolio.credentials").items()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
 def test_french_module_stands_on_the_models_alone() -> None:
     deps = {m for m in GRAPH["portfolio.french"] if real(m)}
     assert all(m.startswith("portfolio.model") for m in deps), deps
@@ -124,13 +136,21 @@ def test_no_import_cycle_between_folders() -> None:
     assert cycles == []
 
 
-HEAVY = ("weasyprint", "portfolio.build", "portfolio.record", "portfolio.render")
+HEAVY = (
+    "weasyprint",
+    "portfolio.build",
+    "portfolio.record",
+    "portfolio.render",
+    "pyld",
+    "jsonschema",
+    "cryptography",
+)
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["check", "--help"], ["assess", "--help"]],
-    ids=["help", "check-help", "assess-help"],
+    [["--help"], ["check", "--help"], ["assess", "--help"], ["credentials", "--help"]],
+    ids=["help", "check-help", "assess-help", "credentials-help"],
 )
 def test_help_loads_no_document_or_recording_module(argv: list[str]) -> None:
     probe = (

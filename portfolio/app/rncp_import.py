@@ -2,11 +2,12 @@
 from France Compétences' open data.
 
 A federation that adds a track should start from the official fiche, not from a blank file: the
-title, RNCP code, level, certifier, ROME codes and blocks come from the export (`portfolio.rncp`
-reads it), and so do the competencies when the XML export lists them. What no export has — the
-plain wording a worker understands and the task vocabulary that evidences each competency — is
-left for the counselor, and the file says so in comments. Until the tasks are written, `check`
-reports each competency as having no way to be evidenced: that list is the work left to do.
+title, RNCP code, level, certifier, ROME codes and blocks with their RNCP codes come from the
+export (`portfolio.rncp` reads it), and so do the competencies when the XML export lists them.
+What no export has — the plain wording a worker understands and the task vocabulary that
+evidences each competency — is left for the counselor, and the file says so in comments. Until
+the tasks are written, `check` reports each competency as having no way to be evidenced: that
+list is the work left to do.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from portfolio.app.workspace import referentiels as referentiels_of
 from portfolio.french import fold, fr_date
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError, terminal_safe
-from portfolio.model.common import ID_PATTERN
+from portfolio.model.common import ID_PATTERN, RNCP_BLOCK_PATTERN
 from portfolio.model.literals import TRACKS
 from portfolio.model.referentiel import Referentiel
 from portfolio.rncp import Export, Fiche, RncpBlock, fiche_number, read_fiche
@@ -246,6 +247,18 @@ def block_ids(fiche: Fiche) -> list[str]:
     return ids
 
 
+def block_codes(fiche: Fiche) -> list[str | None]:
+    """Each block's `Bloc_Competences_Code` as the référentiel's `rncp` key (« rncp37715 bc02 » is
+    RNCP37715BC02), or None when it is not a block of this fiche in that form, or a block before
+    it already has it: `check` would refuse the file (SPEC §3), so such a code stays a comment."""
+    codes: list[str | None] = []
+    for block in fiche.blocks:
+        code = "".join(block.code.split()).upper()
+        usable = re.match(RNCP_BLOCK_PATTERN, code) and code.partition("BC")[0] == fiche.number
+        codes.append(code if usable and code not in codes else None)
+    return codes
+
+
 def referentiel_text(
     fiche: Fiche, export: Export, ident: str, track: str, track_note: str, kind: str
 ) -> str:
@@ -305,9 +318,18 @@ def referentiel_text(
     lines.append(f"defaults: {DEFAULT_RULE}")
     lines.append("blocks:")
     counter = 0
-    for block, block_id in zip(fiche.blocks, block_ids(fiche), strict=True):
-        lines.append(f"  - id: {block_id}  # {_one_line(block.code)}")
+    for block, block_id, code in zip(
+        fiche.blocks, block_ids(fiche), block_codes(fiche), strict=True
+    ):
+        lines.append(f"  - id: {block_id}")
         lines.append(f"    title: {_quoted(block.title)}")
+        if code is not None:
+            lines.append(f"    rncp: {code}")
+        else:
+            lines.append(
+                f"    # code du bloc dans la fiche : « {_one_line(block.code)} », pas de la forme "
+                f"{fiche.number}BC01 (ou déjà pris) : non repris dans « rncp »"
+            )
         if block.evaluation:
             lines += _comment(block.evaluation, "    ", "Modalités d'évaluation (fiche) : ")
         lines.append("    competencies:")

@@ -7,6 +7,7 @@ import typer
 from portfolio import __version__
 from portfolio.cli import (
     build_cmds,
+    credential_cmds,
     doc_cmds,
     engine_cmds,
     grid_cmds,
@@ -43,6 +44,7 @@ worker_cmds.register(app)
 log_cmds.register(app)
 import_cmds.register(app)
 grid_cmds.register(app)
+credential_cmds.register(app)
 render_cmds.register(app)
 report_cmds.register(app)
 build_cmds.register(app)

@@ -403,8 +403,14 @@ def _tree(ref: Referentiel, width: int | None) -> Tree:
         for target in task.evidences:
             tasks_of.setdefault(target, []).append(task.id)
     for block in ref.blocks:
+        code = [(f" ({block.rncp})", "dim")] if block.rncp else []
         branch = root.add(
-            label(1, (terminal_safe(ref.full_id(block)), "bold"), f" {terminal_safe(block.title)}")
+            label(
+                1,
+                (terminal_safe(ref.full_id(block)), "bold"),
+                f" {terminal_safe(block.title)}",
+                *code,
+            )
         )
         for comp in block.competencies:
             min_hours, observation = ref.rule(comp)

@@ -37,6 +37,39 @@ def canonical(document: dict[str, Any]) -> str:
         raise PortfolioError(_explain(exc)) from None
 
 
+def unsigned_terms(document: dict[str, Any]) -> list[str]:
+    """The paths of the keys (« credentialSubject.achievement.couleur ») that no context
+    defines: canonicalisation drops them, so a proof does not cover them and anyone could change
+    them unseen. Found by expanding the document and compacting it back: what did not survive
+    the round trip was never part of the signed statements."""
+    options = {"documentLoader": _LOADER}
+    try:
+        expanded = jsonld.expand(document, options)
+        compacted = jsonld.compact(
+            expanded, document.get("@context"), {**options, "compactArrays": False}
+        )
+    except jsonld.JsonLdError as exc:
+        raise PortfolioError(_explain(exc)) from None
+    graph = compacted.get("@graph", [compacted])
+    kept = set().union(*(_key_paths(node) for node in graph)) if graph else set()
+    return sorted(_key_paths(document) - kept - {"@context", "proof"})
+
+
+def _key_paths(value: Any, prefix: str = "") -> set[str]:
+    """Every key path of a JSON value, array positions left out."""
+    if isinstance(value, list):
+        return set().union(set(), *(_key_paths(item, prefix) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    paths = set()
+    for key, item in value.items():
+        path = f"{prefix}.{key}" if prefix else key
+        paths.add(path)
+        if key != "@context":
+            paths |= _key_paths(item, path)
+    return paths
+
+
 def _explain(exc: BaseException) -> str:
     """A French sentence for pyld's error, which nests the real cause (an unknown context
     URL, say) several levels deep."""

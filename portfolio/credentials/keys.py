@@ -76,7 +76,8 @@ def issuer_key(association: str) -> Ed25519PrivateKey:
     if not path.is_file():
         raise PortfolioError(
             f"L'association « {association} » n'a pas encore de clé d'émetteur ({path}) : "
-            "créez-la avec `portfolio credentials --new-key`."
+            f"créez-la une fois pour toutes avec `portfolio credentials --new-key --association "
+            f"{association}`."
         )
     if os.name == "posix" and path.stat().st_mode & 0o077:
         raise PortfolioError(

@@ -11,6 +11,11 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+RNCP_BLOCK_PATTERN = r"^RNCP\d+BC\d+$"
+RncpBlockCode = Annotated[str, StringConstraints(pattern=RNCP_BLOCK_PATTERN)]
+"""A block of competencies as France Compétences numbers it (`RNCP37715BC01`): the key other
+systems join on, so a référentiel block, `assess --json` and a credential all carry it as is."""
+
 
 class InputModel(BaseModel):
     """Base of every hand-written file's model.

@@ -89,9 +89,11 @@ class CompetencyStatus(Result):
 
 
 class BlockStatus(Result):
-    """A block is presentable when all its competencies are acquired (SPEC §6)."""
+    """A block is presentable when all its competencies are acquired (SPEC §6); `rncp` is its
+    RNCP code (`RNCP37715BC01`), None when the référentiel gives none."""
 
     id: str
+    rncp: str | None
     presentable: bool
     acquired: int
     total: int
@@ -99,7 +101,12 @@ class BlockStatus(Result):
 
 
 class ReferentielStatus(Result):
+    """`rncp` (the certification's fiche) and `rome` come straight from the référentiel, so that
+    other systems can join an assessment on them (SPEC §9)."""
+
     id: str
+    rncp: str | None
+    rome: list[str]
     blocks: list[BlockStatus]
 
 

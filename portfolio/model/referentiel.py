@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from portfolio.model.common import Id, InputModel, Text
+from portfolio.model.common import Id, InputModel, RncpBlockCode, Text
 from portfolio.model.literals import Axis, CertificationKind, Track
 
 Rncp = Annotated[str, StringConstraints(pattern=r"^RNCP\d+$")]
@@ -42,6 +42,7 @@ class Competency(InputModel):
 class Block(InputModel):
     id: Id
     title: Text
+    rncp: RncpBlockCode | None = None
     competencies: list[Competency] = Field(min_length=1)
 
 

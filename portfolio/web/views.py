@@ -247,6 +247,7 @@ ACTION_WORDS = {
     "tutor.link": "lien pour le tuteur créé",
     "tutor.grid": "grille remplie par le tuteur",
     "tutor.revoke": "lien pour le tuteur annulé",
+    "credential.issue": "badge numérique remis",
 }
 HISTORY_SHOWN = 30
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rncp_support import write_csv_zip, write_xml
+from rncp_support import BLOCKS_HEADER, csv_text, write_csv_zip, write_xml
 from support import VALID_REFERENTIEL
 
 from portfolio.app.rncp_import import Imported, import_rncp
@@ -60,7 +60,7 @@ def test_the_file_says_where_it_comes_from_and_what_is_left_to_write(tmp_path: P
     )
     assert "« tasks »" in text and UNREACHABLE in text
     assert "compétence provisoire" in text
-    assert "  - id: bc02  # RNCP37715BC02\n" in text
+    assert "  - id: bc02\n" in text
     assert text.count("  # à réécrire en mots simples") == 3
     data = yaml.safe_load(text)
     assert data["title"] == "Assistant de vie aux familles"
@@ -76,6 +76,11 @@ def test_the_file_says_where_it_comes_from_and_what_is_left_to_write(tmp_path: P
     assert data["rome"] == ["K1302", "K1304"]
     # A title with « ; », « : » and « # » reads back whole.
     assert data["blocks"][1]["title"] == "Relayer les parents; « garde » d'enfants: #1 à domicile"
+    assert [b["rncp"] for b in data["blocks"]] == [
+        "RNCP37715BC01",
+        "RNCP37715BC02",
+        "RNCP37715BC03",
+    ]
     assert data["tasks"] == []
 
 
@@ -97,8 +102,38 @@ def test_the_xml_import_lists_the_competencies_of_each_block(
     }
     assert "# Modalités d'évaluation (fiche) : Mise en situation professionnelle" in text
     assert "compétence provisoire" not in text
+    assert [b["rncp"] for b in data["blocks"]] == ["RNCP37715BC01", "RNCP37715BC02"]
     run = run_check(root)
     assert len(run.issues) == 5
+    assert all(UNREACHABLE in i.message for i in run.issues), run.output
+
+
+def test_a_block_code_that_is_no_block_of_the_fiche_stays_a_comment(
+    tmp_path: Path, make_workspace, run_check
+) -> None:
+    """Written as `rncp`, a code of another fiche, a malformed one or one taken twice would make
+    `check` refuse the file: the counselor reads it in a comment instead."""
+    rows = [
+        '"RNCP37715";"rncp37715 bc01";"Spelt in lower case, with a space"',
+        '"RNCP37715";"RNCP37716BC02";"Another fiche\'s code"',
+        '"RNCP37715";"B3";"Not an RNCP code"',
+        '"RNCP37715";"RNCP37715BC01";"The first code again"',
+    ]
+    source = write_csv_zip(
+        tmp_path, replace={"Blocs_De_Compétences": csv_text(BLOCKS_HEADER, rows)}
+    )
+    root = make_workspace({})
+    imported = run_import(source, output=root / "referentiels", workspace=root)
+    text = imported.path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert [b.get("rncp") for b in data["blocks"]] == ["RNCP37715BC01", None, None, None]
+    assert (
+        "    # code du bloc dans la fiche : « RNCP37716BC02 », pas de la forme RNCP37715BC01 (ou "
+        "déjà pris) : non repris dans « rncp »\n"
+    ) in text
+    assert "    # code du bloc dans la fiche : « B3 »" in text
+    run = run_check(root)
+    assert len(run.issues) == 4
     assert all(UNREACHABLE in i.message for i in run.issues), run.output
 
 

@@ -44,4 +44,4 @@ def test_an_unknown_page_offers_the_closest_or_the_list() -> None:
     assert "vouliez-vous dire formats ?" in output
     code, output = run("zzz")
     assert code == 2
-    assert "pages : index, commandes" in " ".join(output.split())
+    assert "pages : index, badges, commandes" in " ".join(output.split())

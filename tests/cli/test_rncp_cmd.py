@@ -43,6 +43,11 @@ def test_import_writes_the_referentiel_in_the_current_folder(folder: Path) -> No
     assert "déduite des codes ROME K1302, K1304" in flat(result.stderr)
     data = yaml.safe_load((folder / "rncp37715.yaml").read_text(encoding="utf-8"))
     assert data["id"] == "rncp37715"
+    assert [(b["id"], b["rncp"]) for b in data["blocks"]] == [
+        ("bc01", "RNCP37715BC01"),
+        ("bc02", "RNCP37715BC02"),
+        ("bc03", "RNCP37715BC03"),
+    ]
 
 
 def test_import_from_the_xml_export_with_options(folder: Path) -> None:
@@ -59,10 +64,10 @@ def test_import_from_the_xml_export_with_options(folder: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((folder / "menage-advf.yaml").read_text(encoding="utf-8"))
-    assert (data["id"], data["track"], len(data["blocks"])) == (
+    assert (data["id"], data["track"], [b["rncp"] for b in data["blocks"]]) == (
         "menage-advf",
         "entretien-nettoyage",
-        2,
+        ["RNCP37715BC01", "RNCP37715BC02"],
     )
 
 

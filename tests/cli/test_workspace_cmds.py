@@ -332,8 +332,8 @@ def test_referentiels_shows_one_as_a_tree(tmp_path: Path, monkeypatch: pytest.Mo
     out = result.stdout
     assert out.startswith("advf — Assistant de vie aux familles (emplois-familiaux)")
     assert "RNCP37715" in out
-    for block in ("advf.ccp1", "advf.ccp2", "advf.ccp3"):
-        assert re.search(rf"── {re.escape(block)} ", out), block
+    for number, block in enumerate(("advf.ccp1", "advf.ccp2", "advf.ccp3"), start=1):
+        assert re.search(rf"── {re.escape(block)} .*\(RNCP37715BC0{number}\)", out), block
     assert re.search(r"── advf\.ccp1\.c3 ", out)
     assert "tâches : " in out
 

@@ -95,8 +95,8 @@ def test_a_missing_key_says_how_to_create_it(issuer_keys: Path) -> None:
         issuer_key("trait-d-union")
     assert str(missing.value) == (
         f"L'association « trait-d-union » n'a pas encore de clé d'émetteur "
-        f"({issuer_keys / 'trait-d-union.pem'}) : créez-la avec "
-        "`portfolio credentials --new-key`."
+        f"({issuer_keys / 'trait-d-union.pem'}) : créez-la une fois pour toutes avec "
+        "`portfolio credentials --new-key --association trait-d-union`."
     )
 
 
