@@ -1,7 +1,8 @@
 """Every document of a federation, rendered incrementally and in parallel (SPEC §9 `build`).
 
 A document is rendered again only when the hash of what it depends on changes. A worker's
-documents depend on their worker file; the catalogue coverages and the programme report depend
+documents depend on their worker file, and their portfolio also on the credentials issued to them
+(`badges/<worker>/*.json`, which it lists); the catalogue coverages and the programme report depend
 on the figures they print, hashed once computed: an edit that changes none of their figures
 leaves them untouched. Every document also depends on the référentiels, the catalogues,
 `workspace.yaml`, the templates, the package's code and version, and the assessment date. The
@@ -40,6 +41,12 @@ from typing import Literal
 from portfolio import __version__
 from portfolio.assess import assess
 from portfolio.coverage import Coverage, body_coverage
+from portfolio.credentials.issued import (
+    BADGES_DIR,
+    Credential,
+    credential_files,
+    issued_credentials,
+)
 from portfolio.fsutil import write_atomic
 from portfolio.load import find_workspace, load_workspace
 from portfolio.model.evidence import Assessment, WorkerEvidence
@@ -136,13 +143,36 @@ def worker_file_hashes(root: Path) -> dict[str, str]:
     }
 
 
-def inputs_fingerprint(shared: str, file_hashes: Mapping[str, str]) -> str:
-    """Everything a build reads: the `shared_fingerprint` and every worker file."""
-    return _digest(shared, *(f"{k}={v}" for k, v in sorted(file_hashes.items())))
+def badge_hashes(root: Path) -> dict[str, str]:
+    """Worker id → digest of the credentials issued to them (the names and bytes of
+    `badges/<id>/*.json`), for the workers who have any: what their portfolio lists."""
+    folder = root / BADGES_DIR
+    hashes = {}
+    for worker in sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []:
+        files = credential_files(root, worker)
+        if files:
+            hashes[worker] = _hash_files(files, folder)
+    return hashes
+
+
+def inputs_fingerprint(
+    shared: str, file_hashes: Mapping[str, str], badges: Mapping[str, str]
+) -> str:
+    """Everything a build reads: the `shared_fingerprint`, every worker file and every issued
+    credential (`badge_hashes`)."""
+    return _digest(
+        shared,
+        *(f"{k}={v}" for k, v in sorted(file_hashes.items())),
+        *(f"badges/{k}={v}" for k, v in sorted(badges.items())),
+    )
 
 
 def plan_jobs(
-    ws: Workspace, shared: str, file_hashes: Mapping[str, str], withheld: Collection[str] = ()
+    ws: Workspace,
+    shared: str,
+    file_hashes: Mapping[str, str],
+    withheld: Collection[str] = (),
+    badges: Mapping[str, str] | None = None,
 ) -> list[Job]:
     """Every document of the workspace with the hash of what it depends on; none for the
     `withheld` workers (no consent), who still count in the aggregates' inputs: giving consent
@@ -150,10 +180,17 @@ def plan_jobs(
 
     An aggregate's digest here is that of its inputs, every worker file: `settle_aggregates`
     replaces it by the digest of the figures it prints when they have to be computed. `shared`
-    is the `shared_fingerprint`, `file_hashes` the `worker_file_hashes`."""
+    is the `shared_fingerprint`, `file_hashes` the `worker_file_hashes`, `badges` the
+    `badge_hashes` (a worker's portfolio lists their credentials; the other documents do not)."""
     all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
+    issued = badges or {}
+
+    def digest(stem: str, kind: str) -> str:
+        listed = issued.get(stem, "") if kind == "portfolio" else ""
+        return _digest(shared, kind, file_hashes[stem], listed)
+
     jobs = [
-        Job(worker_output(stem, kind), kind, stem, _digest(shared, kind, file_hashes[stem]))
+        Job(worker_output(stem, kind), kind, stem, digest(stem, kind))
         for stem in sorted(file_hashes)
         if stem not in withheld
         for kind in DOCUMENT_KINDS
@@ -277,11 +314,13 @@ def write_if_changed(path: Path, content: str) -> None:
 @dataclass(frozen=True)
 class WorkerDocument:
     """What a pool process needs for one of a worker's documents: the worker and their
-    assessment at the build's date, computed once for both documents and the cohort."""
+    assessment at the build's date, computed once for both documents and the cohort; for the
+    portfolio, the credentials issued to them."""
 
     worker: Worker
     assessment: Assessment
     evidence: WorkerEvidence
+    credentials: tuple[Credential, ...] = ()
 
 
 Payload = WorkerDocument | Coverage | ProgrammeReport
@@ -401,6 +440,7 @@ def render_job(job: Job, payload: Payload, ws: Workspace) -> bytes:
             job.kind,  # type: ignore[arg-type]
             payload.assessment.as_of,
             assessed=(payload.assessment, payload.evidence),
+            credentials=payload.credentials,
         ).pdf()
     from portfolio.render.federation import coverage_document, report_document
 
@@ -497,7 +537,8 @@ def _build_locked(
     # Hashed before loading: a file changed in between makes the next build redo its work.
     shared = shared_fingerprint(root, as_of)
     file_hashes = worker_file_hashes(root)
-    fingerprint = inputs_fingerprint(shared, file_hashes)
+    badges = badge_hashes(root)
+    fingerprint = inputs_fingerprint(shared, file_hashes, badges)
     manifest = read_manifest(out)
     if nothing_to_do(out, manifest, fingerprint):
         withheld = {key.split("/", 1)[1]: why for key, why in manifest.withheld.items()}
@@ -511,7 +552,7 @@ def _build_locked(
         ws,
         as_of,
         shared,
-        plan_jobs(ws, shared, file_hashes, summary.withheld),
+        plan_jobs(ws, shared, file_hashes, summary.withheld, badges),
         manifest,
         out,
         assessments,
@@ -527,7 +568,11 @@ def _build_locked(
             todo.append((job, payloads[job.output]))
         elif job.subject in ws.workers:
             assessment, evidence = assessments.of(job.subject)
-            todo.append((job, WorkerDocument(ws.workers[job.subject], assessment, evidence)))
+            credentials = (
+                tuple(issued_credentials(root, job.subject)) if job.kind == "portfolio" else ()
+            )
+            worker = ws.workers[job.subject]
+            todo.append((job, WorkerDocument(worker, assessment, evidence, credentials)))
         else:
             manifest.forget(job.output)
             summary.failed[job.output] = (

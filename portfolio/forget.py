@@ -32,6 +32,7 @@ from typing import Any, Literal
 import yaml
 
 from portfolio.build import BUILD_INDEX, MANIFEST, PROGRAMME_DIR
+from portfolio.credentials.issued import BADGES_DIR
 from portfolio.french import InputError
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
@@ -55,7 +56,7 @@ TEXT_SUFFIXES = frozenset({".yaml", ".yml", ".csv", ".txt", ".md", ".json", ".ht
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 LARGEST_READ = 20_000_000
 """Bytes: a workspace file larger than this is not searched (no timesheet or note is)."""
-WORKSPACE_DATA = ("workers", "catalog", "referentiels", "imports", WORKSPACE_FILE)
+WORKSPACE_DATA = ("workers", "catalog", "referentiels", "imports", BADGES_DIR, WORKSPACE_FILE)
 """Parts of a workspace that removing a link's target must never touch."""
 
 
@@ -497,6 +498,9 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
         plan.source = workers / f"{worker}.yaml"
     if workers.is_dir():
         _walk(workers, worker, others, plan)  # the file, editors' backups, interrupted writes
+    badges = root / BADGES_DIR
+    if badges.is_dir():
+        _walk(badges, worker, others, plan)  # the credentials issued to them name them
     folders = output_folders(root, outputs)
     builds = [folder for folder in folders if (folder / MANIFEST).is_file()]
     for folder in folders:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from badge_support import credential, write_badge
 from pypdf import PdfReader
 
 from portfolio import build as build_module
@@ -372,3 +373,39 @@ def test_a_build_with_a_failure_is_not_recorded_complete(workspace, tmp_path, mo
     assert "complete" not in json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     again = build(workspace, out, AS_OF, jobs=2)
     assert set(again.failed) == {"salaries/w-2/dossier.pdf", "salaries/w-2/portfolio.pdf"}
+
+
+def test_issuing_replacing_or_removing_a_badge_rebuilds_only_that_portfolio(
+    workspace, tmp_path, monkeypatch
+):
+    """The portfolio lists the credentials in `badges/<worker>/` (issue 18): a file added,
+    replaced or removed redoes that one document; the aggregates' figures are not computed."""
+    out = tmp_path / "out"
+    build(workspace, out, AS_OF, jobs=2)
+
+    def no_figures(*args):
+        raise AssertionError("a badge changes no figure of the aggregates")
+
+    monkeypatch.setattr(build_module, "aggregate_figures", no_figures)
+
+    def portfolio_text() -> str:
+        reader = PdfReader(out / "salaries/w-1/portfolio.pdf")
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    badge = write_badge(workspace, "w-1", "tst.b1", credential("Bloc un"))
+    summary = build(workspace, out, AS_OF, jobs=2)
+    assert summary.rendered == ["salaries/w-1/portfolio.pdf"]
+    assert "Badges numériques remis" in portfolio_text()
+    assert "tst.b1.json" in portfolio_text()
+
+    again = build(workspace, out, AS_OF, jobs=2)
+    assert again.rendered == [] and again.failed == {}
+
+    write_badge(workspace, "w-1", "tst.b1", credential("Bloc un", issuer="AI Lyon Ouest"))
+    assert build(workspace, out, AS_OF, jobs=2).rendered == ["salaries/w-1/portfolio.pdf"]
+    assert "AI Lyon Ouest" in portfolio_text()
+
+    badge.unlink()
+    assert build(workspace, out, AS_OF, jobs=2).rendered == ["salaries/w-1/portfolio.pdf"]
+    assert "Badges numériques" not in portfolio_text()
+    assert build(workspace, out, AS_OF, jobs=2).rendered == []

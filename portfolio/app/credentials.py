@@ -21,13 +21,13 @@ from portfolio import journal, transaction
 from portfolio.app.engine import worker_warnings
 from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.assess import assess
+from portfolio.credentials.issued import credentials_folder
 from portfolio.french import fr_date, natural_key, plural, unknown
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Association, Worker
 
-BADGES_DIR = "badges"
 DEFAULT_YEARS = 3
 """How long a badge is valid by default: past that, a pre-validation no longer says where the
 person stands (and the worker can ask for a new one)."""
@@ -113,10 +113,6 @@ class Issuance:
         return lines
 
 
-def badges_folder(root: Path, worker_id: str) -> Path:
-    return root / BADGES_DIR / worker_id
-
-
 def create_issuer_key(root: Path, association: str) -> IssuerKey:
     """A new key for one of the workspace's associations (refused when it has one)."""
     from portfolio.credentials.keys import did_key, key_path, new_key
@@ -174,7 +170,7 @@ def issue_credentials(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     until = _years_later(moment, years)
     method = verification_method(key.public_key())
-    folder = badges_folder(root, worker_id)
+    folder = credentials_folder(root, worker_id)
     issuer = Issuer(did, association)
     written: dict[Path, str] = {}
     badges: list[IssuedBadge] = []

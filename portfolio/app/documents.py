@@ -16,6 +16,7 @@ from portfolio.app.outputs import output_file
 from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.build import BuildSummary, Progress, build
 from portfolio.coverage import body_coverage, coverage_csv, find_catalog
+from portfolio.credentials.issued import issued_credentials
 from portfolio.french import NBSP, fr_number, plural
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
@@ -55,7 +56,9 @@ def render_worker_document(
         require_pdf_libraries()
     target = output_file(output, f"{worker.id}-{doc}.{fmt}", fmt)
     announce(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…")
-    write_document(render_document(ws, worker, doc, as_of), target, fmt)
+    credentials = issued_credentials(ws.root, worker.id) if doc == "portfolio" else []
+    document = render_document(ws, worker, doc, as_of, credentials=credentials)
+    write_document(document, target, fmt)
     return f"Document écrit : {target}"
 
 

@@ -7,11 +7,13 @@ render its template, then write HTML or PDF.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from portfolio.assess import assess
+from portfolio.credentials.issued import Credential
 from portfolio.fsutil import write_atomic
 from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
@@ -57,19 +59,21 @@ def render_document(
     as_of: dt.date,
     *,
     assessed: tuple[Assessment, WorkerEvidence] | None = None,
+    credentials: Sequence[Credential] = (),
 ) -> RenderedDocument:
     """One document of the worker at `as_of`, never without their consent (SPEC §10).
 
     `assessed` is the worker's assessment at `as_of` when the caller has it already (a build
     assesses each worker once for both documents and the cohort); the dossier's plan reuses the
-    assessment instead of assessing the worker a second time."""
+    assessment instead of assessing the worker a second time. `credentials` are the worker's
+    issued credentials (`credentials.issued.issued_credentials`), which the portfolio lists."""
     require_consent(worker)
     assessment, evidence = assessed or assess(ws, worker, as_of)
     if kind == "dossier":
         plan = plan_worker(ws, worker, as_of, assessment=assessment)
         view = dossier_view(ws, worker, assessment, evidence, plan)
     else:
-        view = portfolio_view(ws, worker, assessment, evidence)
+        view = portfolio_view(ws, worker, assessment, evidence, credentials)
     html = render_html(f"{kind}/{kind}.html.j2", view=view, doc=view.doc)
     return RenderedDocument(
         kind=kind,

@@ -341,6 +341,7 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
 
 
 def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.date) -> bytes | str:
+    from portfolio.credentials.issued import issued_credentials
     from portfolio.render.documents import render_document
 
     document = render_document(
@@ -349,6 +350,7 @@ def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.dat
         doc,
         as_of,
         assessed=snap.assessment(stem, as_of),  # type: ignore[arg-type]
+        credentials=tuple(issued_credentials(snap.ws.root, stem)) if doc == "portfolio" else (),
     )
     if fmt == "html":
         return document.standalone_html()

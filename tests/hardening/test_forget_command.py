@@ -10,11 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
+from badge_support import credential, write_badge
 from support import MINIMAL_WORKSPACE
 from typer.testing import CliRunner
 
 from portfolio.build import MANIFEST, PROGRAMME_DIR, WORKERS_DIR, Manifest, write_manifest
 from portfolio.cli import app, privacy_cmds
+from portfolio.credentials.issued import BADGES_DIR
 from portfolio.forget import mentions
 from portfolio.transaction import LOCK_FILE
 
@@ -220,3 +222,15 @@ def test_help_is_in_french() -> None:
     result = CliRunner().invoke(app, ["forget", "--help"])
     assert "Effacer un salarié" in result.stdout
     assert "--yes" in result.stdout
+
+
+def test_forget_erases_the_credentials_issued_to_the_worker(federation: Path):
+    """`badges/<id>/` holds signed credentials naming the worker (issue 18); another worker's,
+    even one whose id extends theirs, stay."""
+    for ident in ("ana-b", "ana-b-c"):
+        write_badge(federation / "ws", ident, "advf.ccp1", credential("Entretenir le logement"))
+    result = forget(federation, "ana-b", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert not (federation / "ws" / BADGES_DIR / "ana-b").exists()
+    assert (federation / "ws" / BADGES_DIR / "ana-b-c" / "advf.ccp1.json").is_file()
+    assert any(line.endswith(f"ws/{BADGES_DIR}/ana-b") for line in result.stdout.splitlines())

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from badge_support import credential, write_badge
 from hardening.test_hostile_render import hostile_files
 from starlette.testclient import TestClient
 from web_support import (
@@ -137,3 +138,10 @@ def test_hostile_worker_text_shows_as_text_on_every_page(hostile_root):
         page = client.get(path).text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
         assert "{{ 7*7 }}" in page, path  # printed, never evaluated
+
+
+def test_the_portfolio_downloaded_from_the_web_lists_the_badges_issued(make_client, web_root):
+    write_badge(web_root, OWN_WORKER, "advf.ccp1", credential("Entretenir le logement"))
+    page = text_of(make_client("counselor").get(f"/salaries/{OWN_WORKER}/portfolio.html").text)
+    assert "Badges numériques remis" in page
+    assert "advf.ccp1.json" in page

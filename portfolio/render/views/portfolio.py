@@ -1,6 +1,8 @@
 """The portfolio for the certifier and the counselor (SPEC §10 `portfolio`), shaped like the
 Dossier Professionnel: per target, its activités-types with examples of practice, then the status
-table with the evidence trail of every competency."""
+table with the evidence trail of every competency; then the Open Badges credentials issued to the
+worker, each with a QR code holding its file name and hash (SPEC §12), so that a jury can match
+the paper and the file the worker shows."""
 
 from __future__ import annotations
 
@@ -9,6 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import segno
+from markupsafe import Markup
+
+from portfolio.credentials.issued import BADGES_DIR, Credential, IssuedCredential
 from portfolio.french import (
     CERTIFICATION_KINDS,
     CLIENT_KIND_WORDS,
@@ -46,6 +52,8 @@ from portfolio.render.views.common import (
 
 MAX_EXAMPLES = 3
 """Dossier Professionnel: one to three examples of practice per activité-type."""
+QR_ERROR_LEVEL = "m"
+"""Level M (15 % of the code may be damaged): a small code that survives a fold or a stain."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,29 @@ class TargetView:
 
 
 @dataclass(frozen=True)
+class BadgeView:
+    """An issued credential as the jury reads it, with the QR code matching paper and file."""
+
+    block_id: str
+    title: str
+    rncp_code: str | None
+    issuer: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    expired: bool
+    file_name: str
+    sha256: str
+    short_hash: str
+    """The first 16 hex digits in groups of four: what an eye compares first."""
+    hash_lines: tuple[tuple[str, ...], ...]
+    """The whole hash on two lines of four groups of eight digits, printed without spaces
+    between the groups (a copy of a line gives the digits as hashing tools print them)."""
+    qr_payload: str
+    qr_svg: Markup
+    qr_version: int
+
+
+@dataclass(frozen=True)
 class PortfolioView:
     doc: DocumentInfo
     first_name: str
@@ -145,6 +176,10 @@ class PortfolioView:
     targets: tuple[TargetView, ...]
     transversal: tuple[StatusSection, ...]
     trainings: tuple[TrainingView, ...]
+    badges: tuple[BadgeView, ...]
+    unreadable_badges: tuple[str, ...]
+    """One sentence per file of the worker's badges folder that is not a readable credential:
+    the counselor sees it before the document goes to the jury."""
 
 
 def block_placement_hours(
@@ -349,11 +384,69 @@ def status_section(
     return StatusSection(f"statut-{ref.id}", ref.id, ref.title, tuple(blocks), compact)
 
 
+def qr_code(payload: str, label: str) -> tuple[Markup, int]:
+    """An inline SVG QR code of `payload` named `label` for screen readers, and its version.
+
+    Its size is left to the stylesheet (the SVG has a viewBox and no width); the quiet zone
+    of four modules is part of the drawing. The SVG holds nothing but paths and the escaped
+    label, so it can be printed as markup."""
+    code = segno.make(payload, error=QR_ERROR_LEVEL, micro=False)
+    svg = code.svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=label)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1)), int(code.version)
+
+
+def badge_view(credential: IssuedCredential, as_of: dt.date) -> BadgeView:
+    digest = credential.sha256
+    svg, version = qr_code(
+        credential.qr_payload,
+        f"Code QR du badge {credential.file_name} : nom du fichier et empreinte SHA-256",
+    )
+    return BadgeView(
+        block_id=credential.block_id,
+        title=credential.achievement,
+        rncp_code=credential.rncp_code,
+        issuer=credential.issuer,
+        valid_from=credential.valid_from,
+        valid_until=credential.valid_until,
+        expired=credential.valid_until is not None and credential.valid_until < as_of,
+        file_name=credential.file_name,
+        sha256=digest,
+        short_hash=" ".join(digest[i : i + 4] for i in range(0, 16, 4)),
+        hash_lines=tuple(
+            tuple(digest[i : i + 8] for i in range(start, start + 32, 8)) for start in (0, 32)
+        ),
+        qr_payload=credential.qr_payload,
+        qr_svg=svg,
+        qr_version=version,
+    )
+
+
+def badge_views(
+    worker: Worker, credentials: Sequence[Credential], as_of: dt.date
+) -> tuple[tuple[BadgeView, ...], tuple[str, ...]]:
+    """The readable credentials as the jury reads them, and a sentence for each file that is
+    not one (it is left out of the list: the paper vouches only for what it can describe)."""
+    badges = tuple(badge_view(c, as_of) for c in credentials if isinstance(c, IssuedCredential))
+    unreadable = tuple(
+        f"Le fichier {c.file_name} {c.problem} : il n'est pas repris ici. Émettez les badges à "
+        f"nouveau (portfolio credentials {worker.id}) ou retirez ce fichier du dossier "
+        f"{BADGES_DIR}/{worker.id}/."
+        for c in credentials
+        if not isinstance(c, IssuedCredential)
+    )
+    return badges, unreadable
+
+
 def portfolio_view(
-    ws: Workspace, worker: Worker, assessment: Assessment, evidence: WorkerEvidence
+    ws: Workspace,
+    worker: Worker,
+    assessment: Assessment,
+    evidence: WorkerEvidence,
+    credentials: Sequence[Credential] = (),
 ) -> PortfolioView:
     """Every target référentiel in one document, each with its activités-types, examples and
-    status table; the transversal référentiels' statuses follow as an annex."""
+    status table; the transversal référentiels' statuses follow as an annex, then the
+    credentials issued (`credentials`, read from the worker's badges folder by the caller)."""
     people = contact(ws, worker)
     by_id = {r.id: r for r in assessment.referentiels}
     targets = []
@@ -380,6 +473,7 @@ def portfolio_view(
             )
         )
     trainings = training_views(ws, worker, assessment.as_of)
+    badges, unreadable = badge_views(worker, credentials, assessment.as_of)
     return PortfolioView(
         doc=DocumentInfo(
             title=f"Dossier professionnel — {worker.display_name}",
@@ -396,4 +490,6 @@ def portfolio_view(
         targets=tuple(targets),
         transversal=tuple(transversal),
         trainings=trainings,
+        badges=badges,
+        unreadable_badges=unreadable,
     )
