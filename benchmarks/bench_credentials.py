@@ -70,6 +70,7 @@ def steps(rounds: int) -> None:
             as_of=AS_OF,
             issued=NOW,
             valid_until=NOW.replace(year=2029),
+            modules={ident: module.title for ident, module in ws.modules.items()},
         )
 
     credential = build()

@@ -4,11 +4,16 @@ portfolio, the build, `forget`. A module of its own so that tests import it by n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from portfolio.credentials.issued import BADGES_DIR
+from portfolio.credentials.keys import did_key, verification_method
+from portfolio.credentials.proof import sign
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -50,10 +55,36 @@ def credential(
     return data
 
 
-def write_badge(root: Path, worker: str, block: str, content: dict[str, Any] | str) -> Path:
-    """Write one credential file (a dict as JSON, a string as it is); returns its path."""
+TEST_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+"""The issuer key of the test badges: fixed, so that a badge written twice is the same file."""
+
+
+def issued_to(content: dict[str, Any], worker: str, association: str = "ai-est") -> dict[str, Any]:
+    """The credential made out to the worker and signed as `portfolio credentials` does: what
+    the portfolio requires of a badge before listing it."""
+    data = json.loads(json.dumps(content))
+    data["issuer"]["id"] = did_key(TEST_KEY.public_key())
+    data["credentialSubject"]["identifier"] = [
+        {
+            "type": "IdentityObject",
+            "hashed": False,
+            "identityHash": f"{association}/{worker}",
+            "identityType": "sourcedId",
+        }
+    ]
+    created = dt.datetime.fromisoformat(data["validFrom"])
+    return sign(data, TEST_KEY, verification_method(TEST_KEY.public_key()), created=created)
+
+
+def write_badge(
+    root: Path, worker: str, block: str, content: dict[str, Any] | str, *, signed: bool = True
+) -> Path:
+    """Write one credential file: a dict as JSON, made out to the worker and signed unless
+    `signed` is false; a string as it is. Returns its path."""
     path = root / BADGES_DIR / worker / f"{block}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, dict) and signed:
+        content = issued_to(content, worker)
     text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
     path.write_text(text, encoding="utf-8")
     return path

@@ -21,7 +21,7 @@ from portfolio import journal, transaction
 from portfolio.app.engine import worker_warnings
 from portfolio.app.workspace import open_worker, open_workspace
 from portfolio.assess import assess
-from portfolio.credentials.issued import credentials_folder
+from portfolio.credentials.issued import BADGES_DIR, LARGEST_CREDENTIAL, credentials_folder
 from portfolio.french import fr_date, natural_key, plural, unknown
 from portfolio.fsutil import write_atomic
 from portfolio.issues import PortfolioError
@@ -60,6 +60,14 @@ class IssuedBadge:
     sha256: str
     kept: bool
     """Already issued, still valid, same key: left as it was."""
+    replaced: bool = False
+    """Issued again over a former badge (`renew`, an expired badge, another key)."""
+
+    @property
+    def state(self) -> str:
+        if self.kept:
+            return "déjà remis, gardé tel quel"
+        return "remplacé : nouvelle empreinte" if self.replaced else "nouveau"
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ class Issuance:
     copies: Path | None
     warnings: tuple[str, ...]
     as_of: dt.date
+    no_longer: tuple[str, ...] = ()
+    """« advf.ccp1 (2/3) »: blocks with a badge already issued that are not presentable any
+    more (a later observation lowered a level)."""
 
     def lines(self) -> list[str]:
         """What the command says: the badges (new or kept, with the hash the paper shows),
@@ -90,9 +101,8 @@ class Issuance:
             ]
             for badge in self.badges:
                 code = f" {badge.code}" if badge.code else ""
-                state = "déjà remis, gardé tel quel" if badge.kept else "nouveau"
                 lines += [
-                    f"  {badge.block}{code} « {badge.title} » : {badge.path} ({state})",
+                    f"  {badge.block}{code} « {badge.title} » : {badge.path} ({badge.state})",
                     f"    empreinte SHA-256 : {badge.sha256}",
                 ]
         if self.blocks_in_progress:
@@ -110,6 +120,18 @@ class Issuance:
             lines.append(f"Copie des badges dans {self.copies}.")
         if any(badge.kept for badge in self.badges):
             lines.append("Pour remplacer les badges déjà remis : --renew.")
+        if any(badge.replaced for badge in self.badges):
+            lines.append(
+                "Réimprimez le portfolio (portfolio build) : l'empreinte des badges remplacés a "
+                "changé, et les copies déjà remises au salarié portent l'ancienne."
+            )
+        for block in self.no_longer:
+            lines.append(
+                f"Attention : le bloc {block} n'est plus présentable au "
+                f"{fr_date(self.as_of, 'long')}, mais son badge déjà remis reste dans "
+                f"{BADGES_DIR}/{self.worker.id}/ (le portfolio le marque « bloc plus "
+                "présentable ») ; supprimez ce fichier pour le retirer."
+            )
         return lines
 
 
@@ -158,6 +180,13 @@ def issue_credentials(
         raise PortfolioError(
             f"Durée de validité impossible : {years} ans (--years attend de 1 à {MAX_YEARS})."
         )
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    if as_of > moment.date():
+        raise PortfolioError(
+            f"--as-of {fr_date(as_of)} est dans le futur : un badge atteste de ce qui est acquis, "
+            "à la date d'aujourd'hui au plus tard.",
+            exit_code=2,
+        )
     ws, worker = open_worker(root, worker_id)
     require_consent(worker)
     association = _association(ws, worker.association)
@@ -167,7 +196,6 @@ def issue_credentials(
         create_issuer_key(root, association.id)
     key = issuer_key(association.id)
     did = did_key(key.public_key())
-    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     until = _years_later(moment, years)
     method = verification_method(key.public_key())
     folder = credentials_folder(root, worker_id)
@@ -175,18 +203,22 @@ def issue_credentials(
     written: dict[Path, str] = {}
     badges: list[IssuedBadge] = []
     in_progress: list[str] = []
+    no_longer: list[str] = []
     untouched = 0
+    modules = {ident: module.title for ident, module in ws.modules.items()}
     for ref_status in assessment.referentiels:
         referentiel = ws.referentiels[ref_status.id]
         for status in sorted(ref_status.blocks, key=lambda b: natural_key(b.id)):
             block = next(b for b in referentiel.blocks if referentiel.full_id(b) == status.id)
+            path = folder / f"{status.id}.json"
             if not status.presentable:
+                if path.exists():
+                    no_longer.append(f"{status.id} ({status.acquired}/{status.total})")
                 if status.acquired:
                     in_progress.append(f"{status.id} ({status.acquired}/{status.total})")
                 else:
                     untouched += 1
                 continue
-            path = folder / f"{status.id}.json"
             kept = not renew and _still_valid(path, did, moment)
             if not kept:
                 credential = achievement_credential(
@@ -198,6 +230,7 @@ def issue_credentials(
                     as_of=as_of,
                     issued=moment,
                     valid_until=until,
+                    modules=modules,
                 )
                 signed = sign(credential, key, method, created=moment)
                 written[path] = json.dumps(signed, ensure_ascii=False, indent=2) + "\n"
@@ -210,6 +243,7 @@ def issue_credentials(
                     path=path,
                     sha256=hashlib.sha256(content).hexdigest(),
                     kept=kept,
+                    replaced=not kept and path.exists(),
                 )
             )
     if written:
@@ -223,7 +257,7 @@ def issue_credentials(
         with transaction.locked(root):
             folder.mkdir(parents=True, exist_ok=True)
             journal.commit(root, written, entries)
-    if copies is not None:
+    if copies is not None and badges:
         _copy(badges, copies)
     return Issuance(
         worker=worker,
@@ -234,6 +268,7 @@ def issue_credentials(
         copies=copies,
         warnings=tuple(warnings),
         as_of=as_of,
+        no_longer=tuple(no_longer),
     )
 
 
@@ -269,6 +304,11 @@ def _still_valid(path: Path, did: str, now: dt.datetime) -> bool:
 
 def _copy(badges: list[IssuedBadge], folder: Path) -> None:
     """A copy of each badge for the worker to take away; an existing file is replaced."""
+    if folder.exists() and not folder.is_dir():
+        raise PortfolioError(
+            f"-o {folder} est un fichier, pas un dossier : donnez le dossier où copier les "
+            "badges. Les badges sont bien enregistrés dans l'espace de travail."
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for badge in badges:
@@ -316,6 +356,11 @@ def verify_file(path: Path, *, now: dt.datetime | None = None) -> Verification:
     from portfolio.credentials.proof import verify
 
     try:
+        if path.is_file() and path.stat().st_size > LARGEST_CREDENTIAL:
+            raise PortfolioError(
+                f"{path} pèse {path.stat().st_size // 1_000_000} Mo : bien trop pour un badge "
+                "(quelques Ko)."
+            )
         content = path.read_bytes()
     except FileNotFoundError:
         raise PortfolioError(f"Fichier introuvable : {path}.") from None

@@ -38,7 +38,7 @@ def credentials(
     worker_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[SALARIÉ]",
+            metavar="SALARIÉ",
             help="Identifiant du salarié (sans salarié, --new-key crée seulement la clé).",
             show_default=False,
         ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,9 +80,10 @@ class BlockEvidence:
             trainings=tuple(sorted(trainings)),
         )
 
-    def narrative(self) -> str:
+    def narrative(self, titles: Mapping[str, str]) -> str:
         """« 64 h de travail dans 3 missions (mises à disposition), 4 observations notées,
-        1 formation réussie (ofa.linge). »"""
+        1 formation réussie (Entretien du linge). »: trainings by their title (`titles`:
+        module id → title), which a reader understands."""
         parts = []
         if self.placements:
             parts.append(
@@ -93,7 +95,7 @@ class BlockEvidence:
         if self.trainings:
             parts.append(
                 f"{plural(len(self.trainings), 'formation réussie', 'formations réussies')} "
-                f"({', '.join(self.trainings)})"
+                f"({', '.join(titles.get(t, t) for t in self.trainings)})"
             )
         return (", ".join(parts) or "Aucune preuve comptée") + "."
 
@@ -108,9 +110,10 @@ def achievement_credential(
     as_of: dt.date,
     issued: dt.datetime,
     valid_until: dt.datetime,
+    modules: Mapping[str, str],
 ) -> dict[str, Any]:
     """The unsigned credential of one presentable block, in the JSON shape the official
-    schema wants (sets as arrays, no null, no empty array)."""
+    schema wants (sets as arrays, no null, no empty array). `modules`: module id → title."""
     if not status.presentable:
         raise ValueError(f"block {status.id} is not presentable")
     evidence = BlockEvidence.of(status)
@@ -140,7 +143,7 @@ def achievement_credential(
             {
                 "type": ["Evidence"],
                 "name": f"Expérience et formation au {fr_date(as_of, 'long')}",
-                "narrative": evidence.narrative(),
+                "narrative": evidence.narrative(modules),
                 "genre": "Pré-validation des acquis de l'expérience",
             }
         ],

@@ -3,8 +3,9 @@
 Each one is a file the worker keeps, `badges/<worker-id>/<block-full-id>.json` in the
 workspace. The portfolio prints what a jury needs to match paper and file: the block, the
 issuer, the validity dates, the file's name and its SHA-256 (the QR code holds the last two).
-Nothing here checks a signature: `portfolio verify` does that. This module reads plain JSON
-and hashes bytes, so that rendering a document imports neither pyld nor cryptography.
+The paper vouches only for badges that are the worker's and intact: a file whose signature
+does not hold (a copy edited by hand, another worker's badge dropped in the folder) is not
+listed. Checking a signature imports pyld and cryptography: only when the worker has badges.
 
 A file that cannot be read as a credential never stops a document: it is returned as an
 `UnreadableCredential` saying, in French, what is wrong with it, for the document to say so.
@@ -85,15 +86,15 @@ def credential_files(root: Path, worker_id: str) -> list[Path]:
 
 def issued_credentials(root: Path, worker_id: str) -> list[Credential]:
     """Every credential file of the worker, read; an unreadable one is returned as such."""
-    return [read_credential(path) for path in credential_files(root, worker_id)]
+    return [read_credential(path, worker_id) for path in credential_files(root, worker_id)]
 
 
-def read_credential(path: Path) -> Credential:
+def read_credential(path: Path, worker_id: str) -> Credential:
     try:
         if path.stat().st_size > LARGEST_CREDENTIAL:
             raise _Unreadable("est bien trop gros pour être un badge")
         content = path.read_bytes()
-        return _credential(path, content)
+        return _credential(path, content, worker_id)
     except OSError as exc:
         problem = f"ne peut pas être lu ({exc.strerror or exc})"
     except _Unreadable as exc:
@@ -101,7 +102,7 @@ def read_credential(path: Path) -> Credential:
     return UnreadableCredential(path.name, path.stem, problem)
 
 
-def _credential(path: Path, content: bytes) -> IssuedCredential:
+def _credential(path: Path, content: bytes, worker_id: str) -> IssuedCredential:
     try:
         data = json.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
@@ -112,7 +113,7 @@ def _credential(path: Path, content: bytes) -> IssuedCredential:
         ) from None
     if not isinstance(data, dict):
         raise _Unreadable("ne contient pas un badge (un objet JSON est attendu)")
-    return IssuedCredential(
+    issued = IssuedCredential(
         file_name=path.name,
         block_id=path.stem,
         achievement=_text(data, "credentialSubject", "achievement", "name"),
@@ -122,6 +123,38 @@ def _credential(path: Path, content: bytes) -> IssuedCredential:
         valid_until=_date(data, "validUntil") if "validUntil" in data else None,
         sha256=hashlib.sha256(content).hexdigest(),
     )
+    if not _holds(data, worker_id):
+        raise _Unreadable(f"n'est pas au nom de ce salarié ({worker_id})")
+    _authentic(data)
+    return issued
+
+
+def _holds(data: dict[str, Any], worker_id: str) -> bool:
+    """Whether the badge names the worker: its `sourcedId` identity is `<association>/<id>`."""
+    identities = _field(data, "credentialSubject", "identifier")
+    return (
+        any(
+            isinstance(i, dict)
+            and i.get("identityType") == "sourcedId"
+            and isinstance(i.get("identityHash"), str)
+            and i["identityHash"].rsplit("/", 1)[-1] == worker_id
+            for i in identities or ()
+        )
+        if isinstance(identities, list)
+        else False
+    )
+
+
+def _authentic(data: dict[str, Any]) -> None:
+    """Refuse a badge whose signature does not hold. Its validity period is judged at its
+    own start: an expired badge is still listed, marked as such by the document."""
+    from portfolio.credentials.proof import verify
+
+    start = dt.datetime.fromisoformat(str(data["validFrom"]))
+    verdict = verify(data, now=start if start.tzinfo else start.replace(tzinfo=dt.UTC))
+    if not verdict.valid:
+        reason = verdict.reasons[0]
+        raise _Unreadable(f"n'est pas authentique ({reason[0].lower()}{reason[1:].rstrip('.')})")
 
 
 def _field(data: dict[str, Any], *keys: str) -> object:

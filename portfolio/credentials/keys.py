@@ -61,9 +61,10 @@ def new_key(association: str) -> Ed25519PrivateKey:
         os.link(staged, path)  # unlike a rename, a link never replaces an existing file
     except FileExistsError:
         raise PortfolioError(
-            f"L'association « {association} » a déjà une clé d'émetteur ({path}). Une nouvelle "
-            "clé changerait son identité d'émetteur : les badges déjà remis resteraient "
-            "vérifiables, mais sous un autre nom. Si c'est voulu, déplacez d'abord ce fichier."
+            f"L'association « {association} » a déjà une clé d'émetteur ({path}) : relancez la "
+            "commande sans --new-key. Une nouvelle clé changerait son identité d'émetteur : les "
+            "badges déjà remis resteraient vérifiables, mais les nouveaux seraient signés sous "
+            "une autre identité. Si c'est voulu, déplacez d'abord ce fichier."
         ) from None
     finally:
         staged.unlink(missing_ok=True)
@@ -90,7 +91,8 @@ def issuer_key(association: str) -> Ed25519PrivateKey:
         key = None
     if not isinstance(key, Ed25519PrivateKey):
         raise PortfolioError(
-            f"Le fichier {path} n'est pas une clé Ed25519 lisible (PEM PKCS#8 sans mot de passe)."
+            f"Le fichier {path} n'est pas une clé Ed25519 lisible (PEM PKCS#8 sans mot de "
+            "passe) : remettez à sa place la copie de sauvegarde de la clé de l'association."
         )
     return key
 

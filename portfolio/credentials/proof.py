@@ -84,7 +84,7 @@ def verify(
     if isinstance(proofs, dict):
         proofs = [proofs]
     if not proofs or not isinstance(proofs, list):
-        return Verdict((*reasons, "Le badge ne porte aucune preuve : rien ne dit qui l'a émis."))
+        return Verdict((*reasons, "Le badge n'est pas signé : rien ne garantit qui l'a émis."))
     method = None
     unsigned = {key: value for key, value in credential.items() if key != "proof"}
     for proof in proofs:
@@ -107,7 +107,7 @@ def _proof_reason(
 ) -> tuple[str | None, str | None]:
     """Why this proof does not hold (None when it does), and its verification method."""
     if not isinstance(proof, dict):
-        return "La preuve du badge est illisible (ce n'est pas un objet JSON).", None
+        return "La signature du badge est illisible (ce n'est pas un objet JSON).", None
     method = proof.get("verificationMethod")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         suite = proof.get("cryptosuite") or proof.get("type") or "non précisée"
@@ -117,12 +117,12 @@ def _proof_reason(
             method,
         )
     if proof.get("proofPurpose") != PURPOSE:
-        return "La preuve n'est pas une attestation de l'émetteur (proofPurpose).", method
+        return "La signature n'est pas celle d'une attestation de l'émetteur (proofPurpose).", method
     signature = _signature(proof.get("proofValue"))
     if signature is None:
-        return "La valeur de la preuve (proofValue) est illisible.", method
+        return "La signature du badge est illisible (champ proofValue).", method
     if not isinstance(method, str):
-        return "La preuve ne dit pas avec quelle clé elle a été faite.", None
+        return "La signature ne dit pas avec quelle clé elle a été faite.", None
     did = method.split("#", 1)[0]
     key = public_key or public_key_of(did)
     if key is None:

@@ -51,8 +51,8 @@ def problems(credential: Any) -> list[str]:
     except PortfolioError as exc:
         return [*found, str(exc)]
     found += [
-        f"Le champ « {path} » n'est défini par aucun contexte JSON-LD : la signature ne le "
-        "couvre pas, il pourrait avoir été changé sans que rien ne le montre."
+        f"Le champ « {path} » ne fait pas partie du vocabulaire Open Badges : la signature ne "
+        "le couvre pas, il a pu être ajouté ou changé sans que rien ne le montre."
         for path in loose
     ]
     return list(dict.fromkeys(found))

@@ -193,8 +193,8 @@ def test_verify_names_the_field_the_signature_does_not_cover(badge: Path) -> Non
     badge.write_text(json.dumps(credential, ensure_ascii=False), encoding="utf-8")
     reasons = verify_file(badge, now=NOW).reasons
     assert reasons == (
-        "Le champ « mention » n'est défini par aucun contexte JSON-LD : la signature ne le "
-        "couvre pas, il pourrait avoir été changé sans que rien ne le montre.",
+        "Le champ « mention » ne fait pas partie du vocabulaire Open Badges : la signature ne le "
+        "couvre pas, il a pu être ajouté ou changé sans que rien ne le montre.",
     )
 
 
@@ -220,3 +220,55 @@ def test_verify_of_a_missing_file_or_a_folder(tmp_path: Path) -> None:
         verify_file(tmp_path / "absent.json")
     with pytest.raises(PortfolioError, match="est un dossier"):
         verify_file(tmp_path)
+
+
+def test_a_future_assessment_date_is_refused(demo: Path) -> None:
+    with pytest.raises(PortfolioError, match="est dans le futur") as refused:
+        issue_credentials(demo, "fatima-b", dt.date(2026, 9, 2), now=NOW, new_key=True)
+    assert refused.value.exit_code == 2
+
+
+def test_renewed_badges_are_said_replaced_with_a_reminder_to_reprint(demo: Path) -> None:
+    issue(demo, new_key=True)
+    renewed = issue(demo, renew=True)
+    assert renewed.badges[0].state == "remplacé : nouvelle empreinte"
+    assert any(line.startswith("Réimprimez le portfolio") for line in renewed.lines())
+
+
+def test_a_badge_whose_block_is_no_longer_presentable_is_pointed_out(demo: Path) -> None:
+    issue(demo, new_key=True)
+    path = demo / "workers" / "fatima-b.yaml"
+    text = path.read_text(encoding="utf-8")
+    lowered = text.replace("level: 3", "level: 1").replace("level: 4", "level: 1")
+    path.write_text(lowered, encoding="utf-8")
+    later = issue(demo)
+    assert later.badges == ()
+    assert [b.split(" ")[0] for b in later.no_longer] == ["advf.ccp1"]
+    assert any("n'est plus présentable" in line for line in later.lines())
+
+
+def test_the_evidence_names_trainings_by_their_title(demo: Path) -> None:
+    credential = json.loads(issue(demo, new_key=True).badges[0].path.read_text(encoding="utf-8"))
+    assert "formation réussie (Entretien du linge" in credential["evidence"][0]["narrative"]
+
+
+def test_copies_to_a_file_instead_of_a_folder_are_refused_in_french(
+    demo: Path, tmp_path: Path
+) -> None:
+    afile = tmp_path / "fichier"
+    afile.write_text("x", encoding="utf-8")
+    with pytest.raises(PortfolioError, match="est un fichier, pas un dossier"):
+        issue(demo, new_key=True, copies=afile)
+
+
+def test_no_copy_folder_is_made_when_there_is_no_badge(demo: Path, tmp_path: Path) -> None:
+    issue(demo, "bernard-g", new_key=True, copies=tmp_path / "cle")
+    assert not (tmp_path / "cle").exists()
+
+
+def test_verify_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> None:
+    file = tmp_path / "enorme.json"
+    with file.open("wb") as out:
+        out.truncate(5_000_000)
+    with pytest.raises(PortfolioError, match="bien trop pour un badge"):
+        verify_file(file)

@@ -50,6 +50,7 @@ def credential_of(fatima: dict, key: Ed25519PrivateKey) -> dict:
         as_of=AS_OF,
         issued=ISSUED,
         valid_until=UNTIL,
+        modules={"graindesel.linge": "Entretien du linge"},
     )
 
 
@@ -121,12 +122,14 @@ def test_the_evidence_summary_counts_each_task_and_observation_once(fatima: dict
     assert summary.observations == sum(
         isinstance(e, ObservationEvidence) for c in status.competencies for e in c.evidence
     )
-    assert summary.narrative().startswith(f"{summary.work_hours:g}\u00a0h de travail dans ")
+    narrative = summary.narrative({"graindesel.linge": "Entretien du linge"})
+    assert narrative.startswith(f"{summary.work_hours:g}\u00a0h de travail dans ")
+    assert narrative.endswith("1 formation réussie (Entretien du linge).")
 
 
 def test_a_summary_without_work_does_not_speak_of_zero_hours() -> None:
     summary = BlockEvidence(work_hours=0, placements=0, observations=1, trainings=("at.web",))
-    assert summary.narrative() == "1 observation notée, 1 formation réussie (at.web)."
+    assert summary.narrative({}) == "1 observation notée, 1 formation réussie (at.web)."
 
 
 def test_a_block_not_presentable_gets_no_badge(fatima: dict) -> None:

@@ -188,7 +188,7 @@ def test_a_credential_without_proof_is_refused(proof: Any) -> None:
     if proof is not None:
         unsigned["proof"] = proof
     assert verify(unsigned, now=NOW).reasons == (
-        "Le badge ne porte aucune preuve : rien ne dit qui l'a émis.",
+        "Le badge n'est pas signé : rien ne garantit qui l'a émis.",
     )
 
 
@@ -205,7 +205,7 @@ def test_a_garbled_proof_value_is_said(issuer_key: Ed25519PrivateKey) -> None:
     signed = signed_by(issuer_key)
     signed["proof"][0]["proofValue"] = "u" + signed["proof"][0]["proofValue"][1:]
     assert verify(signed, now=NOW).reasons == (
-        "La valeur de la preuve (proofValue) est illisible.",
+        "La signature du badge est illisible (champ proofValue).",
     )
 
 

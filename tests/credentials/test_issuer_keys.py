@@ -73,9 +73,10 @@ def test_an_existing_key_is_never_replaced(issuer_keys: Path) -> None:
         new_key("trait-d-union")
     assert str(refused.value) == (
         f"L'association « trait-d-union » a déjà une clé d'émetteur "
-        f"({issuer_keys / 'trait-d-union.pem'}). Une nouvelle clé changerait son identité "
-        "d'émetteur : les badges déjà remis resteraient vérifiables, mais sous un autre nom. "
-        "Si c'est voulu, déplacez d'abord ce fichier."
+        f"({issuer_keys / 'trait-d-union.pem'}) : relancez la commande sans --new-key. Une "
+        "nouvelle clé changerait son identité d'émetteur : les badges déjà remis resteraient "
+        "vérifiables, mais les nouveaux seraient signés sous une autre identité. Si c'est voulu, "
+        "déplacez d'abord ce fichier."
     )
     assert raw(issuer_key("trait-d-union")) == raw(first)
     assert [p.name for p in issuer_keys.iterdir()] == ["trait-d-union.pem"]
@@ -117,7 +118,8 @@ def test_a_file_that_is_not_a_key_is_said(issuer_keys: Path) -> None:
     with pytest.raises(PortfolioError) as unreadable:
         issuer_key("trait-d-union")
     assert str(unreadable.value) == (
-        f"Le fichier {path} n'est pas une clé Ed25519 lisible (PEM PKCS#8 sans mot de passe)."
+        f"Le fichier {path} n'est pas une clé Ed25519 lisible (PEM PKCS#8 sans mot de passe) : "
+        "remettez à sa place la copie de sauvegarde de la clé de l'association."
     )
 
 

@@ -78,9 +78,9 @@ def test_what_the_schema_lets_through_is_refused(path: str, value: Any, said: st
 def test_a_field_no_context_defines_is_named_because_the_signature_misses_it() -> None:
     document = changed("credentialSubject.achievement.niveau", "excellent")
     assert schema.problems(document) == [
-        "Le champ « credentialSubject.achievement.niveau » n'est défini par aucun contexte "
-        "JSON-LD : la signature ne le couvre pas, il pourrait avoir été changé sans que rien ne "
-        "le montre."
+        "Le champ « credentialSubject.achievement.niveau » ne fait pas partie du vocabulaire "
+        "Open Badges : la signature ne le couvre pas, il a pu être ajouté ou changé sans que "
+        "rien ne le montre."
     ]
 
 

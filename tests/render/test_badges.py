@@ -271,3 +271,20 @@ def test_what_a_credential_file_says_is_printed_as_text(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x&gt;.json" in html
     assert "{{ 7*7 }}" in html
+
+
+def test_a_badge_whose_block_is_no_longer_presentable_is_said_so(
+    render_workspace: Workspace, as_of: dt.date
+) -> None:
+    """A later observation may lower a level after the badge was issued: the paper says so."""
+    worker = render_workspace.workers["fatima-b"]
+    assessment, _ = assess(render_workspace, worker, as_of)
+    blocks = {b.id: b.presentable for r in assessment.referentiels for b in r.blocks}
+    kept = next(block for block, presentable in blocks.items() if presentable)
+    lost = next(block for block, presentable in blocks.items() if not presentable)
+    view = view_with(render_workspace, as_of, [issued(kept), issued(lost)])
+    assert [(b.block_id, b.presentable) for b in view.badges] == [(kept, True), (lost, False)]
+    html = render_document(
+        render_workspace, worker, "portfolio", as_of, credentials=[issued(kept), issued(lost)]
+    ).html
+    assert html.count("bloc plus présentable") == 1

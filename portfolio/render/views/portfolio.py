@@ -151,6 +151,9 @@ class BadgeView:
     valid_from: dt.date
     valid_until: dt.date | None
     expired: bool
+    presentable: bool
+    """Whether the block is still presentable at the document's date: a later observation
+    may have lowered a level since the badge was issued."""
     file_name: str
     sha256: str
     short_hash: str
@@ -395,7 +398,7 @@ def qr_code(payload: str, label: str) -> tuple[Markup, int]:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1)), int(code.version)
 
 
-def badge_view(credential: IssuedCredential, as_of: dt.date) -> BadgeView:
+def badge_view(credential: IssuedCredential, as_of: dt.date, presentable: bool) -> BadgeView:
     digest = credential.sha256
     svg, version = qr_code(
         credential.qr_payload,
@@ -409,6 +412,7 @@ def badge_view(credential: IssuedCredential, as_of: dt.date) -> BadgeView:
         valid_from=credential.valid_from,
         valid_until=credential.valid_until,
         expired=credential.valid_until is not None and credential.valid_until < as_of,
+        presentable=presentable,
         file_name=credential.file_name,
         sha256=digest,
         short_hash=" ".join(digest[i : i + 4] for i in range(0, 16, 4)),
@@ -422,11 +426,16 @@ def badge_view(credential: IssuedCredential, as_of: dt.date) -> BadgeView:
 
 
 def badge_views(
-    worker: Worker, credentials: Sequence[Credential], as_of: dt.date
+    worker: Worker, credentials: Sequence[Credential], assessment: Assessment
 ) -> tuple[tuple[BadgeView, ...], tuple[str, ...]]:
     """The readable credentials as the jury reads them, and a sentence for each file that is
     not one (it is left out of the list: the paper vouches only for what it can describe)."""
-    badges = tuple(badge_view(c, as_of) for c in credentials if isinstance(c, IssuedCredential))
+    presentable = {b.id for r in assessment.referentiels for b in r.blocks if b.presentable}
+    badges = tuple(
+        badge_view(c, assessment.as_of, c.block_id in presentable)
+        for c in credentials
+        if isinstance(c, IssuedCredential)
+    )
     unreadable = tuple(
         f"Le fichier {c.file_name} {c.problem} : il n'est pas repris ici. Émettez les badges à "
         f"nouveau (portfolio credentials {worker.id}) ou retirez ce fichier du dossier "
@@ -473,7 +482,7 @@ def portfolio_view(
             )
         )
     trainings = training_views(ws, worker, assessment.as_of)
-    badges, unreadable = badge_views(worker, credentials, assessment.as_of)
+    badges, unreadable = badge_views(worker, credentials, assessment)
     return PortfolioView(
         doc=DocumentInfo(
             title=f"Dossier professionnel — {worker.display_name}",
