@@ -117,7 +117,7 @@ def _proof_reason(
             method,
         )
     if proof.get("proofPurpose") != PURPOSE:
-        return "La signature n'est pas celle d'une attestation de l'émetteur (proofPurpose).", method
+        return "La signature n'atteste rien de la part de l'émetteur (proofPurpose).", method
     signature = _signature(proof.get("proofValue"))
     if signature is None:
         return "La signature du badge est illisible (champ proofValue).", method
