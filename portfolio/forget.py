@@ -196,10 +196,13 @@ def _read_manifest(folder: Path) -> Any:
 
 
 def _drop_from_manifest(folder: Path, drop: Callable[[list[str]], bool], plan: ErasurePlan) -> None:
+    """Each entry once: an aggregate's path is a key of two tables of the manifest (the digest
+    of what it shows under « documents », that of the files it was made from under « inputs »),
+    both dropped by `_without`."""
     entries = _manifest_entries(_read_manifest(folder), drop)
     if entries:
         known = plan.manifests.setdefault(folder / MANIFEST, [])
-        known += [e for e in entries if e not in known]
+        known += [e for e in dict.fromkeys(entries) if e not in known]
 
 
 def _collective_documents(folder: Path, plan: ErasurePlan) -> None:

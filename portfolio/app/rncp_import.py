@@ -7,13 +7,15 @@ export (`portfolio.rncp` reads it), and so do the competencies when the XML expo
 What no export has — the plain wording a worker understands and the task vocabulary that
 evidences each competency — is left for the counselor, and the file says so in comments. Until
 the tasks are written, `check` reports each competency as having no way to be evidenced: that
-list is the work left to do.
+list is the work left to do, before the file goes into a workspace whose workers are assessed
+(its errors would refuse them all).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from portfolio.issues import PortfolioError, terminal_safe
 from portfolio.model.common import ID_PATTERN, RNCP_BLOCK_PATTERN
 from portfolio.model.literals import TRACKS
 from portfolio.model.referentiel import Referentiel
+from portfolio.resources import WORKSPACE_FILE
 from portfolio.rncp import Export, Fiche, RncpBlock, fiche_number, read_fiche
 
 DEFAULT_RULE = "{min_hours: 30, observation: true}"
@@ -137,17 +140,39 @@ def import_rncp(
     text = referentiel_text(read, export, ident, chosen_track, track_note, chosen_kind)
     Referentiel.model_validate(yaml.safe_load(text))  # what is written is a valid référentiel
     write_atomic(target, text)
-    notes = tuple(_notes(read, found, ident, track_note))
+    notes = tuple(_notes(read, found, ident, chosen_track, track_note))
     competencies = sum(max(1, len(b.competencies)) for b in read.blocks)
     message = (
         f"Référentiel « {ident} » écrit dans {terminal_safe(str(target))} : "
         f"{_count(len(read.blocks), 'bloc')}, {_count(competencies, 'compétence')}, d'après la "
         f"fiche {number} ({export.name}). À écrire avant usage : la phrase simple (plain) de "
         "chaque compétence et les tâches qui les prouvent, comme l'expliquent les commentaires "
-        "du fichier ; puis placez-le dans le dossier referentiels/ de l'espace de travail et "
-        "lancez portfolio check."
+        f"du fichier. {_next_step(target)}"
     )
     return Imported(target, ident, len(read.blocks), competencies, message, notes)
+
+
+def _next_step(target: Path) -> str:
+    """Where the file goes once written. While a référentiel of a workspace has errors, assess,
+    plan and credentials refuse every worker of that workspace: an import already in a
+    workspace's referentiels/ says so, any other is completed before it goes there."""
+    folder = target.resolve().parent
+    if folder.name == "referentiels" and (folder.parent / WORKSPACE_FILE).is_file():
+        workspace = folder.parent
+        shown = terminal_safe(
+            str(workspace) if target.is_absolute() else os.path.relpath(workspace, Path.cwd())
+        )
+        named = "" if shown == "." else f" {shown}"
+        return (
+            f"Il est déjà dans le dossier referentiels/ de l'espace de travail{named} : tant "
+            f"qu'il a des erreurs (portfolio check -w {shown} les liste), assess, plan et "
+            "credentials y refusent tous les salariés."
+        )
+    return (
+        "Ne le placez dans le dossier referentiels/ de l'espace de travail qu'une fois complet : "
+        "tant qu'un référentiel y a des erreurs, assess, plan et credentials refusent tous les "
+        "salariés (docs/referentiels.md dit comment le vérifier avant)."
+    )
 
 
 def _target(output: Path | None, number: str) -> Path:
@@ -194,7 +219,9 @@ def guess_track(fiche: Fiche) -> tuple[str | None, str]:
     return best, f"déduite des codes ROME {', '.join(votes[best])} : à vérifier"
 
 
-def _notes(fiche: Fiche, found: dict[str, Referentiel], ident: str, track_note: str) -> list[str]:
+def _notes(
+    fiche: Fiche, found: dict[str, Referentiel], ident: str, track: str, track_note: str
+) -> list[str]:
     notes = [
         f"{other.id} est déjà un référentiel de la fiche {fiche.number} : gardez-en un seul "
         "pour les mêmes salariés, sinon leurs compétences seront comptées deux fois."
@@ -202,7 +229,7 @@ def _notes(fiche: Fiche, found: dict[str, Referentiel], ident: str, track_note: 
         if other.certification.rncp == fiche.number and other.id != ident
     ]
     if track_note:
-        notes.append(f"Filière « {ident} » : {track_note}.")
+        notes.append(f"Filière « {track} » {track_note} (clé « track » du fichier).")
     if fiche.blocks and not any(b.competencies for b in fiche.blocks):
         notes.append(
             "L'export CSV ne liste pas les compétences des blocs : chaque bloc a une compétence "
@@ -286,7 +313,9 @@ def referentiel_text(
             "« tasks » (en bas du fichier) : le vocabulaire des tâches, tel que les conseillers "
             "l'écrivent, qui prouvent chaque compétence. Tant qu'une compétence n'est prouvée par "
             "aucune tâche, portfolio check le signale (« ne peut être prouvée par aucune "
-            "tâche ») : c'est attendu, c'est la liste de ce qu'il reste à écrire.",
+            "tâche ») : c'est la liste de ce qu'il reste à écrire. Ne placez ce fichier dans "
+            "l'espace de travail de vos salariés qu'une fois complet : tant qu'il a des erreurs, "
+            "assess, plan et credentials les refusent tous.",
             first="- ",
         ),
     ]

@@ -57,11 +57,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workspace: WorkspaceOption = Path("."),
     ) -> None:
-        """Effacer un salarié : son fichier, tous les documents qui le nomment et ses lignes du
-        journal des écritures (journal/).
+        """Effacer un salarié : son fichier, ses badges, tous les documents qui le nomment et
+        ses lignes du journal des écritures (journal/).
 
         Ce qui sera effacé est listé avant de confirmer :
         - workers/SALARIÉ.yaml et ses copies de sauvegarde ;
+        - ses badges numériques, dans badges/SALARIÉ/ (pas leurs copies
+          faites avec « portfolio credentials -o ») ;
         - ses documents dans DOSSIER_DE_TRAVAIL/documents et les dossiers --output ;
         - ses entrées du manifeste de « portfolio build », l'index et le rapport
           du programme, refaits sans lui au prochain « portfolio build » ;

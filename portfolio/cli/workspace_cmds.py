@@ -425,6 +425,16 @@ def _tree(ref: Referentiel, width: int | None) -> Tree:
             )
             leaf.add(label(3, (terminal_safe(comp.plain), "italic")))
             tasks = tasks_of.get(f"{block.id}.{comp.id}", [])
-            shown = terminal_safe(", ".join(tasks)) if tasks else "observation seulement"
-            leaf.add(label(3, f"tâches : {shown}"))
+            leaf.add(label(3, _tasks_line(tasks, min_hours, observation)))
     return root
+
+
+def _tasks_line(tasks: list[str], min_hours: float, observation: bool) -> str:
+    """The tasks evidencing a competency. Only a rule of observation alone needs none (as
+    `check` judges it, checks.py); under any other, a competency without tasks is left to
+    complete, as in a référentiel just imported (docs/referentiels.md)."""
+    if tasks:
+        return f"tâches : {terminal_safe(', '.join(tasks))}"
+    if observation and min_hours == 0:
+        return "tâches : observation seulement"
+    return "aucune tâche : à compléter"

@@ -16,16 +16,16 @@ from portfolio.app import access
 from portfolio.app.documents import author_of
 from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
 from portfolio.app.live import LiveWorkspace, Snapshot
-from portfolio.coverage import Coverage, body_coverage
-from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours
+from portfolio.coverage import Coverage, CoverageTally, coverage_facts
+from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours, plural
 from portfolio.issues import Issue, PortfolioError
 from portfolio.journal import JournalEntry
 from portfolio.model.accounts import Account
-from portfolio.model.evidence import Assessment, WorkerEvidence
+from portfolio.model.evidence import Assessment
 from portfolio.model.workspace import Worker
 from portfolio.plan import plan_worker
 from portfolio.render.consent import missing_consent
-from portfolio.report import ProgrammeReport, programme_report
+from portfolio.report import ProgrammeReport, ReportTally
 
 ALERT_CODES = {
     "company-cap": "480 h en entreprise",
@@ -361,33 +361,41 @@ def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.dat
 # --- federation documents -----------------------------------------------------------------------
 
 
-def consenting_cohort(
-    snap: Snapshot, as_of: dt.date
-) -> dict[str, tuple[Assessment, WorkerEvidence]]:
-    """Every consenting worker's assessment (SPEC §10), kept until a file changes."""
+@dataclass(frozen=True)
+class FederationFigures:
+    report: ProgrammeReport
+    coverages: dict[str, Coverage]
+    """Body id → the coverage of its catalogue."""
 
-    def compute() -> dict[str, tuple[Assessment, WorkerEvidence]]:
-        return {
-            stem: snap.assessment(stem, as_of)
-            for stem, worker in sorted(snap.ws.workers.items())
-            if missing_consent(worker) is None
-        }
 
-    return snap.computed(("cohort", as_of), compute)
+def _federation(snap: Snapshot, as_of: dt.date) -> FederationFigures:
+    """The programme report and every catalogue's coverage, from one pass over the workers who
+    consented (SPEC §10), each assessed then dropped: only the figures are kept, until a file
+    changes (SPEC §13, memory flat in the number of workers)."""
+
+    def compute() -> FederationFigures:
+        report = ReportTally(snap.ws, as_of)
+        coverages = {c.body.id: CoverageTally(snap.ws, c.body.id, as_of) for c in snap.ws.catalogs}
+        for stem, worker in snap.ws.workers.items():
+            if missing_consent(worker) is None:
+                assessment, evidence = snap.assessment(stem, as_of)
+                report.add_worker(worker, assessment, evidence)
+                facts = coverage_facts(assessment)
+                for tally in coverages.values():
+                    tally.add(facts)
+        return FederationFigures(
+            report.result(), {body: tally.result() for body, tally in coverages.items()}
+        )
+
+    return snap.computed(("federation", as_of), compute)
 
 
 def _coverage(snap: Snapshot, body: str, as_of: dt.date) -> Coverage:
-    def compute() -> Coverage:
-        cohort = consenting_cohort(snap, as_of)
-        return body_coverage(snap.ws, body, {w: a for w, (a, _) in cohort.items()}, as_of)
-
-    return snap.computed(("coverage", body, as_of), compute)
+    return _federation(snap, as_of).coverages[body]
 
 
 def _report(snap: Snapshot, as_of: dt.date) -> ProgrammeReport:
-    return snap.computed(
-        ("report", as_of), lambda: programme_report(snap.ws, consenting_cohort(snap, as_of), as_of)
-    )
+    return _federation(snap, as_of).report
 
 
 @dataclass(frozen=True)
@@ -506,6 +514,12 @@ class CheckView:
     lines: tuple[CheckLine, ...]
     errors: int
     warnings: int
+
+    @property
+    def counts(self) -> str:
+        """« 0 erreur et 2 avertissements »: the counts `check` ends with, in the same French
+        (no plural below 2)."""
+        return f"{plural(self.errors, 'erreur')} et {plural(self.warnings, 'avertissement')}"
 
 
 def _line(issue: Issue, link: str | None) -> CheckLine:

@@ -183,6 +183,57 @@ def test_a_fiche_already_bundled_is_noted(tmp_path: Path) -> None:
     )
 
 
+def test_the_track_note_names_the_track_it_deduced(tmp_path: Path) -> None:
+    imported = run_import(write_csv_zip(tmp_path), output=tmp_path / "commis.yaml")
+    assert (
+        "Filière « emplois-familiaux » déduite des codes ROME K1302, K1304 : à vérifier "
+        "(clé « track » du fichier)." in imported.notes
+    )
+
+
+WAIT = "Ne le placez dans le dossier referentiels/ de l'espace de travail qu'une fois complet"
+REFUSED = "assess, plan et credentials"
+
+
+def test_an_import_outside_a_workspace_is_completed_before_it_goes_there(tmp_path: Path) -> None:
+    imported = run_import(write_csv_zip(tmp_path), output=tmp_path / "commis.yaml")
+    assert WAIT in imported.message and REFUSED in imported.message
+    assert "déjà dans le dossier referentiels/" not in imported.message
+
+
+def test_an_import_into_a_workspace_says_it_is_already_there(
+    tmp_path: Path, make_workspace
+) -> None:
+    root = make_workspace({})
+    target = root / "referentiels" / "commis.yaml"
+    imported = run_import(write_csv_zip(tmp_path), output=target, workspace=root)
+    assert (
+        f"Il est déjà dans le dossier referentiels/ de l'espace de travail {root} : tant qu'il "
+        f"a des erreurs (portfolio check -w {root} les liste), {REFUSED} y refusent tous les "
+        "salariés." in imported.message
+    )
+    assert WAIT not in imported.message
+
+
+def test_an_import_into_the_current_workspace_names_it_relative(
+    tmp_path: Path, make_workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_workspace({})
+    source = write_csv_zip(tmp_path)
+    monkeypatch.chdir(root)
+    here = run_import(source, output=Path("referentiels"), workspace=Path("."))
+    assert (
+        "referentiels/ de l'espace de travail : tant qu'il a des erreurs (portfolio check "
+        "-w . les liste)" in here.message
+    )
+    monkeypatch.chdir(root / "referentiels")
+    below = run_import(source, output=None, workspace=Path(".."), force=True)
+    assert (
+        "de l'espace de travail .. : tant qu'il a des erreurs (portfolio check -w .. les"
+        in below.message
+    )
+
+
 def test_a_track_not_told_by_the_rome_codes_must_be_given(tmp_path: Path) -> None:
     source = write_csv_zip(tmp_path)
     error = refused(source, "RNCP39002", output=tmp_path / "out")

@@ -39,8 +39,10 @@ def test_import_writes_the_referentiel_in_the_current_folder(folder: Path) -> No
     assert result.exit_code == 0, result.output
     message = flat(result.stdout)
     assert "Référentiel « rncp37715 » écrit dans rncp37715.yaml : 3 blocs, 3 compétences" in message
-    assert "placez-le dans le dossier referentiels/" in message
-    assert "déduite des codes ROME K1302, K1304" in flat(result.stderr)
+    assert "Ne le placez dans le dossier referentiels/ de l'espace de travail qu'une" in message
+    assert "Filière « emplois-familiaux » déduite des codes ROME K1302, K1304" in flat(
+        result.stderr
+    )
     data = yaml.safe_load((folder / "rncp37715.yaml").read_text(encoding="utf-8"))
     assert data["id"] == "rncp37715"
     assert [(b["id"], b["rncp"]) for b in data["blocks"]] == [

@@ -346,6 +346,21 @@ def test_referentiels_tree_of_a_local_one_shows_its_rule_and_tasks(make_workspac
     assert "tâches : lavage-sols" in out
 
 
+def test_referentiels_tree_says_which_competencies_no_task_evidences_yet(make_workspace) -> None:
+    local = VALID_REFERENTIEL.replace(
+        "      - {id: c2, title: Nettoyer les vitres, plain: Je sais laver les vitres}\n",
+        "      - {id: c2, title: Nettoyer les vitres, plain: Je sais laver les vitres}\n"
+        "      - {id: c3, title: Accueillir, plain: J'accueille,"
+        " evidence: {min_hours: 0, observation: true}}\n",
+    ).replace("  - {id: lavage-vitres, label: Laver les vitres, evidences: [b1.c2]}\n", "")
+    root = make_workspace({"referentiels/menage.yaml": local})
+    lines = invoke("referentiels", "menage", "-w", str(root)).stdout.splitlines()
+    leaves = [line.split("── ", 1)[1] for line in lines if "── " in line]
+    assert leaves[leaves.index("Je sais laver les vitres") + 1] == "aucune tâche : à compléter"
+    assert leaves[leaves.index("J'accueille") + 1] == "tâches : observation seulement"
+    assert leaves[leaves.index("Je sais laver les sols") + 1] == "tâches : lavage-sols"
+
+
 def test_referentiels_unknown_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("referentiels", "zz")

@@ -123,6 +123,20 @@ def test_forget_reports_what_it_erased_on_stdout(federation: Path):
     assert len(erased) == 9
 
 
+def test_an_entry_of_several_manifest_tables_is_listed_once(federation: Path):
+    """A build records an aggregate under « documents » and « inputs »: the list says it once,
+    and both go."""
+    path = federation / "ws" / "documents" / MANIFEST
+    data = json.loads(path.read_text("utf-8"))
+    data["inputs"] = {f"{PROGRAMME_DIR}/rapport.pdf": "digest-workers"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = forget(federation, "ana-b", "--yes")
+    assert result.exit_code == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "manifeste" in line]
+    assert line.count(f"{PROGRAMME_DIR}/rapport.pdf") == 1
+    assert json.loads(path.read_text("utf-8"))["inputs"] == {}
+
+
 def test_a_worker_named_like_a_manifest_field_leaves_the_manifest_readable(federation: Path):
     workers = federation / "ws" / "workers"
     (workers / "version.yaml").write_text(WORKER.format(id="version"), encoding="utf-8")
@@ -222,6 +236,7 @@ def test_help_is_in_french() -> None:
     result = CliRunner().invoke(app, ["forget", "--help"])
     assert "Effacer un salarié" in result.stdout
     assert "--yes" in result.stdout
+    assert "ses badges numériques, dans badges/SALARIÉ/" in " ".join(result.stdout.split())
 
 
 def test_forget_erases_the_credentials_issued_to_the_worker(federation: Path):

@@ -22,6 +22,7 @@ from web_support import (
 
 from portfolio.fsutil import write_atomic
 from portfolio.web.server import create_app
+from portfolio.web.views import CheckView
 
 OWN_NAMES = ("Aïcha", "Dominique", "Fatima")
 """First names of ai-lyon-est's workers in the demo (aicha-m, dominique-r, fatima-b)."""
@@ -104,6 +105,14 @@ def test_a_broken_worker_file_shows_on_the_check_page_with_a_link(make_client, w
 def test_check_lines_about_a_worker_link_to_their_page(make_client):
     page = make_client("federation").get("/verification").text
     assert re.search(r'<a href="/salaries/[a-z0-9-]+">workers/', page)
+
+
+def test_the_check_page_counts_in_the_french_of_the_command(make_client):
+    """0 takes the singular, as on `portfolio check`'s last line (the demo has no error)."""
+    page = text_of(make_client("federation").get("/verification").text)
+    assert re.search(r"\b0 erreur et \d+ avertissements?, comme « portfolio check »", page)
+    assert CheckView((), 0, 0).counts == "0 erreur et 0 avertissement"
+    assert CheckView((), 2, 1).counts == "2 erreurs et 1 avertissement"
 
 
 def test_the_programme_page_shows_figures_and_charts(make_client):
