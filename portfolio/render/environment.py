@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import jinja2
 
-from portfolio.french import end_sentence, fr_date, fr_hours, fr_number, fr_period
+from portfolio.french import end_sentence, fr_date, fr_hours, fr_number, fr_period, plural
 from portfolio.resources import templates_dir
 
 
@@ -42,6 +42,7 @@ def jinja_environment() -> jinja2.Environment:
     env.filters["fr_number"] = fr_number
     env.filters["fr_hours"] = fr_hours
     env.filters["end_sentence"] = end_sentence
+    env.filters["plural"] = plural
     env.globals["fr_period"] = fr_period
     env.globals["asset_url"] = asset_url
     return env

@@ -154,3 +154,11 @@ def test_the_portfolio_downloaded_from_the_web_lists_the_badges_issued(make_clie
     page = text_of(make_client("counselor").get(f"/salaries/{OWN_WORKER}/portfolio.html").text)
     assert "Badges numériques remis" in page
     assert "advf.ccp1.json" in page
+
+
+def test_the_dashboard_counts_in_french_with_no_plural_below_two(make_client, web_root):
+    """« 0 salarié », as `check` says « 0 erreur »: the French plural starts at 2."""
+    for file in (web_root / "workers").glob("*.yaml"):
+        file.unlink()
+    page = text_of(make_client("federation").get("/").text)
+    assert "0 salarié." in page
