@@ -2,6 +2,7 @@
 
     python benchmarks/bench_assess.py [--workers 5000] [--seed 1] [--modules 40]
                                       [--workspace DIR] [--profile FILE]
+                                      [--stream [--skip N] [--count N]]
 
 Target (issue "Evidence matching, assessment with evidence trail"): 5,000 workers in ≤ 10 s on
 2 cores. The workspace is generated once into DIR (default: a folder under the system's temporary
@@ -9,6 +10,13 @@ folder named after the parameters) and reused. Peak memory is the process's maxi
 size (`resource.getrusage`), which includes the interpreter and the libraries (about 60 MB).
 With --profile, the three stages run under cProfile and the statistics are written to FILE
 (read them with `python -m pstats FILE` or snakeviz); the 25 most expensive functions are printed.
+
+With --stream, the path of `portfolio check` and `assess --all --json` on a federation (issue
+19): the shared files loaded once, then each worker file loaded, checked, assessed, written as
+JSON and forgotten (`portfolio.cohort.run_one`), in this one process, with the CPU time of each
+step per worker. The first --skip workers are processed first without being counted, so that
+the figures are those of a long run (task texts resolved, suggestions and vocabularies built);
+--count limits the workers counted after them.
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import DEFAULT_MODULES, generate
 
 from portfolio.assess import assess
-from portfolio.checks import check_workspace
-from portfolio.load import load_workspace
+from portfolio.checks import check_worker, check_workspace
+from portfolio.cohort import assessed_json, run_one
+from portfolio.issues import sort_issues
+from portfolio.load import _cyclic_gc_paused, load_worker, load_workspace, worker_files
 
 AS_OF = dt.date(2003, 6, 30)
 
@@ -73,6 +83,46 @@ def run(root: Path) -> dict[str, float]:
     return times
 
 
+def stream(root: Path, skip: int, count: int | None) -> dict[str, float]:
+    """`run_one` step by step for `count` workers after the first `skip`: CPU time of each
+    step."""
+    ws, _ = load_workspace(root, workers=False)
+    files = worker_files(root)
+    for file in files[:skip]:
+        run_one(ws, file, AS_OF, assessed_json)
+    steps = dict.fromkeys(("chargement", "vérifications", "évaluation", "JSON"), 0.0)
+    clock = time.process_time
+    counted = files[skip:] if count is None else files[skip : skip + count]
+    for file in counted:
+        with _cyclic_gc_paused():  # as in run_one
+            start = clock()
+            worker, issues = load_worker(ws, file)
+            loaded = clock()
+            if worker is not None:
+                issues = sort_issues(issues + check_worker(ws, file.stem, worker, AS_OF))
+            checked = clock()
+            if worker is not None and not any(i.is_error for i in issues):
+                assessment, _ = assess(ws, worker, AS_OF, [i.render() for i in issues])
+                assessed = clock()
+                assessment.model_dump_json()
+                steps["JSON"] += clock() - assessed
+                steps["évaluation"] += assessed - checked
+            steps["chargement"] += loaded - start
+            steps["vérifications"] += checked - loaded
+            ws.workers.pop(file.stem, None)
+            ws.sources.pop(("worker", file.stem), None)
+    per_worker = 1000 / max(len(counted), 1)
+    for step, seconds in steps.items():
+        print(f"  {step:<14} {seconds * per_worker:6.3f} ms par salarié", file=sys.stderr)
+    steps["total"] = sum(steps.values())
+    print(
+        f"  {'total':<14} {steps['total'] * per_worker:6.3f} ms par salarié "
+        f"({len(counted)} salariés comptés, {skip} avant)",
+        file=sys.stderr,
+    )
+    return steps
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=5000)
@@ -80,6 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modules", type=int, default=DEFAULT_MODULES)
     parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--profile", type=Path, default=None, help="fichier de statistiques")
+    parser.add_argument("--stream", action="store_true", help="un salarié à la fois (issue 19)")
+    parser.add_argument("--skip", type=int, default=0, help="salariés non comptés (--stream)")
+    parser.add_argument("--count", type=int, default=None, help="salariés comptés (--stream)")
     args = parser.parse_args(argv)
     root = args.workspace or Path(tempfile.gettempdir()) / (
         f"vae-bench-{args.workers}-{args.seed}-{args.modules}"
@@ -89,13 +142,17 @@ def main(argv: list[str] | None = None) -> None:
         generate(root, args.workers, args.seed, args.modules)
         print(f"généré {root} en {time.perf_counter() - start:.1f} s", file=sys.stderr)
     print(f"espace de travail : {root}", file=sys.stderr)
+
+    def measured() -> dict[str, float]:
+        return stream(root, args.skip, args.count) if args.stream else run(root)
+
     if args.profile:
         profiler = cProfile.Profile()
-        times = profiler.runcall(run, root)
+        times = profiler.runcall(measured)
         profiler.dump_stats(args.profile)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     else:
-        times = run(root)
+        times = measured()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  total      {times['total']:7.2f} s ; mémoire maximale {peak_mb:.0f} Mo")
 

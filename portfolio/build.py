@@ -32,15 +32,17 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
-from concurrent.futures import as_completed
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from portfolio import __version__
 from portfolio.assess import assess
-from portfolio.coverage import Coverage, body_coverage
+from portfolio.cohort import run_one
+from portfolio.coverage import Coverage, CoverageTally
 from portfolio.credentials.issued import (
     BADGES_DIR,
     Credential,
@@ -48,15 +50,17 @@ from portfolio.credentials.issued import (
     issued_credentials,
 )
 from portfolio.fsutil import write_atomic
+from portfolio.issues import Issue
 from portfolio.load import find_workspace, load_workspace
 from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
 from portfolio.pool import process_pool
-from portfolio.render.consent import withheld_workers
+from portfolio.render.consent import missing_consent
 from portfolio.render.documents import DOCUMENT_KINDS
 from portfolio.render.pdf import require_pdf_libraries
-from portfolio.report import ProgrammeReport, programme_report
+from portfolio.render.views.index import Person
+from portfolio.report import ProgrammeReport, ReportTally
 from portfolio.resources import WORKSPACE_FILE, referentiels_dir, templates_dir
 from portfolio.transaction import locked
 
@@ -167,35 +171,27 @@ def inputs_fingerprint(
     )
 
 
-def plan_jobs(
-    ws: Workspace,
-    shared: str,
-    file_hashes: Mapping[str, str],
-    withheld: Collection[str] = (),
-    badges: Mapping[str, str] | None = None,
-) -> list[Job]:
-    """Every document of the workspace with the hash of what it depends on; none for the
-    `withheld` workers (no consent), who still count in the aggregates' inputs: giving consent
-    changes their file, and with it what the aggregates count.
-
-    An aggregate's digest here is that of its inputs, every worker file: `settle_aggregates`
-    replaces it by the digest of the figures it prints when they have to be computed. `shared`
-    is the `shared_fingerprint`, `file_hashes` the `worker_file_hashes`, `badges` the
-    `badge_hashes` (a worker's portfolio lists their credentials; the other documents do not)."""
-    all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
-    issued = badges or {}
-
-    def digest(stem: str, kind: str) -> str:
-        listed = issued.get(stem, "") if kind == "portfolio" else ""
-        return _digest(shared, kind, file_hashes[stem], listed)
-
-    jobs = [
-        Job(worker_output(stem, kind), kind, stem, digest(stem, kind))
-        for stem in sorted(file_hashes)
-        if stem not in withheld
+def worker_jobs(stem: str, shared: str, file_hash: str, badges: str = "") -> list[Job]:
+    """A worker's documents with the hash of what each depends on: their file, and for the
+    portfolio the credentials issued to them (`badge_hashes`)."""
+    return [
+        Job(
+            worker_output(stem, kind),
+            kind,
+            stem,
+            _digest(shared, kind, file_hash, badges if kind == "portfolio" else ""),
+        )
         for kind in DOCUMENT_KINDS
     ]
-    jobs += [
+
+
+def aggregate_jobs(ws: Workspace, shared: str, file_hashes: Mapping[str, str]) -> list[Job]:
+    """Each catalogue's coverage and the programme report, with the digest of their inputs:
+    every worker file, withheld ones included (giving consent changes a file, and with it what
+    the aggregates count). `settle_aggregates` replaces it by the digest of the figures they
+    print when these are computed."""
+    all_workers = _digest(*(f"{k}={v}" for k, v in sorted(file_hashes.items())))
+    jobs = [
         Job(
             f"{BODIES_DIR}/couverture-{cat.body.id}.pdf",
             "coverage",
@@ -213,6 +209,54 @@ def plan_jobs(
         )
     )
     return jobs
+
+
+def plan_jobs(
+    ws: Workspace,
+    shared: str,
+    file_hashes: Mapping[str, str],
+    withheld: Collection[str] = (),
+    badges: Mapping[str, str] | None = None,
+) -> list[Job]:
+    """Every document of the workspace: each worker's but the `withheld` ones' (no consent),
+    then the aggregates."""
+    issued = badges or {}
+    jobs = [
+        job
+        for stem in sorted(file_hashes)
+        if stem not in withheld
+        for job in worker_jobs(stem, shared, file_hashes[stem], issued.get(stem, ""))
+    ]
+    return jobs + aggregate_jobs(ws, shared, file_hashes)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part `index` of `count` of a federation's workers (SPEC §13 `build --shard K/N`): a
+    worker belongs to the part its id's SHA-256 falls in, the same on every machine and for
+    every run (Python's `hash` is salted per process). Part 1 also makes the aggregates, from
+    every worker's assessment."""
+
+    index: int
+    count: int
+
+    def holds(self, stem: str) -> bool:
+        return shard_of(stem, self.count) == self.index
+
+    @property
+    def aggregates(self) -> bool:
+        return self.index == 1
+
+    def owns(self, output: str) -> bool:
+        """Whether an output of the folder is this part's to make, or to remove."""
+        parts = output.split("/")
+        if parts[0] == WORKERS_DIR and len(parts) > 2:
+            return self.holds(parts[1])
+        return self.aggregates
+
+
+def shard_of(stem: str, count: int) -> int:
+    return int.from_bytes(hashlib.sha256(stem.encode("utf-8")).digest()[:8], "big") % count + 1
 
 
 def is_aggregate(job: Job) -> bool:
@@ -327,44 +371,38 @@ Payload = WorkerDocument | Coverage | ProgrammeReport
 """What a job's process receives: nothing is loaded or assessed there."""
 
 
-class Assessments:
-    """Each worker's assessment at the build's date, computed on first use and kept for the
-    build: a worker's two documents and the cohort share it (SPEC §6 computed once per worker)."""
+class FederationTallies:
+    """The figures of the aggregates a build has to compute, folded one worker at a time
+    (SPEC §13: memory flat in the number of workers)."""
 
-    def __init__(self, ws: Workspace, as_of: dt.date) -> None:
-        self.ws = ws
-        self.as_of = as_of
-        self._done: dict[str, tuple[Assessment, WorkerEvidence]] = {}
+    def __init__(self, ws: Workspace, jobs: Iterable[Job], as_of: dt.date) -> None:
+        self.report: tuple[str, ReportTally] | None = None
+        self.coverages: dict[str, CoverageTally] = {}
+        for job in jobs:
+            if job.kind == "coverage":
+                self.coverages[job.output] = CoverageTally(ws, job.subject, as_of)
+            else:
+                self.report = (job.output, ReportTally(ws, as_of))
 
-    def of(self, worker_id: str) -> tuple[Assessment, WorkerEvidence]:
-        if worker_id not in self._done:
-            self._done[worker_id] = assess(self.ws, self.ws.workers[worker_id], self.as_of)
-        return self._done[worker_id]
-
-    def cohort(self, withheld: Collection[str]) -> dict[str, tuple[Assessment, WorkerEvidence]]:
-        """The workers the federation's figures count, by id: every valid worker file but the
-        withheld ones (SPEC §10; the same as `consenting(ws, assess_cohort(ws, as_of))`)."""
-        return {wid: self.of(wid) for wid in sorted(self.ws.workers) if wid not in withheld}
+    def add(self, worker: Worker, assessment: Assessment, evidence: WorkerEvidence) -> None:
+        if self.report:
+            self.report[1].add_worker(worker, assessment, evidence)
+        for tally in self.coverages.values():
+            tally.add_worker(assessment)
 
 
 def coverage_author(ws: Workspace) -> str:
     return (ws.settings.federation or ws.settings.name) if ws.settings else ""
 
 
-def aggregate_figures(
-    ws: Workspace,
-    jobs: Iterable[Job],
-    cohort: Mapping[str, tuple[Assessment, WorkerEvidence]],
-    as_of: dt.date,
-) -> dict[str, Coverage | ProgrammeReport]:
-    """Output → the figures each aggregate job prints, all from the one cohort."""
-    assessments = {wid: pair[0] for wid, pair in cohort.items()}
-    figures: dict[str, Coverage | ProgrammeReport] = {}
-    for job in jobs:
-        if job.kind == "coverage":
-            figures[job.output] = body_coverage(ws, job.subject, assessments, as_of)
-        else:
-            figures[job.output] = programme_report(ws, cohort, as_of)
+def aggregate_figures(tallies: FederationTallies) -> dict[str, Coverage | ProgrammeReport]:
+    """Output → the figures each aggregate prints, from the tallies of the whole cohort."""
+    figures: dict[str, Coverage | ProgrammeReport] = {
+        output: tally.result() for output, tally in tallies.coverages.items()
+    }
+    if tallies.report:
+        output, report = tallies.report
+        figures[output] = report.result()
     return figures
 
 
@@ -374,44 +412,14 @@ def figures_digest(shared: str, job: Job, figures: Coverage | ProgrammeReport, a
     return _digest(shared, job.kind, job.subject, author, figures.model_dump_json())
 
 
-def settle_aggregates(
-    ws: Workspace,
-    as_of: dt.date,
-    shared: str,
-    jobs: list[Job],
-    manifest: Manifest,
-    out: Path,
-    assessments: Assessments,
-    withheld: Collection[str],
-) -> tuple[list[Job], dict[str, str], dict[str, Payload]]:
-    """The jobs with each aggregate's digest made that of its figures, the aggregates' input
-    digests, and the figures of those computed.
-
-    An aggregate whose inputs have not changed since its document was made keeps its recorded
-    digest (nothing is computed); otherwise the cohort is assessed once, every such aggregate
-    computed from it, and its figures hashed: unchanged figures leave the document as it is."""
-
-    def current(job: Job) -> bool:
-        return (
-            manifest.inputs.get(job.output) == job.digest
-            and job.output in manifest.documents
-            and (out / job.output).is_file()
-        )
-
-    inputs = {job.output: job.digest for job in jobs if is_aggregate(job)}
-    outdated = [job for job in jobs if is_aggregate(job) and not current(job)]
-    figures: dict[str, Payload] = {}
-    if outdated:
-        figures.update(aggregate_figures(ws, outdated, assessments.cohort(withheld), as_of))
-    author = coverage_author(ws)
-    settled = []
-    for job in jobs:
-        if job.output in figures:
-            job = replace(job, digest=figures_digest(shared, job, figures[job.output], author))  # type: ignore[arg-type]
-        elif is_aggregate(job):
-            job = replace(job, digest=manifest.documents[job.output])
-        settled.append(job)
-    return settled, inputs, figures
+def aggregate_current(job: Job, manifest: Manifest, out: Path) -> bool:
+    """Whether an aggregate's document was made from these very worker files: then its
+    figures are not computed again."""
+    return (
+        manifest.inputs.get(job.output) == job.digest
+        and job.output in manifest.documents
+        and (out / job.output).is_file()
+    )
 
 
 # --- rendering, in the pool's processes ---------------------------------------------------------
@@ -453,24 +461,156 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise DocumentTimeout
 
 
-def _run_job(job: Job, payload: Payload, out: str, timeout: float) -> tuple[str, str | None, float]:
-    """Render and write one document; never raises, so one failure does not stop the build."""
-    start = time.perf_counter()
-    ws = _process_state["ws"]
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+Outcome = tuple[str, str | None]
+"""A document's output path, and why it failed (None when it was written)."""
+Task = tuple[Job, Payload]
+
+
+def write_document(job: Job, payload: Payload, out: Path, ws: Workspace) -> Outcome:
+    """Render and write one document atomically; never raises, so that one failure does not
+    stop the others (a build on a cluster calls this too, `portfolio/cluster.py`)."""
     try:
-        content = render_job(job, payload, ws)  # type: ignore[arg-type]
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        write_atomic(Path(out) / job.output, content)
-        return job.output, None, time.perf_counter() - start
+        write_atomic(out / job.output, render_job(job, payload, ws))
     except DocumentTimeout:
-        return job.output, f"trop long (plus de {timeout:g} s) : document abandonné", timeout
+        raise
     except Exception as exc:  # one document's failure must not stop the others
-        return job.output, f"{type(exc).__name__} : {exc}", time.perf_counter() - start
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        return job.output, f"{type(exc).__name__} : {exc}"
+    return job.output, None
+
+
+def _run_batch(tasks: list[Task], out: str, timeout: float) -> list[Outcome]:
+    """In a pool process: each document under its own time limit (SIGALRM: the pool's
+    processes run it in their main thread)."""
+    ws: Workspace = _process_state["ws"]  # type: ignore[assignment]
+    outcomes = []
+    for job, payload in tasks:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            outcomes.append(write_document(job, payload, Path(out), ws))
+        except DocumentTimeout:
+            outcomes.append((job.output, f"trop long (plus de {timeout:g} s) : document abandonné"))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return outcomes
+
+
+class Renderer(Protocol):
+    """Where documents are rendered: this machine's processes, or a Dask cluster."""
+
+    batch: int
+    """Documents per task: one locally; on a cluster, enough to dwarf the scheduling cost."""
+    in_flight: int
+    """Tasks sent and not yet done, at most: what is waiting stays small (flat memory)."""
+
+    def submit(self, tasks: list[Task]) -> Any: ...
+
+    def wait(self, pending: Collection[Any]) -> Collection[Any]:
+        """The futures done among `pending` (at least one)."""
+        ...
+
+    def outcomes(self, future: Any, tasks: list[Task]) -> list[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalRenderer:
+    """A pool of processes forked with the loaded workspace, WeasyPrint imported once each."""
+
+    batch = 1
+
+    def __init__(self, ws: Workspace, out: Path, processes: int, timeout: float) -> None:
+        self.out, self.timeout = str(out), timeout
+        self.in_flight = processes * 4
+        self.pool = process_pool(processes, _init_process, (ws,))
+
+    def submit(self, tasks: list[Task]) -> Future[list[Outcome]]:
+        return self.pool.submit(_run_batch, tasks, self.out, self.timeout)
+
+    def wait(self, pending: Collection[Any]) -> Collection[Any]:
+        return futures_wait(pending, return_when=FIRST_COMPLETED).done
+
+    def outcomes(self, future: Any, tasks: list[Task]) -> list[Outcome]:
+        return future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Dispatch:
+    """Documents sent to a renderer as they are planned, in batches, with a bounded number in
+    flight; each outcome recorded in the manifest and the summary as it comes back, the
+    manifest saved every few seconds (an interrupted build loses nothing)."""
+
+    def __init__(
+        self,
+        start: Callable[[], Renderer],
+        out: Path,
+        manifest: Manifest,
+        summary: BuildSummary,
+        inputs: dict[str, str],
+        progress: Progress | None,
+    ) -> None:
+        self._start, self.out, self.manifest, self.summary = start, out, manifest, summary
+        self.inputs, self.progress = inputs, progress
+        self.renderer: Renderer | None = None
+        self.pending: dict[Any, list[Task]] = {}
+        self.batch: list[Task] = []
+        self.total = 0
+        self.last_save = time.monotonic()
+
+    def add(self, job: Job, payload: Payload) -> None:
+        if self.renderer is None:
+            self.renderer = self._start()
+        self.batch.append((job, payload))
+        if len(self.batch) >= self.renderer.batch:
+            self._send()
+
+    def finish(self) -> None:
+        if self.batch:
+            self._send()
+        while self.pending:
+            self._collect()
+
+    def close(self) -> None:
+        if self.renderer is not None:
+            for future in self.pending:
+                future.cancel()
+            self.renderer.close()
+
+    def done(self) -> int:
+        return len(self.summary.reused) + len(self.summary.rendered) + len(self.summary.failed)
+
+    def _send(self) -> None:
+        assert self.renderer is not None
+        while len(self.pending) >= self.renderer.in_flight:
+            self._collect()
+        self.pending[self.renderer.submit(self.batch)] = self.batch
+        self.batch = []
+
+    def _collect(self) -> None:
+        assert self.renderer is not None
+        for future in self.renderer.wait(list(self.pending)):
+            tasks = self.pending.pop(future)
+            digests = {job.output: job.digest for job, _ in tasks}
+            for output, failure in self.renderer.outcomes(future, tasks):
+                self._record(output, digests[output], failure)
+
+    def _record(self, output: str, digest: str, failure: str | None) -> None:
+        if failure is None:
+            self.manifest.documents[output] = digest
+            if output in self.inputs:
+                self.manifest.inputs[output] = self.inputs[output]
+            self.summary.rendered.append(output)
+        else:
+            self.manifest.forget(output)
+            self.summary.failed[output] = failure
+        if self.progress:
+            self.progress(output, self.done(), self.total)
+        if time.monotonic() - self.last_save > SAVE_EVERY_SECONDS:
+            write_manifest(self.out, self.manifest)
+            self.last_save = time.monotonic()
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -486,15 +626,22 @@ def remove_partial_writes(out: Path) -> None:
 
 
 def remove_stale(
-    out: Path, manifest: Manifest, jobs: list[Job], withheld: Collection[str] = ()
+    out: Path,
+    manifest: Manifest,
+    jobs: list[Job],
+    withheld: Collection[str] = (),
+    shard: Shard | None = None,
 ) -> list[str]:
     """Delete documents of workers or bodies that no longer exist (e.g. a forgotten worker), and
-    those of the `withheld` workers (consent withdrawn), even if the manifest lost them."""
+    those of the `withheld` workers (consent withdrawn), even if the manifest lost them. A part
+    of a sharded build touches only what is its own (`Shard.owns`)."""
     current = {job.output for job in jobs}
     unwanted = {worker_output(stem, kind) for stem in withheld for kind in DOCUMENT_KINDS}
     unlisted = {output for output in unwanted if (out / output).is_file()}
     removed = []
     for output in sorted((set(manifest.documents) - current) | unlisted):
+        if shard is not None and not shard.owns(output):
+            continue
         path = (out / output).resolve()
         if path.is_relative_to(out.resolve()):
             path.unlink(missing_ok=True)
@@ -505,6 +652,20 @@ def remove_stale(
     return removed
 
 
+RemoteRenderer = Callable[[Path, Path, dt.date, str], Renderer]
+"""Starts a renderer elsewhere from the workspace, output folder, date and shared
+fingerprint: `portfolio.cluster.DaskRenderer` for a Dask cluster (`build --scheduler`)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a build renders: this machine (`jobs` processes, `timeout` each), or `remote`."""
+
+    jobs: int | None = None
+    remote: RemoteRenderer | None = None
+    timeout: float = 300.0
+
+
 def build(
     root: Path,
     out: Path,
@@ -513,6 +674,8 @@ def build(
     jobs: int | None = None,
     timeout: float = 300.0,
     progress: Progress | None = None,
+    shard: Shard | None = None,
+    remote: RemoteRenderer | None = None,
 ) -> BuildSummary:
     """Render what changed since the last build into `out`, then write the index.
 
@@ -520,19 +683,55 @@ def build(
     included: waits for another build or `forget` of the same folder (see the module's note)."""
     started = time.perf_counter()
     root = find_workspace(root)
+    target = Target(jobs, remote, timeout)
     with locked(out):
-        summary = _build_locked(root, out, as_of, jobs, timeout, progress)
+        summary = _build_locked(root, out, as_of, target, progress, shard)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """One worker as the build saw it: their id and names for the index, why they get no
+    document (no consent), and their assessment when something needed it."""
+
+    stem: str
+    worker: Worker | None
+    withheld: str | None
+    assessed: tuple[Assessment, WorkerEvidence] | None
+
+
+def _stream(
+    ws: Workspace,
+    root: Path,
+    stems: Iterable[str],
+    as_of: dt.date,
+    assess_all: bool,
+    stale: Callable[[str], bool],
+) -> Iterator[Streamed]:
+    """Each worker loaded, judged and assessed in turn, then dropped from the workspace (flat
+    memory): assessed when one of their documents must be made, or for the figures."""
+
+    def stage(
+        ws: Workspace, stem: str, worker: Worker | None, issues: list[Issue], as_of: dt.date
+    ) -> Streamed:
+        if worker is None:
+            return Streamed(stem, None, None, None)
+        reason = missing_consent(worker)
+        needed = reason is None and (assess_all or stale(stem))
+        return Streamed(stem, worker, reason, assess(ws, worker, as_of) if needed else None)
+
+    for stem in stems:
+        yield run_one(ws, root / "workers" / f"{stem}.yaml", as_of, stage)
 
 
 def _build_locked(
     root: Path,
     out: Path,
     as_of: dt.date,
-    jobs: int | None,
-    timeout: float,
+    target: Target,
     progress: Progress | None,
+    shard: Shard | None,
 ) -> BuildSummary:
     # Hashed before loading: a file changed in between makes the next build redo its work.
     shared = shared_fingerprint(root, as_of)
@@ -540,57 +739,77 @@ def _build_locked(
     badges = badge_hashes(root)
     fingerprint = inputs_fingerprint(shared, file_hashes, badges)
     manifest = read_manifest(out)
-    if nothing_to_do(out, manifest, fingerprint):
+    if shard is None and nothing_to_do(out, manifest, fingerprint):
         withheld = {key.split("/", 1)[1]: why for key, why in manifest.withheld.items()}
         return BuildSummary(reused=sorted(manifest.documents), withheld=withheld)
     recorded = manifest_text(manifest)
-    manifest.fingerprint, manifest.withheld = "", {}  # until this build ends complete
-    ws, _ = load_workspace(root)
-    summary = BuildSummary(withheld=withheld_workers(ws))
-    assessments = Assessments(ws, as_of)
-    todo_all, inputs, payloads = settle_aggregates(
-        ws,
-        as_of,
-        shared,
-        plan_jobs(ws, shared, file_hashes, summary.withheld, badges),
-        manifest,
-        out,
-        assessments,
-        summary.withheld,
+    manifest.fingerprint, manifest.withheld = "", {}  # until a whole build ends complete
+    ws, _ = load_workspace(root, workers=False)
+    summary = BuildSummary()
+    aggregates = (
+        aggregate_jobs(ws, shared, file_hashes) if shard is None or shard.aggregates else []
     )
-    todo: list[tuple[Job, Payload]] = []
-    for job in todo_all:
-        if manifest.documents.get(job.output) == job.digest and (out / job.output).is_file():
-            summary.reused.append(job.output)
-            if job.output in inputs:
-                manifest.inputs[job.output] = inputs[job.output]
-        elif is_aggregate(job):
-            todo.append((job, payloads[job.output]))
-        elif job.subject in ws.workers:
-            assessment, evidence = assessments.of(job.subject)
-            credentials = (
-                tuple(issued_credentials(root, job.subject)) if job.kind == "portfolio" else ()
-            )
-            worker = ws.workers[job.subject]
-            todo.append((job, WorkerDocument(worker, assessment, evidence, credentials)))
-        else:
-            manifest.forget(job.output)
-            summary.failed[job.output] = (
-                f"le fichier workers/{job.subject}.yaml contient des erreurs : "
-                "corrigez-les (portfolio check)"
-            )
-    if todo:  # here, not in each process: without Pango they would all die (BrokenProcessPool)
-        require_pdf_libraries()
+    outdated = [job for job in aggregates if not aggregate_current(job, manifest, out)]
+    tallies = FederationTallies(ws, outdated, as_of)
+    mine = [stem for stem in sorted(file_hashes) if shard is None or shard.holds(stem)]
+    jobs_of = {
+        stem: worker_jobs(stem, shared, file_hashes[stem], badges.get(stem, "")) for stem in mine
+    }
+
+    def current(job: Job) -> bool:
+        return manifest.documents.get(job.output) == job.digest and (out / job.output).is_file()
+
+    def stale(stem: str) -> bool:
+        return stem in jobs_of and not all(current(job) for job in jobs_of[stem])
+
+    inputs = {job.output: job.digest for job in aggregates}
+    dispatch = Dispatch(
+        lambda: _renderer(ws, root, out, as_of, shared, target),
+        out,
+        manifest,
+        summary,
+        inputs,
+        progress,
+    )
+    dispatch.total = 2 * len(mine) + len(aggregates)
     remove_partial_writes(out)
-    summary.removed = remove_stale(out, manifest, todo_all, summary.withheld)
     if progress:
-        progress("", len(summary.reused) + len(summary.failed), len(todo_all))
-    if todo:
-        _render_all(
-            ws, out, todo, inputs, manifest, summary, jobs, timeout, progress, len(todo_all)
-        )
-    write_index(out, ws, todo_all, summary, as_of)
-    if not summary.failed:
+        progress("", 0, dispatch.total)
+    planned: list[Job] = []
+    people: dict[str, Person] = {}
+    try:
+        scope = sorted(file_hashes) if outdated else mine
+        for seen in _stream(ws, root, scope, as_of, bool(outdated), stale):
+            if seen.worker is not None and seen.withheld is None and outdated:
+                tallies.add(seen.worker, *seen.assessed)  # type: ignore[misc]
+            if seen.stem not in jobs_of:
+                continue
+            if seen.withheld is not None:
+                summary.withheld[seen.stem] = seen.withheld
+                continue
+            planned += jobs_of[seen.stem]
+            if seen.worker is not None:
+                people[seen.stem] = Person.of(seen.worker)
+            for job in jobs_of[seen.stem]:
+                _plan_worker_job(job, seen, current(job), root, dispatch)
+        figures = aggregate_figures(tallies) if outdated else {}
+        for job in settle_aggregates(ws, shared, aggregates, figures, manifest):
+            planned.append(job)
+            if current(job):
+                summary.reused.append(job.output)
+                manifest.inputs[job.output] = inputs[job.output]
+            else:
+                dispatch.add(job, figures[job.output])
+        dispatch.finish()
+    except BaseException:
+        write_manifest(out, manifest)
+        raise
+    finally:
+        dispatch.close()
+    remove_partial_writes(out)
+    summary.removed = remove_stale(out, manifest, planned, summary.withheld, shard)
+    write_index(out, ws, people, planned, summary, as_of)
+    if shard is None and not summary.failed:
         manifest.fingerprint = fingerprint
         manifest.withheld = {f"{WORKERS_DIR}/{w}": why for w, why in summary.withheld.items()}
     if manifest_text(manifest) != recorded:
@@ -598,56 +817,64 @@ def _build_locked(
     return summary
 
 
-def _render_all(
-    ws: Workspace,
-    out: Path,
-    todo: list[tuple[Job, Payload]],
-    inputs: Mapping[str, str],
-    manifest: Manifest,
-    summary: BuildSummary,
-    jobs: int | None,
-    timeout: float,
-    progress: Progress | None,
-    total: int,
+def _plan_worker_job(
+    job: Job, seen: Streamed, current: bool, root: Path, dispatch: Dispatch
 ) -> None:
-    # Aggregates first: they take longest, so starting them early shortens the whole build.
-    order = sorted(todo, key=lambda task: not is_aggregate(task[0]))
-    digests = {job.output: job.digest for job, _ in todo}
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    last_save = time.monotonic()
-    with process_pool(workers, _init_process, (ws,)) as pool:
-        futures = [pool.submit(_run_job, job, payload, str(out), timeout) for job, payload in order]
-        try:
-            # `as_completed` watches every future once: waiting again on the pending set after
-            # each document would make a build of N documents cost N² in bookkeeping alone.
-            for future in as_completed(futures):
-                output, failure, _ = future.result()
-                if failure is None:
-                    manifest.documents[output] = digests[output]
-                    if output in inputs:
-                        manifest.inputs[output] = inputs[output]
-                    summary.rendered.append(output)
-                else:
-                    manifest.forget(output)
-                    summary.failed[output] = failure
-                if progress:
-                    progress(
-                        output,
-                        len(summary.reused) + len(summary.rendered) + len(summary.failed),
-                        total,
-                    )
-                if time.monotonic() - last_save > SAVE_EVERY_SECONDS:
-                    write_manifest(out, manifest)
-                    last_save = time.monotonic()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            write_manifest(out, manifest)
-            raise
+    """Reuse a worker's document, send it to be rendered, or say why it cannot be made."""
+    if current:
+        dispatch.summary.reused.append(job.output)
+    elif seen.worker is None:
+        dispatch.manifest.forget(job.output)
+        dispatch.summary.failed[job.output] = (
+            f"le fichier workers/{job.subject}.yaml contient des erreurs : "
+            "corrigez-les (portfolio check)"
+        )
+    else:
+        assessment, evidence = seen.assessed  # type: ignore[misc]
+        credentials = (
+            tuple(issued_credentials(root, job.subject)) if job.kind == "portfolio" else ()
+        )
+        dispatch.add(job, WorkerDocument(seen.worker, assessment, evidence, credentials))
+
+
+def settle_aggregates(
+    ws: Workspace,
+    shared: str,
+    aggregates: list[Job],
+    figures: Mapping[str, Coverage | ProgrammeReport],
+    manifest: Manifest,
+) -> list[Job]:
+    """The aggregates with the digest of what they print: that of their figures when these
+    were computed (unchanged figures leave the document as it is), else the recorded one."""
+    author = coverage_author(ws)
+    settled = []
+    for job in aggregates:
+        if job.output in figures:
+            job = replace(job, digest=figures_digest(shared, job, figures[job.output], author))
+        else:
+            job = replace(job, digest=manifest.documents[job.output])
+        settled.append(job)
+    return settled
+
+
+def _renderer(
+    ws: Workspace, root: Path, out: Path, as_of: dt.date, shared: str, target: Target
+) -> Renderer:
+    """Started when the first document is to be made: a build with nothing to render starts no
+    process and connects to no cluster."""
+    require_pdf_libraries()  # here, not in each process: without Pango they would all die
+    if target.remote is not None:
+        return target.remote(root, out, as_of, shared)
+    return LocalRenderer(ws, out, max(1, target.jobs or os.cpu_count() or 1), target.timeout)
 
 
 def write_index(
-    out: Path, ws: Workspace, jobs: list[Job], summary: BuildSummary, as_of: dt.date
+    out: Path,
+    ws: Workspace,
+    people: Mapping[str, Person],
+    jobs: list[Job],
+    summary: BuildSummary,
+    as_of: dt.date,
 ) -> None:
     """An index.html linking every document, grouped for the people who read them; rewritten
     only when it changes.
@@ -659,5 +886,5 @@ def write_index(
 
     written = {*summary.reused, *summary.rendered}
     written |= {output for output in summary.failed if (out / output).is_file()}
-    view = index_view(ws, jobs, written, summary.failed, as_of, summary.withheld)
+    view = index_view(ws, people, jobs, written, summary.failed, as_of, summary.withheld)
     write_if_changed(out / BUILD_INDEX, render_html("build/index.html.j2", view=view))

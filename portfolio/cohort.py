@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from portfolio.assess import assess
 from portfolio.checks import check_worker
 from portfolio.issues import Issue, sort_issues
-from portfolio.load import _cyclic_gc_paused, load_worker, load_workspace, worker_files
+from portfolio.load import _cyclic_gc_paused, load_worker, load_workspace, worker_file_names
 from portfolio.model.evidence import Assessment
 from portfolio.model.loaded import Workspace
 from portfolio.model.workspace import Worker
@@ -28,6 +30,11 @@ T = TypeVar("T")
 PARALLEL_FROM = 400
 """Below this many workers, starting processes costs more than it saves."""
 CHUNK = 64
+"""Worker files sent to a process at a time."""
+AHEAD = 4
+"""Chunks sent ahead to each process: enough to keep it busy, few enough that results do not
+pile up when they are written more slowly than they come (memory stays flat), and that a
+command stopped early (`| head`) waits for a few chunks only."""
 
 SummaryRow = tuple[str, str, str, str]
 
@@ -43,11 +50,15 @@ def _init(root: str, as_of: str, stage: WorkerStage) -> None:
     _process.update(ws=ws, as_of=dt.date.fromisoformat(as_of), stage=stage)
 
 
-def _run(file: Path) -> object:
+def _run(name: str) -> object:
     ws: Workspace = _process["ws"]  # type: ignore[assignment]
     as_of: dt.date = _process["as_of"]  # type: ignore[assignment]
     stage: WorkerStage = _process["stage"]  # type: ignore[assignment]
-    return run_one(ws, file, as_of, stage)
+    return run_one(ws, ws.root / "workers" / name, as_of, stage)
+
+
+def _run_chunk(names: list[str]) -> list[object]:
+    return [_run(name) for name in names]
 
 
 def run_one(ws: Workspace, file: Path, as_of: dt.date, stage: WorkerStage[T]) -> T:
@@ -69,15 +80,24 @@ def map_workers(
     root: Path, as_of: dt.date, stage: WorkerStage[T], *, jobs: int | None = None
 ) -> Iterator[T]:
     """`stage` applied to every worker file of the workspace, in file order."""
-    files = worker_files(root)
-    workers = jobs or (os.cpu_count() or 1 if len(files) >= PARALLEL_FROM else 1)
+    names = worker_file_names(root)
+    workers = jobs or (os.cpu_count() or 1 if len(names) >= PARALLEL_FROM else 1)
     if workers <= 1:
         _init(str(root), as_of.isoformat(), stage)
-        for file in files:
-            yield _run(file)  # type: ignore[misc]
+        for name in names:
+            yield _run(name)  # type: ignore[misc]
         return
+    chunks = (names[start : start + CHUNK] for start in range(0, len(names), CHUNK))
     with process_pool(workers, _init, (str(root), as_of.isoformat(), stage)) as pool:
-        yield from pool.map(_run, files, chunksize=CHUNK)  # type: ignore[misc]
+        sent = deque(pool.submit(_run_chunk, chunk) for chunk in islice(chunks, workers * AHEAD))
+        try:
+            while sent:
+                results = sent.popleft().result()
+                sent.extend(pool.submit(_run_chunk, chunk) for chunk in islice(chunks, 1))
+                yield from results  # type: ignore[misc]
+        finally:
+            for future in sent:  # stopped early: what has not started never will
+                future.cancel()
 
 
 def issues_only(
@@ -91,24 +111,50 @@ class AssessedWorker(NamedTuple):
     """What `assess --all` needs of one worker, small enough to send between processes."""
 
     stem: str
-    json: str | None
-    """The SPEC §9 shape, or None when the worker's data has errors."""
+    refused: bool
+    """The worker's data has errors (`issues`): it is not assessed."""
     warned: bool
+    json_line: bytes
+    """The SPEC §9 shape as one line of UTF-8 (`assessed_json`), else empty."""
     summary: list[SummaryRow]
+    """The rows of the summary table (`assessed_summary`), else empty."""
     issues: list[Issue]
 
 
-def assessed_worker(
+def _assessment(
+    ws: Workspace, worker: Worker | None, issues: list[Issue], as_of: dt.date
+) -> Assessment | None:
+    """The worker's assessment with its warnings, or None when its data has errors."""
+    if worker is None or any(i.is_error for i in issues):
+        return None
+    return assess(ws, worker, as_of, [i.render() for i in issues])[0]
+
+
+def assessed_json(
     ws: Workspace, stem: str, worker: Worker | None, issues: list[Issue], as_of: dt.date
 ) -> AssessedWorker:
-    """`portfolio assess --all`: the assessment, unless the worker's data has errors."""
-    if worker is None or any(i.is_error for i in issues):
-        return AssessedWorker(stem, None, False, [], issues)
-    warnings = [i.render() for i in issues]
-    assessment, _ = assess(ws, worker, as_of, warnings)
-    return AssessedWorker(
-        stem, assessment.model_dump_json(), bool(warnings), summary_rows(stem, assessment), []
-    )
+    """`portfolio assess --all --json`: the assessment as a JSON line, serialised here, in the
+    pool, straight to UTF-8: the parent process only writes it."""
+    assessment = _assessment(ws, worker, issues, as_of)
+    if assessment is None:
+        return AssessedWorker(stem, True, False, b"", [], issues)
+    line = _ASSESSMENT_JSON.to_json(assessment) + b"\n"
+    return AssessedWorker(stem, False, bool(issues), line, [], [])
+
+
+def assessed_summary(
+    ws: Workspace, stem: str, worker: Worker | None, issues: list[Issue], as_of: dt.date
+) -> AssessedWorker:
+    """`portfolio assess --all`: the worker's rows of the summary table."""
+    assessment = _assessment(ws, worker, issues, as_of)
+    if assessment is None:
+        return AssessedWorker(stem, True, False, b"", [], issues)
+    return AssessedWorker(stem, False, bool(issues), b"", summary_rows(stem, assessment), [])
+
+
+_ASSESSMENT_JSON = Assessment.__pydantic_serializer__
+"""`Assessment.model_dump_json` without decoding its UTF-8 (which the parent would encode
+again): 180,000 lines of 7 kB."""
 
 
 def summary_rows(stem: str, assessment: Assessment) -> list[SummaryRow]:

@@ -1,14 +1,18 @@
 """What a training body's catalogue covers, and what the cohort needs from it (SPEC §9 `coverage`).
 
-Pure functions over the loaded workspace and the workers' assessments: the CLI loads, assesses,
-calls `body_coverage`, then writes the result as JSON, CSV, HTML or PDF.
+The matrix comes from the shared files alone; the cohort's needs are folded one worker at a
+time by `CoverageTally`, from each worker's `coverage_facts`, so that memory does not grow with
+the number of workers (SPEC §13). The application layer writes the result as JSON, CSV, HTML or
+PDF.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from portfolio.french import unknown
 from portfolio.issues import PortfolioError
@@ -124,19 +128,29 @@ def shown_referentiels(
     return [ws.referentiels[referentiel]]
 
 
-def needed_competencies(assessment: Assessment) -> set[str]:
-    """A worker's competencies that are not `acquise` (cohort needs, SPEC §9 `coverage`)."""
-    return {
-        comp.id
-        for ref in assessment.referentiels
-        for block in ref.blocks
-        for comp in block.competencies
-        if comp.status != "acquise"
-    }
+class CoverageFacts(NamedTuple):
+    """What a catalogue's coverage needs of one worker (`coverage_facts`), whatever the
+    catalogue: one serves every body's tally, and it is small enough to send between
+    processes."""
+
+    referentiels: tuple[str, ...]
+    """The référentiels the worker is assessed on (targets plus transversal ones)."""
+    acquired: tuple[str, ...]
+    """Their competencies that are `acquise` (full ids): the worker needs every other one
+    (SPEC §9 `coverage`)."""
 
 
-def assessed_on(assessments: Mapping[str, Assessment], referentiel: str) -> list[Assessment]:
-    return [a for a in assessments.values() if any(r.id == referentiel for r in a.referentiels)]
+def coverage_facts(assessment: Assessment) -> CoverageFacts:
+    return CoverageFacts(
+        tuple(ref.id for ref in assessment.referentiels),
+        tuple(
+            comp.id
+            for ref in assessment.referentiels
+            for block in ref.blocks
+            for comp in block.competencies
+            if comp.status == "acquise"
+        ),
+    )
 
 
 def _column(module: Module) -> ModuleColumn:
@@ -147,8 +161,8 @@ def block_coverage(
     ref: Referentiel,
     block: Block,
     modules: list[Module],
-    cohort: list[Assessment],
-    needs: Mapping[str, set[str]],
+    assessed: int,
+    needing: Mapping[str, int],
 ) -> BlockCoverage:
     rows = []
     for comp in block.competencies:
@@ -160,8 +174,8 @@ def block_coverage(
                 title=comp.title,
                 cells=cells,
                 modules=len(cells),
-                assessed=len(cohort),
-                needing=sum(full_id in needs[a.worker] for a in cohort),
+                assessed=assessed,
+                needing=needing[full_id],
             )
         )
     in_block = {module_id for row in rows for module_id in row.cells}
@@ -175,25 +189,22 @@ def block_coverage(
 
 
 def referentiel_coverage(
-    ref: Referentiel,
-    catalog: Catalog,
-    assessments: Mapping[str, Assessment],
-    needs: Mapping[str, set[str]],
+    ref: Referentiel, catalog: Catalog, assessed: int, needing: Mapping[str, int]
 ) -> ReferentielCoverage:
-    """The matrix of one référentiel, block by block in file order (the order of the titre)."""
+    """The matrix of one référentiel, block by block in file order (the order of the titre),
+    with the number of workers `assessed` on it and, per competency, of those `needing` it."""
     ids = ref.competency_ids()
     modules = sorted(
         (m for m in catalog.modules if ids.intersection(m.competencies)), key=lambda m: m.id
     )
-    cohort = assessed_on(assessments, ref.id)
-    blocks = [block_coverage(ref, b, modules, cohort, needs) for b in ref.blocks]
+    blocks = [block_coverage(ref, b, modules, assessed, needing) for b in ref.blocks]
     rows = [row for b in blocks for row in b.competencies]
     return ReferentielCoverage(
         id=ref.id,
         title=ref.title,
         track=ref.track,
         modules=[_column(m) for m in modules],
-        assessed=len(cohort),
+        assessed=assessed,
         blocks=blocks,
         uncovered=[r.id for r in rows if r.modules == 0],
         multiply_covered=[r.id for r in rows if r.modules > 1],
@@ -208,9 +219,7 @@ def sessions_for(workers: int, module: Module) -> tuple[int | None, bool]:
     return sessions, 0 < workers < module.group.min
 
 
-def module_demand(module: Module, shown: set[str], needs: Mapping[str, set[str]]) -> ModuleDemand:
-    targeted = shown.intersection(module.competencies)
-    workers = sum(bool(targeted & needed) for needed in needs.values())
+def module_demand(module: Module, workers: int) -> ModuleDemand:
     sessions, below = sessions_for(workers, module)
     group = module.group
     return ModuleDemand(
@@ -226,6 +235,89 @@ def module_demand(module: Module, shown: set[str], needs: Mapping[str, set[str]]
     )
 
 
+class CoverageTally:
+    """The coverage of a body's catalogue and the cohort's needs (SPEC §9 `coverage`), folded
+    one worker at a time: a few counts per référentiel, competency and module, whatever the
+    number of workers (SPEC §13). Workers may be added in any order.
+
+    Needs are counted over the workers assessed on each référentiel (their targets plus the
+    transversal ones); a module's demand counts only the competencies of the référentiels shown,
+    so that `referentiel` narrows both the matrix and the demand. `ws` needs only the shared
+    files; an unknown body or référentiel stops here, before any worker is read.
+
+    A worker needs a module when one of the competencies it targets is in a référentiel they
+    are assessed on and not acquired. So the tally counts the workers per set of référentiels
+    assessed (there are few such sets) and, per module, the workers who have acquired all its
+    competencies in their référentiels: the demand is the difference, and each worker costs
+    only the work of their acquired competencies.
+    """
+
+    def __init__(
+        self, ws: Workspace, body_id: str, as_of: dt.date, referentiel: str | None = None
+    ) -> None:
+        self.catalog = find_catalog(ws, body_id)
+        self.as_of = as_of
+        self._refs = shown_referentiels(ws, self.catalog, referentiel)
+        self._shown = {ref.id for ref in self._refs}
+        self._referentiel_of = {c: ref.id for ref in self._refs for c in ref.competency_ids()}
+        self._demanded = [
+            (module, frozenset(self._referentiel_of.keys() & set(module.competencies)))
+            for module in self.catalog.modules
+            if not self._referentiel_of.keys().isdisjoint(module.competencies)
+        ]
+        self._modules_of: dict[str, list[int]] = {}
+        for index, (_, targeted) in enumerate(self._demanded):
+            for comp in targeted:
+                self._modules_of.setdefault(comp, []).append(index)
+        self._assessed: Counter[frozenset[str]] = Counter()
+        """Set of référentiels shown that workers are assessed on → how many workers."""
+        self._acquired: Counter[str] = Counter()
+        self._complete = [0] * len(self._demanded)
+        """Per module: workers who acquired all it targets in the référentiels they are
+        assessed on."""
+
+    def add_worker(self, assessment: Assessment) -> None:
+        self.add(coverage_facts(assessment))
+
+    def add(self, facts: CoverageFacts) -> None:
+        assessed = frozenset(r for r in facts.referentiels if r in self._shown)
+        self._assessed[assessed] += 1
+        acquired = {c for c in facts.acquired if c in self._referentiel_of}
+        self._acquired.update(acquired)
+        for index in {i for c in acquired for i in self._modules_of.get(c, ())}:
+            targeted = self._demanded[index][1]
+            if all(c in acquired for c in targeted if self._referentiel_of[c] in assessed):
+                self._complete[index] += 1
+
+    def result(self) -> Coverage:
+        assessed_on: Counter[str] = Counter()
+        for refs, workers in self._assessed.items():
+            for ref_id in refs:
+                assessed_on[ref_id] += workers
+        needing = {
+            comp: assessed_on[ref_id] - self._acquired[comp]
+            for comp, ref_id in self._referentiel_of.items()
+        }
+        demand = []
+        for index, (module, targeted) in enumerate(self._demanded):
+            reached = sum(
+                workers
+                for refs, workers in self._assessed.items()
+                if any(self._referentiel_of[c] in refs for c in targeted)
+            )
+            demand.append(module_demand(module, reached - self._complete[index]))
+        return Coverage(
+            body=self.catalog.body.id,
+            body_name=self.catalog.body.name,
+            as_of=self.as_of,
+            referentiels=[
+                referentiel_coverage(ref, self.catalog, assessed_on[ref.id], needing)
+                for ref in self._refs
+            ],
+            demand=sorted(demand, key=lambda d: (-d.workers, d.id)),
+        )
+
+
 def body_coverage(
     ws: Workspace,
     body_id: str,
@@ -233,28 +325,11 @@ def body_coverage(
     as_of: dt.date,
     referentiel: str | None = None,
 ) -> Coverage:
-    """The coverage of a body's catalogue and the cohort's needs (SPEC §9 `coverage`).
-
-    Needs are counted over the workers assessed on each référentiel (their targets plus the
-    transversal ones); a module's demand counts only the competencies of the référentiels shown,
-    so that `--referentiel` narrows both the matrix and the demand.
-    """
-    catalog = find_catalog(ws, body_id)
-    refs = shown_referentiels(ws, catalog, referentiel)
-    needs = {worker: needed_competencies(a) for worker, a in assessments.items()}
-    shown = set().union(*(r.competency_ids() for r in refs))
-    demand = [
-        module_demand(m, shown, needs)
-        for m in catalog.modules
-        if shown.intersection(m.competencies)
-    ]
-    return Coverage(
-        body=catalog.body.id,
-        body_name=catalog.body.name,
-        as_of=as_of,
-        referentiels=[referentiel_coverage(r, catalog, assessments, needs) for r in refs],
-        demand=sorted(demand, key=lambda d: (-d.workers, d.id)),
-    )
+    """The coverage over a cohort already assessed (`portfolio.report.assess_cohort`)."""
+    tally = CoverageTally(ws, body_id, as_of, referentiel)
+    for assessment in assessments.values():
+        tally.add_worker(assessment)
+    return tally.result()
 
 
 COVERAGE_COLUMNS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import os
 import stat
 import types
 import typing
@@ -309,8 +310,16 @@ def _has_link(workspace: Path, file: Path) -> bool:
     """Whether the file, or a folder between it and the workspace, is a symbolic link: two
     `lstat` where resolving every path took 0.1 ms a file. A path not written from the
     workspace's, or climbing with « .. », is judged by resolving it."""
-    if ".." in file.parts:
+    parts, top = file.parts, workspace.parts
+    if ".." in parts:
         return True
+    if len(parts) > len(top) and parts[: len(top)] == top:  # the usual case: no path to compare
+        current = file
+        for _ in range(len(parts) - len(top)):
+            if current.is_symlink():
+                return True
+            current = current.parent
+        return False
     current = file
     while current != workspace:
         if current.is_symlink() or current == current.parent:
@@ -381,7 +390,16 @@ def find_workspace(root: Path) -> Path:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return [folder / name for name in _yaml_names(folder)]
+
+
+def _yaml_names(folder: Path) -> list[str]:
+    """The names of the folder's `*.yaml` files, in the order of `sorted(folder.glob("*.yaml"))`
+    but in half the time: a federation has 180,000 worker files."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(entry.name for entry in entries if entry.name.endswith(".yaml"))
 
 
 @contextmanager
@@ -420,6 +438,11 @@ def load_worker(ws: Workspace, file: Path) -> tuple[Worker | None, list[Issue]]:
 
 def worker_files(root: Path) -> list[Path]:
     return _yaml_files(root / "workers")
+
+
+def worker_file_names(root: Path) -> list[str]:
+    """The names of `worker_files`, in the same order: 180,000 paths take time to make."""
+    return _yaml_names(root / "workers")
 
 
 def _load_workspace(root: Path, workers: bool) -> tuple[Workspace, list[Issue]]:

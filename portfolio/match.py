@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import snowballstemmer
 from rapidfuzz import fuzz
@@ -69,7 +70,10 @@ def _stem(word: str) -> str:
 
 def _allowed_edits(a: str, b: str) -> int:
     longest = max(len(a), len(b))
-    return next((edits for size, edits in TYPO_EDITS if longest <= size), LONG_WORD_EDITS)
+    for size, edits in TYPO_EDITS:
+        if longest <= size:
+            return edits
+    return LONG_WORD_EDITS
 
 
 def _close(a: str, b: str) -> bool:
@@ -77,10 +81,24 @@ def _close(a: str, b: str) -> bool:
     letter must agree, as it does in nearly every typo: « lavage » is not « pavage »."""
     if a[:1] != b[:1]:
         return False
-    short, long = sorted((a, b), key=len)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= STEM_PREFIX and long.startswith(short):
         return True
     return OSA.distance(a, b) <= _allowed_edits(a, b)
+
+
+REMEMBERED = 50_000
+"""Entries each memo of a vocabulary keeps; past them it starts again, so that memory stays flat
+whatever a federation's files hold (180,000 generated workers write 44,000 different entries)."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> None:
+    if len(memo) >= REMEMBERED:
+        memo.clear()
+    memo[key] = value
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,13 +123,14 @@ class Vocabulary:
     """Full task id → full ids of the competencies it evidences (SPEC §5.3)."""
     _resolved: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _suggested: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _near: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def resolve(self, text: str) -> tuple[str, ...]:
         """Full ids of every task the entry resolves to (SPEC §5.1), in vocabulary order."""
         found = self._resolved.get(text)
         if found is None:
             found = self._resolve(text)
-            self._resolved[text] = found
+            _remember(self._resolved, text, found)
         return found
 
     def _resolve(self, text: str) -> tuple[str, ...]:
@@ -133,7 +152,7 @@ class Vocabulary:
         found = self._suggested.get(key)
         if found is None:
             found = self._suggest(text, limit)
-            self._suggested[key] = found
+            _remember(self._suggested, key, found)
         return found
 
     def _suggest(self, text: str, limit: int) -> tuple[str, ...]:
@@ -144,23 +163,29 @@ class Vocabulary:
         query = normalise(text)
         if not query:
             return ()
-        near = {
-            word
-            for token in query
-            for word in self.by_initial.get(token[:1], ())
-            if _close(token, word)
-        }
+        close = {token: self._close_words(token) for token in query}
+        near = set().union(*close.values())
         candidates = sorted({index for word in near for index in self.with_word[word]})
         ranked = []
         for index in candidates:
             tokens, task = self.all_phrases[index]
-            if all(any(_close(p, q) for q in query) for p in tokens) or all(
-                any(_close(q, p) for p in tokens) for q in query
+            # `_close` is symmetric, and a phrase's words are words of the vocabulary.
+            if all(any(p in close[q] for q in query) for p in tokens) or all(
+                not close[q].isdisjoint(tokens) for q in query
             ):
                 score = fuzz.ratio(" ".join(query), " ".join(tokens))
                 ranked.append((-score, self.order[task], task))
         tasks = dict.fromkeys(task for _, _, task in sorted(ranked))
         return tuple(f"{self.labels[t]} ({t})" for t in list(tasks)[:limit])
+
+    def _close_words(self, token: str) -> frozenset[str]:
+        """The words of the vocabulary a typo away from a normalised word (`_close`),
+        remembered: most words of an unknown entry come back in many other entries."""
+        found = self._near.get(token)
+        if found is None:
+            found = frozenset(w for w in self.by_initial.get(token[:1], ()) if _close(token, w))
+            _remember(self._near, token, found)
+        return found
 
 
 def vocabulary(referentiels: Sequence[Referentiel]) -> Vocabulary:

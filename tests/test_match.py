@@ -276,6 +276,20 @@ def test_a_typo_gets_its_task_suggested_first(target: str, entry: str, task: str
     assert vocab.suggest(entry)[0].endswith(f"({task})")
 
 
+def test_a_vocabulary_remembers_a_bounded_number_of_entries(monkeypatch) -> None:
+    """Memory stays flat over a federation: past `REMEMBERED` entries a memo starts again, and
+    the answers stay those of a vocabulary that never forgot anything."""
+    entries = ["repassaje", "aide a la toillette", "plongue", "jardinage", "garde chat"] * 3
+    expected = [
+        (bundled_vocabulary("advf").resolve(e), bundled_vocabulary("advf").suggest(e))
+        for e in entries
+    ]
+    monkeypatch.setattr(matching, "REMEMBERED", 2)
+    vocab = bundled_vocabulary("advf")
+    assert [(vocab.resolve(e), vocab.suggest(e)) for e in entries] == expected
+    assert max(len(vocab._resolved), len(vocab._suggested), len(vocab._near)) <= 2
+
+
 @pytest.mark.parametrize(
     ("target", "entry"),
     [

@@ -15,6 +15,7 @@ The bundled transversal référentiels are assessed for everyone; only Denis acq
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -22,16 +23,16 @@ import pytest
 from portfolio.load import load_workspace
 from portfolio.model.workspace import Period, Worker
 from portfolio.report import (
+    BIN_EDGES,
     ProgrammeReport,
-    WorkerFacts,
+    Pseudonyms,
     assess_cohort,
-    month_progress,
     months_of,
     programme_report,
-    pseudonyms,
-    ratio_distribution,
+    ratio_bin,
     ratio_position,
     report_csv,
+    worker_months,
 )
 
 AS_OF = dt.date(2003, 6, 30)
@@ -285,21 +286,10 @@ def test_ratio_histogram_leaves_out_workers_without_work(report: ProgrammeReport
 
 
 def test_ratio_on_a_bin_edge_falls_in_the_upper_bin() -> None:
-    fact = WorkerFacts(
-        id="x",
-        name="x",
-        association="a",
-        tracks=("batiment",),
-        work_hours=100,
-        training_hours=15,
-        ratio=0.15,
-        position=None,
-        acquired={"batiment": 0},
-        presentable={"batiment": 0},
-        transversal_acquired=0,
-    )
-    counts = {b.low: b.workers for b in ratio_distribution([fact]) if b.workers}
-    assert counts == {0.15: 1}
+    assert BIN_EDGES[ratio_bin(0.15)] == 0.15
+    assert BIN_EDGES[ratio_bin(0.1499999999)] == 0.15  # rounded to 6 decimals first
+    assert BIN_EDGES[ratio_bin(0.149)] == 0.10
+    assert ratio_bin(3.0) == len(BIN_EDGES) - 1
 
 
 def test_ratio_position_follows_the_check_rule() -> None:
@@ -362,9 +352,9 @@ def test_placement_spanning_two_months_is_split_by_days() -> None:
         }
     )
     period = Period(start=dt.date(2003, 1, 1), end=dt.date(2003, 2, 28))
-    rows = month_progress([one], {}, period, None, dt.date(2003, 12, 31))
-    # 20 days: 10 in January, 10 in February.
-    assert [r.work_hours for r in rows] == [20.0, 20.0]
+    # 20 days: 10 in January, 10 in February; no training.
+    assert worker_months(one, {}, period, dt.date(2003, 12, 31)) == ((0.0, 20.0), (0.0, 20.0))
+    assert worker_months(one, {}, period, dt.date(2003, 1, 31)) == ((0.0, 20.0),)
 
 
 def test_trainings_count_in_the_month_of_their_end(report: ProgrammeReport) -> None:
@@ -383,6 +373,14 @@ def test_cumulative_training_and_target_line(report: ProgrammeReport) -> None:
 def test_months_after_the_report_date_have_no_figures(report: ProgrammeReport) -> None:
     july = report.months[10]
     assert (july.work_hours, july.training_hours) == (None, None)
+
+
+def pseudonyms(worker_ids: Iterable[str], key: str) -> dict[str, str]:
+    """The pseudonyms of a cohort of exactly these workers."""
+    book = Pseudonyms(key)
+    for worker_id in worker_ids:
+        book.add(worker_id)
+    return book.names(worker_ids)
 
 
 def test_pseudonyms_are_stable_keyed_and_distinct() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portfolio.report import pseudonyms
+from portfolio.report import Pseudonyms
 from portfolio.secret import key_file, pseudonym_key
 
 
@@ -23,6 +23,10 @@ def test_environment_key_wins(monkeypatch) -> None:
 
 
 def test_pseudonyms_cannot_be_recomputed_from_the_programme_name() -> None:
-    secret = pseudonyms(["sandrine-l"], pseudonym_key())
-    guessed = pseudonyms(["sandrine-l"], "Programme de pré-validation des acquis 2025-2026")
+    names = []
+    for key in (pseudonym_key(), "Programme de pré-validation des acquis 2025-2026"):
+        book = Pseudonyms(key)
+        book.add("sandrine-l")
+        names.append(book.names(["sandrine-l"]))
+    secret, guessed = names
     assert secret != guessed

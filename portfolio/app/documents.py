@@ -8,22 +8,26 @@ commands that make no document start quickly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from portfolio.app.outputs import output_file
-from portfolio.app.workspace import open_worker, open_workspace
-from portfolio.build import BuildSummary, Progress, build
-from portfolio.coverage import body_coverage, coverage_csv, find_catalog
+from portfolio.app.workspace import FIX_AND_RETRY, open_worker, open_workspace
+from portfolio.assess import assess
+from portfolio.build import BuildSummary, Progress, RemoteRenderer, Shard, build
+from portfolio.cohort import map_workers
+from portfolio.coverage import CoverageFacts, CoverageTally, coverage_csv, coverage_facts
 from portfolio.credentials.issued import issued_credentials
 from portfolio.french import NBSP, fr_number, plural
 from portfolio.fsutil import write_atomic
-from portfolio.issues import PortfolioError
+from portfolio.issues import Issue, PortfolioError, cap_per_file
 from portfolio.load import worker_files
-from portfolio.model.evidence import Assessment, WorkerEvidence
 from portfolio.model.loaded import Workspace
-from portfolio.report import assess_cohort, programme_report, report_csv
+from portfolio.model.workspace import Worker
+from portfolio.report import ReportTally, WorkerFacts, report_csv, worker_facts
 from portfolio.secret import pseudonym_key
 
 DocKind = Literal["dossier", "portfolio"]
@@ -68,21 +72,62 @@ def author_of(ws: Workspace) -> str:
     return ws.settings.federation or ws.settings.name
 
 
-def consenting_cohort(
-    ws: Workspace, as_of: dt.date, announce: Callable[[str], None]
-) -> dict[str, tuple[Assessment, WorkerEvidence]]:
-    """The assessed workers a federation's figures count: those who consented (SPEC §10,
-    docs/donnees-personnelles.md); `announce` hears who was left out."""
-    from portfolio.render.consent import consenting, withheld_workers
+class FederationShare(NamedTuple):
+    """What the federation's figures need of one worker file (`federation_share`), small enough
+    to send between processes."""
 
-    withheld = withheld_workers(ws)
+    stem: str
+    errors: list[Issue]
+    """The file's errors (loading it and SPEC §8 checks): the figures are then refused."""
+    withheld: bool
+    """No recorded consent (SPEC §10): the worker is counted nowhere."""
+    facts: tuple[WorkerFacts, CoverageFacts] | None
+    """The worker's part of the report and of every coverage, when counted."""
+
+
+def federation_share(
+    ws: Workspace, stem: str, worker: Worker | None, issues: list[Issue], as_of: dt.date
+) -> FederationShare:
+    """A `portfolio.cohort` stage: a worker's part of the federation's figures."""
+    from portfolio.render.consent import missing_consent
+
+    errors = [i for i in issues if i.is_error]
+    if worker is None or errors:
+        return FederationShare(stem, cap_per_file(errors), False, None)
+    if missing_consent(worker) is not None:
+        return FederationShare(stem, [], True, None)
+    assessment, evidence = assess(ws, worker, as_of)
+    facts = (worker_facts(ws, worker, assessment, evidence), coverage_facts(assessment))
+    return FederationShare(stem, [], False, facts)
+
+
+def consenting_facts(
+    ws: Workspace, as_of: dt.date, announce: Callable[[str], None]
+) -> Iterator[tuple[WorkerFacts, CoverageFacts]]:
+    """The part of each worker a federation's figures count: those who consented (SPEC §10,
+    docs/donnees-personnelles.md), read one file at a time on every core, so that memory does
+    not grow with the federation (SPEC §13). Once every file is read, errors in any of them
+    refuse the figures, all listed (figures over part of the workers would look right); else
+    `announce` hears who was left out."""
+    errors: list[Issue] = []
+    withheld: list[str] = []
+    for share in map_workers(ws.root, as_of, federation_share):
+        errors += share.errors
+        if share.withheld:
+            withheld.append(share.stem)
+        elif share.facts is not None:
+            yield share.facts
+    if errors:
+        raise PortfolioError(
+            f"l'espace de travail contient des erreurs (ci-dessus) : {FIX_AND_RETRY}",
+            issues=errors,
+        )
     if withheld:
         announce(
             f"{plural(len(withheld), 'salarié')} sans consentement "
             f"{'non compté' if len(withheld) == 1 else 'non comptés'} : {', '.join(withheld)} "
             "(« portfolio check » dit quoi faire)"
         )
-    return consenting(ws, assess_cohort(ws, as_of))
 
 
 def coverage_output(
@@ -95,11 +140,11 @@ def coverage_output(
 ) -> str | bytes:
     """A training body's coverage (SPEC §9 `coverage`) in the asked format, over the workers
     who consented."""
-    ws, _ = open_workspace(root)
-    find_catalog(ws, body)
-    cohort = consenting_cohort(ws, as_of, announce)
-    assessments = {worker: a for worker, (a, _) in cohort.items()}
-    coverage = body_coverage(ws, body, assessments, as_of, referentiel)
+    ws, _ = open_workspace(root, workers=False)
+    tally = CoverageTally(ws, body, as_of, referentiel)
+    for _, facts in consenting_facts(ws, as_of, announce):
+        tally.add(facts)
+    coverage = tally.result()
     if fmt == "json":
         return coverage.model_dump_json(indent=2) + "\n"
     if fmt == "csv":
@@ -119,10 +164,11 @@ def report_output(
 ) -> str | bytes:
     """The programme report (SPEC §9 `report`) in the asked format, over the workers who
     consented."""
-    ws, _ = open_workspace(root)
-    key = pseudonym_key() if pseudonymise else None
-    cohort = consenting_cohort(ws, as_of, announce)
-    report = programme_report(ws, cohort, as_of, pseudonym_key=key)
+    ws, _ = open_workspace(root, workers=False)
+    tally = ReportTally(ws, as_of, pseudonym_key=pseudonym_key() if pseudonymise else None)
+    for facts, _ in consenting_facts(ws, as_of, announce):
+        tally.add(facts)
+    report = tally.result()
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "csv":
@@ -146,9 +192,51 @@ def build_documents(
     jobs: int | None,
     timeout: float,
     progress: Progress | None = None,
+    shard: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
-    """Every document of the workspace, incrementally (SPEC §9 `build`)."""
-    return build(root, output, as_of, jobs=jobs, timeout=timeout, progress=progress)
+    """Every document of the workspace, incrementally (SPEC §9 `build`), or one part of them
+    (`shard`, « K/N »), rendered here or on a Dask cluster (`scheduler`, SPEC §13)."""
+    if jobs is not None and scheduler is not None:
+        raise PortfolioError(
+            "--jobs et --scheduler ne vont pas ensemble : sur une grappe Dask, le nombre de "
+            "processus est celui des nœuds (dask worker --nworkers N).",
+            exit_code=2,
+        )
+    return build(
+        root,
+        output,
+        as_of,
+        jobs=jobs,
+        timeout=timeout,
+        progress=progress,
+        shard=parse_shard(shard) if shard is not None else None,
+        remote=dask_cluster(scheduler) if scheduler is not None else None,
+    )
+
+
+def dask_cluster(address: str) -> RemoteRenderer:
+    """The rendering sent to the Dask cluster whose scheduler is at `address` (SPEC §13)."""
+    from portfolio.cluster import DaskRenderer
+
+    return functools.partial(DaskRenderer, address)
+
+
+def parse_shard(text: str) -> Shard:
+    """« 2/8 » → part 2 of 8."""
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if found is None:
+        raise PortfolioError(
+            f"--shard « {text} » : écrivez la part et le nombre de parts, par exemple 2/8.",
+            exit_code=2,
+        )
+    index, count = int(found[1]), int(found[2])
+    if not 1 <= index <= count:
+        raise PortfolioError(
+            f"--shard « {text} » : la part doit aller de 1 au nombre de parts ({max(count, 1)}).",
+            exit_code=2,
+        )
+    return Shard(index, count)
 
 
 def build_report(summary: BuildSummary, output: Path) -> tuple[list[str], list[str], str]:

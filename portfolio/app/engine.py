@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from portfolio.app.workspace import FIX_AND_RETRY, open_worker, open_workspace
 from portfolio.assess import assess, training_hours
 from portfolio.checks import check_worker, check_workspace
-from portfolio.cohort import AssessedWorker, assessed_worker, map_workers
+from portfolio.cohort import AssessedWorker, assessed_json, assessed_summary, map_workers
 from portfolio.french import (
     LEVEL_WORDS,
     NBSP,
@@ -237,12 +237,13 @@ def evidence_summary(comp: CompetencyStatus, referentiel: str) -> str:
     return " ; ".join(parts) or "—"
 
 
-def assess_everyone(root: Path, as_of: dt.date) -> Iterator[AssessedWorker]:
-    """Every worker's assessment, one file at a time (flat memory, every core). The shared files
-    are checked first; a worker whose own file has errors comes back without an assessment."""
+def assess_everyone(root: Path, as_of: dt.date, *, json_lines: bool) -> Iterator[AssessedWorker]:
+    """Every worker's assessment, one file at a time (flat memory, every core), as JSON lines
+    or as rows of the summary table. The shared files are checked first; a worker whose own
+    file has errors comes back refused, with them."""
     ws, _ = open_workspace(root, workers=False)
     worker_warnings(ws, [], as_of)
-    return map_workers(ws.root, as_of, assessed_worker)
+    return map_workers(ws.root, as_of, assessed_json if json_lines else assessed_summary)
 
 
 def warned_note(warned: int) -> str:

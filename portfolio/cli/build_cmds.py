@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 
 
 def run_build(
-    workspace: Path, output: Path, as_of: dt.date | None, jobs: int | None, timeout: float
+    workspace: Path,
+    output: Path,
+    as_of: dt.date | None,
+    jobs: int | None,
+    timeout: float,
+    shard: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build with a progress bar on stderr, so that stdout keeps only the summary."""
     columns = (
@@ -54,7 +60,14 @@ def run_build(
             )
 
         return build_documents(
-            workspace, output, as_of_or_today(as_of), jobs=jobs, timeout=timeout, progress=advance
+            workspace,
+            output,
+            as_of_or_today(as_of),
+            jobs=jobs,
+            timeout=timeout,
+            progress=advance,
+            shard=shard,
+            scheduler=scheduler,
         )
 
 
@@ -105,12 +118,33 @@ def register(app: typer.Typer) -> None:
                 help="Durée maximale par document, en secondes.",
             ),
         ] = 300,
+        shard: Annotated[
+            str | None,
+            typer.Option(
+                "--shard",
+                metavar="K/N",
+                help="Ne construire que la part K sur N des salariés (pour répartir une "
+                "fédération sur N machines ; la part 1 fait aussi les couvertures et le "
+                "rapport).",
+                show_default=False,
+            ),
+        ] = None,
+        scheduler: Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler",
+                metavar="ADRESSE",
+                help="Faire le rendu sur une grappe Dask (par exemple tcp://10.0.0.5:8786) ; "
+                "demande « pip install 'vae-portfolio[dask]' ».",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         """Produire tous les documents : dossiers, portfolios, couvertures et bilan.
 
         Seuls les documents dont les données ont changé sont refaits.
         """
         target = output or workspace / DEFAULT_OUTPUT
-        summary = run_build(workspace, target, as_of, jobs, float(timeout))
+        summary = run_build(workspace, target, as_of, jobs, float(timeout), shard, scheduler)
         print_summary(summary, target)
         raise typer.Exit(1 if summary.failed else 0)

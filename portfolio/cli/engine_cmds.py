@@ -180,14 +180,15 @@ def register(app: typer.Typer) -> None:
         rows: list[SummaryRow] = []
         refused: list[str] = []
         warned = 0
-        for outcome in assess_everyone(workspace, day):
-            if outcome.json is None:
+        sys.stdout.flush()  # the JSON lines go to its bytes, after anything written before
+        for outcome in assess_everyone(workspace, day, json_lines=json_output):
+            if outcome.refused:
                 print_issues([i for i in outcome.issues if i.is_error])
                 refused.append(outcome.stem)
                 continue
             warned += outcome.warned
             if json_output:
-                sys.stdout.write(outcome.json + "\n")
+                sys.stdout.buffer.write(outcome.json_line)
             else:
                 rows += outcome.summary
         if not json_output:

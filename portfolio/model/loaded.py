@@ -91,9 +91,13 @@ class Workspace:
         return sorted(r.id for r in self.referentiels.values() if r.track == "transversal")
 
     def assessed_referentiels(self, worker: Worker) -> list[Referentiel]:
-        """The worker's targets plus every transversal référentiel (SPEC §4, §5.1), by id."""
+        """The worker's targets plus every transversal référentiel (SPEC §4, §5.1), by id;
+        found once per list of targets (checking and assessing a worker ask three times)."""
+        return list(self.memo(("assessed", *worker.targets), lambda: self._assessed(worker)))
+
+    def _assessed(self, worker: Worker) -> tuple[Referentiel, ...]:
         ids = {t for t in worker.targets if t in self.referentiels} | set(self.transversal_ids)
-        return [self.referentiels[i] for i in sorted(ids)]
+        return tuple(self.referentiels[i] for i in sorted(ids))
 
     def is_broken(self, kind: str, ident: str) -> bool:
         return (kind, ident) in self.broken

@@ -16,7 +16,7 @@ from portfolio.load import load_workspace
 from portfolio.model.loaded import Workspace
 from portfolio.render.federation import coverage_html
 from portfolio.render.views.dossier import dossier_view
-from portfolio.render.views.index import index_view
+from portfolio.render.views.index import Person, index_view
 from portfolio.render.views.portfolio import portfolio_view
 
 AS_OF = dt.date(2003, 6, 30)
@@ -48,6 +48,10 @@ modules:
   - {id: ofa.m10, title: Module dix, axis: technique, hours: 5, competencies: [nat.b10.c1]}
   - {id: ofa.m2, title: Module deux, axis: technique, hours: 5, competencies: [nat.b10.c2]}
 """
+
+
+def people(ws: Workspace) -> dict[str, Person]:
+    return {stem: Person.of(worker) for stem, worker in ws.workers.items()}
 
 
 def worker(ident: str) -> str:
@@ -139,5 +143,5 @@ def test_coverage_lists_modules_in_natural_order(ws: Workspace) -> None:
 
 def test_build_index_lists_workers_in_natural_order(ws: Workspace) -> None:
     jobs = [Job(f"salaries/{w}-dossier.pdf", "dossier", w, "") for w in ("w-10", "w-2")]
-    view = index_view(ws, jobs, set(), {}, AS_OF)
+    view = index_view(ws, people(ws), jobs, set(), {}, AS_OF)
     assert [w.id for w in view.workers] == ["w-2", "w-10"]

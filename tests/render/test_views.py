@@ -15,7 +15,7 @@ from portfolio.model.evidence import Plan
 from portfolio.model.loaded import Workspace
 from portfolio.render.views.common import counselor_title
 from portfolio.render.views.dossier import DossierView, dossier_view
-from portfolio.render.views.index import BodyLink, WorkerLinks, index_view
+from portfolio.render.views.index import BodyLink, Person, WorkerLinks, index_view
 from portfolio.render.views.portfolio import PortfolioView, portfolio_view, rule_text
 
 
@@ -24,6 +24,10 @@ def portfolio(render_workspace: Workspace, as_of: dt.date) -> PortfolioView:
     worker = render_workspace.workers["fatima-b"]
     assessment, evidence = assess(render_workspace, worker, as_of)
     return portfolio_view(render_workspace, worker, assessment, evidence)
+
+
+def people(ws: Workspace) -> dict[str, Person]:
+    return {stem: Person.of(worker) for stem, worker in ws.workers.items()}
 
 
 def dossier(
@@ -236,7 +240,7 @@ def test_index_links_only_the_documents_on_disk_and_flags_failures(
         "programme/bilan.pdf",
     }
     failed = {"salaries/gone-dossier.pdf": "erreur", "organismes/couverture-ofz.pdf": "panne"}
-    view = index_view(render_workspace, jobs, written, failed, as_of)
+    view = index_view(render_workspace, people(render_workspace), jobs, written, failed, as_of)
     assert (view.title, view.federation, view.as_of) == ("Programme test", "Fédération test", as_of)
     assert view.workers == (
         WorkerLinks(
@@ -260,7 +264,7 @@ def test_index_lists_the_workers_left_out_for_lack_of_consent_by_id_only(
 ) -> None:
     jobs = [Job("programme/bilan.pdf", "report", "programme", "")]
     withheld = {"w-10": "consentement non donné (given: false)", "w-9": "aucun consentement"}
-    view = index_view(render_workspace, jobs, set(), {}, as_of, withheld)
+    view = index_view(render_workspace, people(render_workspace), jobs, set(), {}, as_of, withheld)
     assert [worker for worker, _ in view.withheld] == ["w-9", "w-10"]
     assert view.withheld[1][1] == (
         "consentement non donné (given: false) ; une fois son consentement recueilli, "

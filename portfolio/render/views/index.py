@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from portfolio.french import natural_key
 from portfolio.model.loaded import Workspace
+from portfolio.model.workspace import Worker
 from portfolio.render.consent import how_to_consent
 from portfolio.render.documents import DOCUMENT_KINDS
 
@@ -26,6 +27,17 @@ class BuildJob(Protocol):
 
     @property
     def subject(self) -> str: ...
+
+
+class Person(NamedTuple):
+    """What the index shows of a worker: kept for every worker of a build, so only this."""
+
+    name: str
+    association: str
+
+    @classmethod
+    def of(cls, worker: Worker) -> Person:
+        return cls(worker.display_name, worker.association)
 
 
 @dataclass(frozen=True)
@@ -66,15 +78,18 @@ class IndexView:
 
 def index_view(
     ws: Workspace,
+    people: Mapping[str, Person],
     jobs: Sequence[BuildJob],
     written: Collection[str],
     failed: Mapping[str, str],
     as_of: dt.date,
     withheld: Mapping[str, str] | None = None,
 ) -> IndexView:
-    """The index of a build: `jobs` are every document asked for, `written` the outputs found on
-    disk (only those are linked), `failed` the reason of each document that failed, `withheld`
-    the reason why each worker without consent got no document.
+    """The index of a build: `people` the name and association of each worker it names (a
+    build streams the worker files: the workspace holds none of them), `jobs` every document
+    asked for, `written` the outputs found on disk (only those are linked), `failed` the reason
+    of each document that failed, `withheld` the reason why each worker without consent got
+    no document.
 
     Linear in the number of jobs: each job is read once, grouped by worker (a federation has
     tens of thousands of workers, and the index is made by every build)."""
@@ -84,14 +99,14 @@ def index_view(
             documents.setdefault(job.subject, {})[job.kind] = job
     workers = []
     for stem in sorted(documents, key=lambda s: (natural_key(s), s)):
-        worker = ws.workers.get(stem)
+        person = people.get(stem)
         own = documents[stem]
         linked = {kind: j.output for kind, j in own.items() if j.output in written}
         workers.append(
             WorkerLinks(
                 id=stem,
-                name=worker.display_name if worker else stem,
-                association=worker.association if worker else "",
+                name=person.name if person else stem,
+                association=person.association if person else "",
                 dossier=linked.get("dossier"),
                 portfolio=linked.get("portfolio"),
                 failed=any(j.output in failed for j in own.values()),

@@ -1,0 +1,85 @@
+"""`portfolio build` on this machine's processes versus on a Dask cluster (SPEC §13).
+
+    python benchmarks/bench_cluster.py [--workers 2000] [--processes 2] [--folder DOSSIER]
+
+Generates a workspace (`benchmarks/generate.py`, seed 1; reused when `--folder` already holds
+one of that size), then builds every document twice from scratch, each into a new folder:
+with `--jobs PROCESSES`, and with a `LocalCluster` of PROCESSES worker processes (one thread
+each) started beforehand, its address given as `--scheduler`. Prints both times, their ratio,
+and checks that both folders hold the same PDF files, byte for byte, and the same manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from portfolio.app.documents import dask_cluster
+from portfolio.build import MANIFEST, build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+AS_OF = dt.date(2003, 6, 30)
+
+
+def pdfs(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in out.rglob("*.pdf")
+    }
+
+
+def timed_build(root: Path, out: Path, **target: object) -> float:
+    start = time.perf_counter()
+    summary = build(root, out, AS_OF, **target)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    if summary.failed:
+        raise SystemExit(f"{len(summary.failed)} documents failed: {summary.failed}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--folder", type=Path)
+    options = parser.parse_args()
+    from distributed import LocalCluster
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = options.folder or Path(scratch)
+        root = folder / f"ws-{options.workers}"
+        if len(list((root / "workers").glob("*.yaml"))) != options.workers:
+            generate(root, options.workers, seed=1)
+        local, on_cluster = Path(scratch) / "local", Path(scratch) / "dask"
+        local_seconds = timed_build(root, local, jobs=options.processes)
+        with LocalCluster(
+            n_workers=options.processes,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster:
+            dask_seconds = timed_build(
+                root, on_cluster, remote=dask_cluster(cluster.scheduler_address)
+            )
+        documents = len(pdfs(local))
+        same = pdfs(local) == pdfs(on_cluster) and json.loads(
+            (local / MANIFEST).read_text(encoding="utf-8")
+        ) == json.loads((on_cluster / MANIFEST).read_text(encoding="utf-8"))
+        print(f"{options.workers} workers, {documents} documents, {options.processes} processes")
+        print("| build | time | per document |")
+        print("|---|---|---|")
+        for name, seconds in (("--jobs", local_seconds), ("Dask LocalCluster", dask_seconds)):
+            print(f"| {name} | {seconds:.1f} s | {1000 * seconds / documents:.0f} ms |")
+        print(f"Dask / local: {dask_seconds / local_seconds:.2f}; same files and manifest: {same}")
+
+
+if __name__ == "__main__":
+    main()
