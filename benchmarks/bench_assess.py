@@ -13,10 +13,10 @@ With --profile, the three stages run under cProfile and the statistics are writt
 
 With --stream, the path of `portfolio check` and `assess --all --json` on a federation (issue
 19): the shared files loaded once, then each worker file loaded, checked, assessed, written as
-JSON and forgotten (`portfolio.cohort.run_one`), in this one process, with the CPU time of each
-step per worker. The first --skip workers are processed first without being counted, so that
-the figures are those of a long run (task texts resolved, suggestions and vocabularies built);
---count limits the workers counted after them.
+JSON and forgotten (as `portfolio.cohort.run_one` does), in this one process, with the CPU time
+of each step per worker. The first --skip workers are processed first without being counted, so
+that the figures are those of a long run (task texts resolved, suggestions and vocabularies
+built); --count limits the workers counted after them.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from generate import DEFAULT_MODULES, generate
 
 from portfolio.assess import assess
 from portfolio.checks import check_worker, check_workspace
-from portfolio.cohort import assessed_json, run_one
 from portfolio.issues import sort_issues
 from portfolio.load import _cyclic_gc_paused, load_worker, load_workspace, worker_files
+from portfolio.model.loaded import Workspace
 
 AS_OF = dt.date(2003, 6, 30)
 
@@ -83,34 +83,43 @@ def run(root: Path) -> dict[str, float]:
     return times
 
 
+STEPS = ("chargement", "vérifications", "évaluation", "JSON")
+
+
+def one_worker(ws: Workspace, file: Path, steps: dict[str, float]) -> None:
+    """What `portfolio.cohort.run_one` does for `assess --all --json`, each step's CPU time
+    added to `steps`."""
+    clock = time.process_time
+    with _cyclic_gc_paused():  # as in run_one
+        start = clock()
+        worker, issues = load_worker(ws, file)
+        loaded = clock()
+        if worker is not None:
+            issues = sort_issues(issues + check_worker(ws, file.stem, worker, AS_OF))
+        checked = clock()
+        if worker is not None and not any(i.is_error for i in issues):
+            assessment, _ = assess(ws, worker, AS_OF, [i.render() for i in issues])
+            assessed = clock()
+            assessment.model_dump_json()
+            steps["JSON"] += clock() - assessed
+            steps["évaluation"] += assessed - checked
+        steps["chargement"] += loaded - start
+        steps["vérifications"] += checked - loaded
+        ws.workers.pop(file.stem, None)
+        ws.sources.pop(("worker", file.stem), None)
+
+
 def stream(root: Path, skip: int, count: int | None) -> dict[str, float]:
-    """`run_one` step by step for `count` workers after the first `skip`: CPU time of each
-    step."""
+    """One worker at a time (`one_worker`) for `count` workers after the first `skip`, which
+    are not counted: CPU time of each step."""
     ws, _ = load_workspace(root, workers=False)
     files = worker_files(root)
     for file in files[:skip]:
-        run_one(ws, file, AS_OF, assessed_json)
-    steps = dict.fromkeys(("chargement", "vérifications", "évaluation", "JSON"), 0.0)
-    clock = time.process_time
+        one_worker(ws, file, dict.fromkeys(STEPS, 0.0))
+    steps = dict.fromkeys(STEPS, 0.0)
     counted = files[skip:] if count is None else files[skip : skip + count]
     for file in counted:
-        with _cyclic_gc_paused():  # as in run_one
-            start = clock()
-            worker, issues = load_worker(ws, file)
-            loaded = clock()
-            if worker is not None:
-                issues = sort_issues(issues + check_worker(ws, file.stem, worker, AS_OF))
-            checked = clock()
-            if worker is not None and not any(i.is_error for i in issues):
-                assessment, _ = assess(ws, worker, AS_OF, [i.render() for i in issues])
-                assessed = clock()
-                assessment.model_dump_json()
-                steps["JSON"] += clock() - assessed
-                steps["évaluation"] += assessed - checked
-            steps["chargement"] += loaded - start
-            steps["vérifications"] += checked - loaded
-            ws.workers.pop(file.stem, None)
-            ws.sources.pop(("worker", file.stem), None)
+        one_worker(ws, file, steps)
     per_worker = 1000 / max(len(counted), 1)
     for step, seconds in steps.items():
         print(f"  {step:<14} {seconds * per_worker:6.3f} ms par salarié", file=sys.stderr)
