@@ -460,26 +460,35 @@ def _load_workspace(root: Path, workers: bool) -> tuple[Workspace, list[Issue]]:
 
 
 def _misnamed_files(root: Path) -> list[Issue]:
-    """Only `*.yaml` files are read: a `w-0042.yml` would silently be no worker at all."""
+    """Only `*.yaml` files are read: a `w-0042.yml` would silently be no worker at all.
+
+    Names are filtered before anything touches the disk: a federation's `workers/` holds
+    180,000 files, and making and stat-ing a `Path` for each took 10 s in every process."""
     issues = []
     for folder in ("workers", "catalog", "referentiels"):
-        if not (root / folder).is_dir():
+        directory = root / folder
+        if not directory.is_dir():
             continue
-        for file in sorted((root / folder).iterdir()):
-            if (
-                file.is_file()
-                and file.suffix.lower() in {".yml", ".yaml"}
-                and file.suffix != ".yaml"
-            ):
-                issues.append(
-                    warning(
-                        Location(f"{folder}/{file.name}", 1, 1),
-                        "ignored-file",
-                        f"fichier ignoré : seuls les fichiers en .yaml sont lus ; renommez-le "
-                        f"en {file.stem}.yaml",
-                    )
+        with os.scandir(directory) as entries:
+            misnamed = sorted(
+                entry.name for entry in entries if _misnamed(entry.name) and entry.is_file()
+            )
+        for name in misnamed:
+            issues.append(
+                warning(
+                    Location(f"{folder}/{name}", 1, 1),
+                    "ignored-file",
+                    f"fichier ignoré : seuls les fichiers en .yaml sont lus ; renommez-le "
+                    f"en {Path(name).stem}.yaml",
                 )
+            )
     return issues
+
+
+def _misnamed(name: str) -> bool:
+    if name.endswith(".yaml") or not name.lower().endswith((".yml", ".yaml")):
+        return False
+    return Path(name).suffix != ""  # a bare `.yml` is a hidden file, not a misnamed one
 
 
 def _load_catalogs(ws: Workspace, root: Path) -> list[Issue]:

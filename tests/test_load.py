@@ -385,3 +385,22 @@ def test_worker_file_ending_in_yml_is_not_silently_ignored(make_workspace, run_c
     assert issue.message == (
         "fichier ignoré : seuls les fichiers en .yaml sont lus ; renommez-le en w-0042.yaml"
     )
+
+
+def test_only_misnamed_yaml_files_are_pointed_out(make_workspace, run_check) -> None:
+    root = make_workspace(
+        {
+            "workers/w-0042.yaml": VALID_WORKER,
+            "workers/w-0043.YAML": VALID_WORKER,
+            "workers/notes.txt": "rien",
+            "workers/.yml": "",
+            "catalog/ofa.Yml": "",
+        }
+    )
+    (root / "workers" / "archives.yml").mkdir()
+    run = run_check(root)
+    ignored = [i for i in run.issues if i.message.startswith("fichier ignoré")]
+    assert [(i.path, i.message.split(" ; ")[0]) for i in ignored] == [
+        ("catalog/ofa.Yml", "fichier ignoré : seuls les fichiers en .yaml sont lus"),
+        ("workers/w-0043.YAML", "fichier ignoré : seuls les fichiers en .yaml sont lus"),
+    ]
