@@ -195,7 +195,12 @@ def print_issues(issues: list[Issue], console: Console | None = None) -> None:
     """Issues in file order, one each (`Issue.render` makes them terminal-safe): on a terminal
     wrapped with an indent, piped one line each (`print_line`). On `stderr` unless told."""
     console = stderr if console is None else console
-    for issue in sort_issues(issues):
+    ordered = sort_issues(issues)
+    if not console.is_terminal:  # a federation's 300,000 lines: Rich took a core for them
+        console.file.write("".join(f"{issue.render()}\n" for issue in ordered))
+        console.file.flush()
+        return
+    for issue in ordered:
         print_line(issue.render(), console, style="red" if issue.is_error else "yellow")
 
 
