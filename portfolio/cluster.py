@@ -68,7 +68,8 @@ class DaskRenderer:
     def wait(self, pending: Collection[Any]) -> Collection[Any]:
         from distributed import wait
 
-        return wait(list(pending), return_when="FIRST_COMPLETED").done
+        with self.client.as_current():  # `wait` asks for the current client: the command has none
+            return wait(list(pending), return_when="FIRST_COMPLETED").done
 
     def outcomes(self, future: Any, tasks: list[Task]) -> list[Outcome]:
         """The batch's outcomes; a batch the cluster could not run (its workers kept dying,

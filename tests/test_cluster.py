@@ -39,8 +39,9 @@ def local_cluster():
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as running,
-        distributed.Client(running) as client,
+        distributed.Client(running, set_as_default=False) as client,
     ):
+        # Not the default client: `portfolio build --scheduler` runs in a process that has none.
         yield running, client
 
 
