@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -36,12 +37,16 @@ def pdfs(out: Path) -> dict[str, str]:
     }
 
 
-def timed_build(root: Path, out: Path, **target: object) -> float:
-    start = time.perf_counter()
+def timed_build(name: str, root: Path, out: Path, **target: object) -> float:
+    """The build's wall time, printed at once with the machine's load before and after: a long
+    benchmark should not lose its first half to a failure of the second."""
+    before, start = os.getloadavg(), time.perf_counter()
     summary = build(root, out, AS_OF, **target)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     if summary.failed:
         raise SystemExit(f"{len(summary.failed)} documents failed: {summary.failed}")
+    after = os.getloadavg()
+    print(f"{name}: {seconds:.1f} s (load {before[0]:.1f} → {after[0]:.1f})", flush=True)
     return seconds
 
 
@@ -59,7 +64,7 @@ def main() -> None:
         if len(list((root / "workers").glob("*.yaml"))) != options.workers:
             generate(root, options.workers, seed=1)
         local, on_cluster = Path(scratch) / "local", Path(scratch) / "dask"
-        local_seconds = timed_build(root, local, jobs=options.processes)
+        local_seconds = timed_build("--jobs", root, local, jobs=options.processes)
         with LocalCluster(
             n_workers=options.processes,
             threads_per_worker=1,
@@ -67,7 +72,7 @@ def main() -> None:
             dashboard_address=None,
         ) as cluster:
             dask_seconds = timed_build(
-                root, on_cluster, remote=dask_cluster(cluster.scheduler_address)
+                "Dask", root, on_cluster, remote=dask_cluster(cluster.scheduler_address)
             )
         documents = len(pdfs(local))
         same = pdfs(local) == pdfs(on_cluster) and json.loads(
