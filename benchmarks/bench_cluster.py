@@ -1,12 +1,15 @@
 """`portfolio build` on this machine's processes versus on a Dask cluster (SPEC §13).
 
-    python benchmarks/bench_cluster.py [--workers 2000] [--processes 2] [--folder DOSSIER]
+    python benchmarks/bench_cluster.py [--workers 2000] [--processes 2] [--rounds 4]
+                                       [--folder DOSSIER]
 
 Generates a workspace (`benchmarks/generate.py`, seed 1; reused when `--folder` already holds
 one of that size), then builds every document twice from scratch, each into a new folder:
 with `--jobs PROCESSES`, and with a `LocalCluster` of PROCESSES worker processes (one thread
-each) started beforehand, its address given as `--scheduler`. Prints both times, their ratio,
-and checks that both folders hold the same PDF files, byte for byte, and the same manifest.
+each), its address given as `--scheduler`. The two builds alternate by parts (`--shard K/N`,
+N = `--rounds`): on a machine shared with other work, both meet the same load. Prints each
+part's time, both totals, their ratio, and checks that both folders hold the same PDF files,
+byte for byte, and the same manifest.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 
 from portfolio.app.documents import dask_cluster
-from portfolio.build import MANIFEST, build
+from portfolio.build import MANIFEST, Shard, build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -54,6 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2000)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--folder", type=Path)
     options = parser.parse_args()
     from distributed import LocalCluster
@@ -64,16 +68,29 @@ def main() -> None:
         if len(list((root / "workers").glob("*.yaml"))) != options.workers:
             generate(root, options.workers, seed=1)
         local, on_cluster = Path(scratch) / "local", Path(scratch) / "dask"
-        local_seconds = timed_build("--jobs", root, local, jobs=options.processes)
+        times = {"--jobs": 0.0, "Dask LocalCluster": 0.0}
         with LocalCluster(
             n_workers=options.processes,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
         ) as cluster:
-            dask_seconds = timed_build(
-                "Dask", root, on_cluster, remote=dask_cluster(cluster.scheduler_address)
-            )
+            for index in range(1, options.rounds + 1):
+                part = Shard(index, options.rounds)
+                times["--jobs"] += timed_build(
+                    f"--jobs, part {index}/{options.rounds}",
+                    root,
+                    local,
+                    jobs=options.processes,
+                    shard=part,
+                )
+                times["Dask LocalCluster"] += timed_build(
+                    f"Dask, part {index}/{options.rounds}",
+                    root,
+                    on_cluster,
+                    remote=dask_cluster(cluster.scheduler_address),
+                    shard=part,
+                )
         documents = len(pdfs(local))
         same = pdfs(local) == pdfs(on_cluster) and json.loads(
             (local / MANIFEST).read_text(encoding="utf-8")
@@ -81,9 +98,10 @@ def main() -> None:
         print(f"{options.workers} workers, {documents} documents, {options.processes} processes")
         print("| build | time | per document |")
         print("|---|---|---|")
-        for name, seconds in (("--jobs", local_seconds), ("Dask LocalCluster", dask_seconds)):
+        for name, seconds in times.items():
             print(f"| {name} | {seconds:.1f} s | {1000 * seconds / documents:.0f} ms |")
-        print(f"Dask / local: {dask_seconds / local_seconds:.2f}; same files and manifest: {same}")
+        ratio = times["Dask LocalCluster"] / times["--jobs"]
+        print(f"Dask / local: {ratio:.2f}; same files and manifest: {same}")
 
 
 if __name__ == "__main__":
