@@ -46,7 +46,13 @@ from portfolio.record.timesheet import (
     csv_delimiter,
     header_columns,
 )
-from portfolio.resources import DEFAULT_OUTPUT, REPORT_STEM, TUTOR_LINKS_DIR, WORKSPACE_FILE
+from portfolio.resources import (
+    DEFAULT_OUTPUT,
+    REPORT_STEM,
+    TUTOR_LINKS_DIR,
+    WORKER_LINKS_DIR,
+    WORKSPACE_FILE,
+)
 from portfolio.transaction import commit, locked
 
 DOC_SUFFIXES = (".pdf", ".html")
@@ -517,7 +523,7 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
         plan.files += _default_named(folder, worker, others)
     _workspace_text(root, {*folders, root / JOURNAL_DIR}, person, plan)
     _journal_lines(root, person, plan)
-    plan.files += _tutor_links(root, worker)
+    plan.files += _link_records(root, worker)
     if not plan.empty:  # the worker did exist: the collective documents name them
         for folder in builds:
             _collective_documents(folder, plan)
@@ -528,11 +534,17 @@ def plan_erasure(root: Path, worker: str, outputs: list[Path], cwd: Path) -> Era
     return plan
 
 
-def _tutor_links(root: Path, worker: str) -> list[Path]:
-    """The records of the links made for the worker's tutors (they name the worker's id)."""
-    folder = root / TUTOR_LINKS_DIR
+def _link_records(root: Path, worker: str) -> list[Path]:
+    """The records of the links made for the worker's tutors and for the worker themselves
+    (they name the worker's id): a new worker given the same id later must not inherit them."""
     found = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    paths = [
+        path
+        for folder in (root / TUTOR_LINKS_DIR, root / WORKER_LINKS_DIR)
+        if folder.is_dir()
+        for path in sorted(folder.glob("*.json"))
+    ]
+    for path in paths:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

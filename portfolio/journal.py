@@ -57,6 +57,8 @@ Action = Literal[
     "tutor.link",
     "tutor.grid",
     "tutor.revoke",
+    "dossier.link",
+    "dossier.revoke",
     "credential.issue",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)

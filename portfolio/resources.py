@@ -14,9 +14,12 @@ _PACKAGE = Path(__file__).resolve().parent
 WORKSPACE_FILE = "workspace.yaml"
 """The file that makes a folder a workspace (SPEC §4)."""
 USERS_FILE = "users.yaml"
+"""The web interface's accounts, at the workspace root (SPEC §11)."""
 TUTOR_LINKS_DIR = "tutor-links"
 """One JSON record per tutor link (`portfolio.app.tutor_links`); `forget` deletes a worker's."""
-"""The web interface's accounts, at the workspace root (SPEC §11)."""
+WORKER_LINKS_DIR = "worker-links"
+"""One JSON record per worker's personal link (`portfolio.app.worker_links`); `forget` deletes
+a worker's."""
 DEFAULT_OUTPUT = "documents"
 """The folder of a workspace that `build` (and `demo`) write into unless told otherwise."""
 REPORT_STEM = "rapport-programme"

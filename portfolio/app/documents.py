@@ -21,7 +21,7 @@ from portfolio.build import BuildSummary, Progress, RemoteRenderer, Shard, build
 from portfolio.cohort import map_workers
 from portfolio.coverage import CoverageFacts, CoverageTally, coverage_csv, coverage_facts
 from portfolio.credentials.issued import issued_credentials
-from portfolio.french import NBSP, fr_number, plural
+from portfolio.french import NBSP, fr_date, fr_number, plural
 from portfolio.fsutil import write_atomic
 from portfolio.issues import Issue, PortfolioError, cap_per_file
 from portfolio.load import worker_files
@@ -47,21 +47,55 @@ def render_worker_document(
     as_of: dt.date,
     output: Path | None,
     announce: Callable[[str], None] = lambda _: None,
+    *,
+    large_print: bool = False,
+    link_address: str | None = None,
 ) -> str:
-    """Write one document of one worker (by default ./<salarié>-<document>.<format>); returns
-    the line that says where. `announce` hears what is being prepared, before the wait."""
+    """Write one document of one worker (by default ./<salarié>-<document>.<format>, and
+    ./<salarié>-dossier-gros-caracteres.<format> in large print, so that both editions can sit
+    side by side); returns the lines that say where (and give the link). `announce` hears what
+    is being prepared, before the wait.
+
+    With `link_address` (the server's public address), the dossier is printed with a new
+    personal link of the worker as a QR code (`worker_links.dossier_with_link`)."""
     from portfolio.render.consent import require_consent
     from portfolio.render.documents import render_document, write_document
     from portfolio.render.pdf import require_pdf_libraries
 
+    if doc != "dossier":
+        for option, asked, why in (
+            ("--gros-caracteres", large_print, "garde sa taille de texte"),
+            ("--lien", link_address is not None, "ne s'ouvre pas avec un lien personnel"),
+        ):
+            if asked:
+                raise PortfolioError(
+                    f"{option} ne vaut que pour le dossier du salarié (--doc dossier) : le "
+                    f"dossier professionnel, lu par le certificateur, {why}.",
+                    exit_code=2,
+                )
     ws, worker = open_worker(root, worker_id)
     require_consent(worker)
     if fmt == "pdf":
         require_pdf_libraries()
-    target = output_file(output, f"{worker.id}-{doc}.{fmt}", fmt)
+    edition = "-gros-caracteres" if large_print else ""
+    target = output_file(output, f"{worker.id}-{doc}{edition}.{fmt}", fmt)
     announce(f"Préparation du {DOC_NAMES[doc]} de {worker.display_name}…")
+    if link_address is not None:
+        from portfolio.app.worker_links import dossier_with_link
+
+        document, link = dossier_with_link(
+            root, worker.id, link_address, as_of, actor=None, large_print=large_print
+        )
+        write_document(document, target, fmt)
+        return (
+            f"Document écrit : {target}\n"
+            f"Lien personnel de {worker.display_name}, valable jusqu'au "
+            f"{fr_date(link.last_day, 'long')} : {link.url}"
+        )
     credentials = issued_credentials(ws.root, worker.id) if doc == "portfolio" else []
-    document = render_document(ws, worker, doc, as_of, credentials=credentials)
+    document = render_document(
+        ws, worker, doc, as_of, credentials=credentials, large_print=large_print
+    )
     write_document(document, target, fmt)
     return f"Document écrit : {target}"
 

@@ -56,6 +56,33 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        large_print: Annotated[
+            bool,
+            typer.Option(
+                "--gros-caracteres",
+                help="Dossier en gros caractères (18 points et plus, une colonne), pour les "
+                "personnes qui voient mal ; seulement avec --doc dossier.",
+            ),
+        ] = False,
+        link: Annotated[
+            bool,
+            typer.Option(
+                "--lien",
+                help="Créer un lien personnel du salarié vers son dossier (lecture seule, "
+                "valable 90 jours) et l'imprimer sur le dossier en code QR ; seulement avec "
+                "--doc dossier.",
+            ),
+        ] = False,
+        address: Annotated[
+            str | None,
+            typer.Option(
+                "--adresse",
+                envvar="PORTFOLIO_ADRESSE",
+                help="Adresse publique de « portfolio serve » pour le lien, par exemple "
+                "https://portfolio.example.org.",
+                show_default=False,
+            ),
+        ] = None,
         as_of: AsOfOption = None,
         workspace: WorkspaceOption = Path("."),
     ) -> None:
@@ -70,5 +97,8 @@ def register(app: typer.Typer) -> None:
             as_of_or_today(as_of),
             output,
             announce=lambda line: print_line(terminal_safe(line), stderr),
+            large_print=large_print,
+            link_address=(address or "") if link else None,
         )
-        print_line(terminal_safe(written), stderr)
+        for line in written.splitlines():
+            print_line(terminal_safe(line), stderr)

@@ -22,12 +22,14 @@ from portfolio.plan import plan_worker
 from portfolio.render.consent import require_consent
 from portfolio.render.environment import render_html
 from portfolio.render.pdf import html_to_pdf, standalone_html
-from portfolio.render.views.dossier import dossier_view
+from portfolio.render.views.dossier import DossierLink, dossier_view
 from portfolio.render.views.portfolio import portfolio_view
 
 DocumentKind = Literal["dossier", "portfolio"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("dossier", "portfolio")
 Format = Literal["pdf", "html"]
+LARGE_PRINT_STYLESHEET = "dossier-large.css"
+"""Added after the dossier's own for large print (18 pt and more, one column, larger marks)."""
 
 
 @dataclass(frozen=True)
@@ -60,18 +62,25 @@ def render_document(
     *,
     assessed: tuple[Assessment, WorkerEvidence] | None = None,
     credentials: Sequence[Credential] = (),
+    dossier_link: DossierLink | None = None,
+    large_print: bool = False,
 ) -> RenderedDocument:
     """One document of the worker at `as_of`, never without their consent (SPEC §10).
 
     `assessed` is the worker's assessment at `as_of` when the caller has it already (a build
     assesses each worker once for both documents and the cohort); the dossier's plan reuses the
     assessment instead of assessing the worker a second time. `credentials` are the worker's
-    issued credentials (`credentials.issued.issued_credentials`), which the portfolio lists."""
+    issued credentials (`credentials.issued.issued_credentials`), which the portfolio lists.
+    `dossier_link` is the worker's personal link, which the dossier prints as a QR code;
+    `large_print` prints the dossier for readers with low vision (the portfolio has no such
+    edition: asking for it is a caller's error)."""
+    if large_print and kind != "dossier":
+        raise ValueError(f"large print is for the dossier only, not the {kind}")
     require_consent(worker)
     assessment, evidence = assessed or assess(ws, worker, as_of)
     if kind == "dossier":
         plan = plan_worker(ws, worker, as_of, assessment=assessment)
-        view = dossier_view(ws, worker, assessment, evidence, plan)
+        view = dossier_view(ws, worker, assessment, evidence, plan, link=dossier_link)
     else:
         view = portfolio_view(ws, worker, assessment, evidence, credentials)
     html = render_html(f"{kind}/{kind}.html.j2", view=view, doc=view.doc)
@@ -80,7 +89,7 @@ def render_document(
         html=html,
         title=view.doc.title,
         author=view.doc.author,
-        stylesheets=(f"{kind}.css",),
+        stylesheets=(f"{kind}.css", *([LARGE_PRINT_STYLESHEET] if large_print else [])),
     )
 
 

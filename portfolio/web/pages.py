@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from portfolio.app import access, tutor_links
+from portfolio.app import access, tutor_links, worker_links
 from portfolio.app.accounts import authenticate, load_accounts
 from portfolio.app.live import Snapshot
 from portfolio.french import fold
@@ -28,7 +28,7 @@ from portfolio.web import views
 from portfolio.web.security import Notice, same_token
 from portfolio.web.server import render_page, session_id, set_session_cookie, state_of
 
-PUBLIC_PREFIXES = ("/connexion", "/static/", "/polices/", "/tuteur/")
+PUBLIC_PREFIXES = ("/connexion", "/static/", "/polices/", "/tuteur/", "/mon-dossier/")
 PAGE_SIZE = 50
 MAX_FORM_BYTES = 64 * 1024
 """The login form is two short fields: anything larger is refused before it is parsed."""
@@ -282,6 +282,8 @@ async def worker_page(request: Request) -> Response:
         title=worker.display_name,
         view=view,
         links=links,
+        personal_links=worker_links.links_of(snap.ws.root, stem),
+        personal_days=worker_links.WORKER_LINK_DAYS,
         today=today(request),
     )
 
@@ -486,3 +488,116 @@ async def tutor_submit(request: Request) -> Response:
 
 async def tutor_thanks(request: Request) -> Response:
     return render_page(request, "tutor_thanks.html.j2", title="Merci")
+
+
+# --- workers' personal links --------------------------------------------------------------------
+
+PERSONAL_LINK_STATUS = {
+    worker_links.WorkerLinkInvalid: 404,
+    worker_links.WorkerLinkExpired: 410,
+    worker_links.WorkerLinkRevoked: 410,
+}
+PERSONAL_HEADERS = {
+    "cache-control": "private, no-store",
+    "referrer-policy": "no-referrer",
+    "x-robots-tag": "noindex, nofollow",
+}
+"""The worker's dossier is kept by no cache, its address (the token) is sent to no other page,
+and no search engine lists it."""
+
+
+async def worker_link_make(request: Request) -> Response:
+    """A counselor (or the federation) makes a worker's personal link; the answer shows it, as
+    an address and a QR code, and offers the dossier printed with it."""
+    await posted_form(request, request.state.csrf)
+    snap = snapshot(request)
+    stem, worker = visible_worker(request, snap)
+    try:
+        link = await run_in_threadpool(
+            worker_links.make_link,
+            snap.ws.root,
+            stem,
+            actor=account(request).login,
+            today=today(request),
+        )
+    except PortfolioError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    printed = worker_links.printed_link(link, str(request.base_url))
+    return render_page(
+        request,
+        "worker_link.html.j2",
+        title="Lien personnel du salarié",
+        worker_id=stem,
+        worker_name=worker.display_name,
+        first_name=worker.first_name,
+        link=link,
+        printed=printed,
+    )
+
+
+async def worker_link_revoke(request: Request) -> Response:
+    """A counselor closes a worker's link (a lost paper, a phone that changed hands)."""
+    await posted_form(request, request.state.csrf)
+    snap = snapshot(request)
+    stem, _ = visible_worker(request, snap)
+    try:
+        await run_in_threadpool(
+            worker_links.revoke_link,
+            snap.ws.root,
+            request.path_params["link"],
+            account(request).login,
+            worker=stem,
+            today=today(request),
+        )
+    except PortfolioError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return saved(
+        request,
+        f"/salaries/{stem}#lien-personnel",
+        "Lien personnel annulé : il n'ouvre plus le dossier.",
+    )
+
+
+def _personal_document(request: Request, fmt: str) -> bytes | str:
+    """The dossier a personal link opens, at the server's date: the web page, or the PDF with
+    the link printed on it as a QR code. A WorkerLinkError says why not."""
+    day = today(request)
+    link = worker_links.open_link(state_of(request).live.root, request.path_params["token"], day)
+    snap = snapshot(request)
+    stem = worker_links.linked_worker(snap.ws, link).id
+    if fmt == "html":
+        return views.personal_dossier_page(snap, stem, day, link)
+    printed = worker_links.printed_link(link, str(request.base_url))
+    return views.worker_document(snap, stem, "dossier", "pdf", day, dossier_link=printed)
+
+
+async def _personal_answer(request: Request, fmt: str) -> Response:
+    try:
+        content = await run_in_threadpool(_personal_document, request, fmt)
+    except worker_links.WorkerLinkError as exc:
+        response = render_page(
+            request,
+            "worker_link_refused.html.j2",
+            status_code=PERSONAL_LINK_STATUS.get(type(exc), 409),
+            title="Mon dossier",
+            text=str(exc),
+        )
+        response.headers["x-robots-tag"] = PERSONAL_HEADERS["x-robots-tag"]
+        return response
+    if fmt == "html":
+        return Response(content, media_type="text/html; charset=utf-8", headers=PERSONAL_HEADERS)
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={**PERSONAL_HEADERS, "content-disposition": 'inline; filename="mon-dossier.pdf"'},
+    )
+
+
+async def personal_dossier(request: Request) -> Response:
+    """`/mon-dossier/<token>`: the worker's dossier as a web page, no account needed."""
+    return await _personal_answer(request, "html")
+
+
+async def personal_dossier_pdf(request: Request) -> Response:
+    """`/mon-dossier/<token>/dossier.pdf`: the same dossier to print, with the link's QR code."""
+    return await _personal_answer(request, "pdf")

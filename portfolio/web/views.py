@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -16,6 +18,7 @@ from portfolio.app import access
 from portfolio.app.documents import author_of
 from portfolio.app.engine import WorkerAssessment, WorkerPlan, worker_assessment, worker_plan
 from portfolio.app.live import LiveWorkspace, Snapshot
+from portfolio.app.worker_links import WorkerLink
 from portfolio.coverage import Coverage, CoverageTally, coverage_facts
 from portfolio.french import RESULT_WORDS, fold, fr_date, message_hours, plural
 from portfolio.issues import Issue, PortfolioError
@@ -26,6 +29,9 @@ from portfolio.model.workspace import Worker
 from portfolio.plan import plan_worker
 from portfolio.render.consent import missing_consent
 from portfolio.report import ProgrammeReport, ReportTally
+
+if TYPE_CHECKING:
+    from portfolio.render.views.dossier import DossierLink
 
 ALERT_CODES = {
     "company-cap": "480 h en entreprise",
@@ -247,6 +253,8 @@ ACTION_WORDS = {
     "tutor.link": "lien pour le tuteur créé",
     "tutor.grid": "grille remplie par le tuteur",
     "tutor.revoke": "lien pour le tuteur annulé",
+    "dossier.link": "lien personnel vers le dossier créé",
+    "dossier.revoke": "lien personnel vers le dossier annulé",
     "credential.issue": "badge numérique remis",
 }
 HISTORY_SHOWN = 30
@@ -340,7 +348,16 @@ def _worker_page(snap: Snapshot, stem: str, as_of: dt.date) -> WorkerView:
     )
 
 
-def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.date) -> bytes | str:
+def worker_document(
+    snap: Snapshot,
+    stem: str,
+    doc: str,
+    fmt: str,
+    as_of: dt.date,
+    *,
+    dossier_link: DossierLink | None = None,
+) -> bytes | str:
+    """`dossier_link`: the worker's personal link, printed on the dossier as a QR code."""
     from portfolio.credentials.issued import issued_credentials
     from portfolio.render.documents import render_document
 
@@ -351,11 +368,30 @@ def worker_document(snap: Snapshot, stem: str, doc: str, fmt: str, as_of: dt.dat
         as_of,
         assessed=snap.assessment(stem, as_of),  # type: ignore[arg-type]
         credentials=tuple(issued_credentials(snap.ws.root, stem)) if doc == "portfolio" else (),
+        dossier_link=dossier_link,
     )
     if fmt == "html":
         return document.standalone_html()
     with _PDF_LOCK:
         return document.pdf()
+
+
+_MAIN_TAG = re.compile(r"<main\b[^>]*>")
+
+
+def personal_dossier_page(snap: Snapshot, stem: str, as_of: dt.date, link: WorkerLink) -> str:
+    """The dossier a worker's personal link opens: the same standalone page as `render --format
+    html`, with, at the top of its content, the link's last day and the dossier to download as a
+    PDF (with the link printed on it)."""
+    from portfolio.render.environment import jinja_environment
+
+    page = str(worker_document(snap, stem, "dossier", "html", as_of))
+    banner = (
+        jinja_environment()
+        .get_template("web/_personal_link_banner.html.j2")
+        .render(pdf=link.pdf_path, last_day=link.record.last_day)
+    )
+    return _MAIN_TAG.sub(lambda main: main.group(0) + banner, page, count=1)
 
 
 # --- federation documents -----------------------------------------------------------------------

@@ -65,4 +65,5 @@ def test_an_html_document_carries_its_fonts(pages: dict[str, str], name: str) ->
 
 
 def test_the_dossier_carries_its_pictograms(pages: dict[str, str]) -> None:
-    assert 'src="data:image/svg+xml;base64,' in pages["dossier"]
+    """Its stylesheet draws them as backgrounds (issue 20): they come inlined with it."""
+    assert 'url("data:image/svg+xml;base64,' in pages["dossier"]

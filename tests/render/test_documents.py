@@ -48,8 +48,7 @@ def document(request: pytest.FixtureRequest) -> Rendered:
 def test_dossier_has_its_sections(dossier: Rendered) -> None:
     for heading in (
         "Mes missions",
-        "Ce que je sais faire",
-        "Ce que j'apprends",
+        "Ce que je sais faire et ce que j'apprends",
         "Ma formation",
         "Mes prochaines étapes",
         "Qui peut m'aider",
@@ -120,10 +119,12 @@ def test_portfolio_contents_give_page_numbers(portfolio: Rendered) -> None:
     assert "Déclaration sur l'honneur" in portfolio.reader.pages[declaration - 1].extract_text()
 
 
-def test_pages_are_numbered(document: Rendered) -> None:
+def test_pages_are_numbered(document: Rendered, request: pytest.FixtureRequest) -> None:
+    """The worker's dossier says « page 2 sur 4 » in words (docs/dossier.md)."""
+    of = "sur" if request.node.callspec.params["document"] == "dossier" else "/"
     total = len(document.reader.pages)
     for number, page in enumerate(document.reader.pages, start=1):
-        assert f"page {number} / {total}" in page.extract_text()
+        assert f"page {number} {of} {total}" in page.extract_text()
 
 
 def test_metadata_has_title_author_and_language(document: Rendered) -> None:

@@ -124,12 +124,12 @@ def test_dossier_lists_what_the_worker_can_do_in_natural_order(ws: Workspace) ->
     worker = ws.workers["w-2"]
     assessment, evidence = assess(ws, worker, AS_OF)
     view = dossier_view(ws, worker, assessment, evidence, None)
-    assert view.can_do[0].skills == (
+    assert [skill for row in view.targets[0].rows for _, skill in row.skills] == [
         "Je sais faire trois",
         "Je sais faire un",
         "Je sais faire deux",
         "Je sais faire dix",
-    )
+    ]
 
 
 def test_coverage_lists_modules_in_natural_order(ws: Workspace) -> None:

@@ -134,13 +134,25 @@ def test_attestations_list_trainings(portfolio: PortfolioView) -> None:
     )
 
 
-def test_dossier_groups_plain_wordings_by_status(
+def test_dossier_shows_each_block_as_a_row_of_marks(
     render_workspace: Workspace, as_of: dt.date
 ) -> None:
-    view = dossier(render_workspace, as_of)
-    assert view.can_do[0].skills == ("Je sais nettoyer les sols", "Je sais repasser le linge")
-    assert view.learning[0].skills == ("Je sais aider une personne à se laver",)
-    assert view.can_do[0].pictogram == "pictograms/emplois-familiaux.svg"
+    (target,) = dossier(render_workspace, as_of).targets
+    assert (target.title, target.pictogram) == (
+        "Assistant de vie test",
+        "pictograms/emplois-familiaux.svg",
+    )
+    assert [(row.label, row.marks) for row in target.rows] == [
+        ("Entretenir le logement", ("acquise", "acquise")),
+        ("Accompagner la personne", ("en-cours", "a-acquerir")),
+        ("Garder les enfants", ("a-acquerir",)),
+    ]
+    assert [row.skills for row in target.rows] == [
+        (("acquise", "Je sais nettoyer les sols"), ("acquise", "Je sais repasser le linge")),
+        (("en-cours", "Je sais aider une personne à se laver"),),
+        (),
+    ]
+    assert (target.done, target.total) == (2, 5)
 
 
 def test_dossier_next_steps_name_presentable_blocks(

@@ -54,6 +54,8 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     "/nulle-part": (303, 404, 404, 404),
     "/tuteur/merci": (200, 200, 200, 200),
     "/tuteur/pas-un-lien": (404, 404, 404, 404),
+    "/mon-dossier/pas-un-lien": (404, 404, 404, 404),
+    "/mon-dossier/pas-un-lien/dossier.pdf": (404, 404, 404, 404),
 }
 PDF_PAGES: dict[str, tuple[int, int, int, int]] = {
     f"/salaries/{OWN_WORKER}/dossier.pdf": (303, 200, 200, 404),
@@ -109,6 +111,10 @@ def test_the_walk_covers_every_route():
         "/salaries/{worker_id}/liens-tuteur/{link}/annuler": None,
         "/tuteur/merci": "/tuteur/merci",
         "/tuteur/{token}": "/tuteur/pas-un-lien",
+        "/salaries/{worker_id}/lien-personnel": None,
+        "/salaries/{worker_id}/liens-personnels/{link}/annuler": None,
+        "/mon-dossier/{token}": "/mon-dossier/pas-un-lien",
+        "/mon-dossier/{token}/dossier.pdf": "/mon-dossier/pas-un-lien/dossier.pdf",
         "/static": "/static/site.css",
         "/polices": "/polices/AtkinsonHyperlegible_400Regular.ttf",
     }
