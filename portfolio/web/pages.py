@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections.abc import Callable
 
 from itsdangerous import BadSignature
 from starlette.concurrency import run_in_threadpool
@@ -406,14 +407,15 @@ async def tutor_link_make(request: Request) -> Response:
     )
 
 
-async def tutor_link_revoke(request: Request) -> Response:
-    """A counselor closes a link before it is used (from the worker page)."""
+async def _revoked(request: Request, revoke: Callable[..., object]) -> str:
+    """A link of a worker the account sees, revoked by the account (tutor's or worker's link);
+    the worker's file stem."""
     await posted_form(request, request.state.csrf)
     snap = snapshot(request)
     stem, _ = visible_worker(request, snap)
     try:
         await run_in_threadpool(
-            tutor_links.revoke_link,
+            revoke,
             snap.ws.root,
             request.path_params["link"],
             account(request).login,
@@ -422,6 +424,12 @@ async def tutor_link_revoke(request: Request) -> Response:
         )
     except PortfolioError as exc:
         raise HTTPException(409, str(exc)) from exc
+    return stem
+
+
+async def tutor_link_revoke(request: Request) -> Response:
+    """A counselor closes a link before it is used (from the worker page)."""
+    stem = await _revoked(request, tutor_links.revoke_link)
     return RedirectResponse(f"/salaries/{stem}#missions", status_code=HTTP_303_SEE_OTHER)
 
 
@@ -537,20 +545,7 @@ async def worker_link_make(request: Request) -> Response:
 
 async def worker_link_revoke(request: Request) -> Response:
     """A counselor closes a worker's link (a lost paper, a phone that changed hands)."""
-    await posted_form(request, request.state.csrf)
-    snap = snapshot(request)
-    stem, _ = visible_worker(request, snap)
-    try:
-        await run_in_threadpool(
-            worker_links.revoke_link,
-            snap.ws.root,
-            request.path_params["link"],
-            account(request).login,
-            worker=stem,
-            today=today(request),
-        )
-    except PortfolioError as exc:
-        raise HTTPException(409, str(exc)) from exc
+    stem = await _revoked(request, worker_links.revoke_link)
     return saved(
         request,
         f"/salaries/{stem}#lien-personnel",
