@@ -6,7 +6,8 @@
 Generates a workspace (`benchmarks/generate.py`, seed 1; reused when `--folder` already holds
 one of that size), then builds every document twice from scratch, each into a new folder:
 with `--jobs PROCESSES`, and with a `LocalCluster` of PROCESSES worker processes (one thread
-each), its address given as `--scheduler`. The two builds alternate by parts (`--shard K/N`,
+each, Dask's sampling profiler off as docs/grande-echelle.md advises), its address given as
+`--scheduler`. The two builds alternate by parts (`--shard K/N`,
 N = `--rounds`): on a machine shared with other work, both meet the same load. Prints each
 part's time, both totals, their ratio, and checks that both folders hold the same PDF files,
 byte for byte, and the same manifest.
@@ -60,6 +61,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--folder", type=Path)
     options = parser.parse_args()
+    import dask
     from distributed import LocalCluster
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -69,12 +71,15 @@ def main() -> None:
             generate(root, options.workers, seed=1)
         local, on_cluster = Path(scratch) / "local", Path(scratch) / "dask"
         times = {"--jobs": 0.0, "Dask LocalCluster": 0.0}
-        with LocalCluster(
-            n_workers=options.processes,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        ) as cluster:
+        with (
+            dask.config.set({"distributed.worker.profile.enabled": False}),
+            LocalCluster(
+                n_workers=options.processes,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+        ):
             for index in range(1, options.rounds + 1):
                 part = Shard(index, options.rounds)
                 times["--jobs"] += timed_build(

@@ -27,6 +27,7 @@ lock, can never see a worker's documents written back after it erased them.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -430,11 +431,15 @@ _process_state: dict[str, object] = {}
 def _init_process(ws: Workspace) -> None:
     """Keep the workspace the build loaded (the processes are forked: it is inherited, not
     loaded nor sent again) and import WeasyPrint once per process, not once per document (the
-    parent has checked that it loads: `require_pdf_libraries`)."""
+    parent has checked that it loads: `require_pdf_libraries`).
+
+    What is in memory then lives as long as the process: frozen out of the garbage collector,
+    it is not walked again by each full collection that rendering triggers."""
     from portfolio.render.pdf import weasyprint_and_fonts
 
     _process_state["ws"] = ws
     weasyprint_and_fonts()
+    gc.freeze()
 
 
 def render_job(job: Job, payload: Payload, ws: Workspace) -> bytes:

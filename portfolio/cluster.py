@@ -17,6 +17,7 @@ imports it only when a build is sent to a cluster.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Collection
 from pathlib import Path
@@ -27,8 +28,9 @@ from portfolio.issues import PortfolioError
 from portfolio.load import load_workspace
 from portfolio.model.loaded import Workspace
 
-BATCH = 20
-"""Documents per task: about 5 s of rendering, against a few milliseconds of scheduling."""
+BATCH = 4
+"""Documents per task: about 3 s of rendering, against a few milliseconds of scheduling; larger
+batches leave a core idle at the end of a build while the last one finishes elsewhere."""
 CONNECT_SECONDS = 15
 INSTALL = "pip install 'vae-portfolio[dask]'"
 
@@ -110,4 +112,5 @@ def _workspace(root: str, as_of: dt.date, shared: str) -> Workspace | None:
         weasyprint_and_fonts()
         _loaded.clear()
         _loaded[key], _ = load_workspace(Path(root), workers=False)
+        gc.freeze()  # see `portfolio.build._init_process`
     return _loaded[key]
