@@ -297,10 +297,9 @@ def match_worker(
                 per_task[key] = per_task.get(key, 0.0) + hours / len(tasks)
     by_competency: dict[str, list[PlacementEvidence]] = defaultdict(list)
     for (placement_id, task), hours in per_task.items():
+        item = PlacementEvidence(ref=placement_id, task=task, hours=hours)
         for competency in vocab.competencies[task]:
-            by_competency[competency].append(
-                PlacementEvidence(ref=placement_id, task=task, hours=hours)
-            )
+            by_competency[competency].append(item)  # frozen: shared by the task's competencies
     return WorkerEvidence(
         worker=worker.id,
         as_of=as_of,

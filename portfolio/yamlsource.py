@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,6 @@ _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-Path_ = tuple[str | int, ...]
-
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _STR_TAG = _STANDARD_TAG + "str"
 _NULL_INITIALS = "~nN"
@@ -61,13 +60,28 @@ _NUMBER_INITIALS = "+-.0123456789"
 _ScalarNode, _MappingNode = yaml.ScalarNode, yaml.MappingNode
 
 
+Position = tuple[int, int]
+"""1-based line and column."""
+Inside = dict[str, "KeyedSpot"] | list["Spot"] | None
+"""The positions of what a mapping (by key) or a sequence (by index) holds; None for a scalar."""
+Spot = tuple[Position, Inside]
+"""Where a value starts, and the positions of what it holds."""
+KeyedSpot = tuple[Position, Inside, Position]
+"""A mapping's value as a `Spot`, then where its key starts."""
+
+
 @dataclass(frozen=True)
 class SourceMap:
-    """Positions (1-based line, column) of every value and mapping key of one file."""
+    """Positions of every value and mapping key of one file.
+
+    They are kept as a tree shaped like the data (`values` is the spot of the whole file, None
+    when the file was not parsed), not as a table keyed by each value's path: making a path per
+    value took half the time of turning a federation's worker files into data, and the paths
+    held most of a loaded worker's memory.
+    """
 
     path: str
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    values: Spot | None = None
 
     def locate(self, *loc: str | int, key: bool = False) -> Location:
         """The position of the deepest node of `loc` that exists in the file.
@@ -75,14 +89,24 @@ class SourceMap:
         Components the file does not have (a missing field, a pydantic union tag) are skipped, so
         an error always points at the closest thing the user wrote.
         """
-        found: Path_ = ()
+        if self.values is None:
+            return Location(self.path, 1, 1)
+        spot: Spot | KeyedSpot = self.values
         for part in loc:
-            candidate = (*found, part)
-            if candidate in self.values:
-                found = candidate
-        table = self.keys if key and found in self.keys else self.values
-        line, column = table.get(found, (1, 1))
+            found = _spot_in(spot[1], part)
+            if found is not None:
+                spot = found
+        line, column = spot[2] if key and len(spot) == 3 else spot[0]  # type: ignore[misc]
         return Location(self.path, line, column)
+
+
+def _spot_in(inside: Inside, part: str | int) -> Spot | KeyedSpot | None:
+    """The spot of a mapping's key or of a sequence's index, None when the file has none."""
+    if type(inside) is dict:
+        return inside.get(part) if type(part) is str else None
+    if type(inside) is list and type(part) is int and 0 <= part < len(inside):
+        return inside[part]
+    return None
 
 
 def _grouped(number: int) -> str:
@@ -146,52 +170,57 @@ def _check_size(text: str) -> None:
 
 @dataclass
 class _Builder:
-    """Plain data from a composed node tree, each node's position recorded in `source`.
+    """Plain data from a composed node tree, with the positions of what each node holds.
 
     A worker file has about a hundred nodes and a federation 180,000 files: the loops below
     keep to local names and handle a scalar without a call of `build`, which halves the time
     of this step (the parsing itself is libyaml's)."""
 
-    source: SourceMap
+    path: str
     nodes: int = 0
     issues: list[Issue] = field(default_factory=list)
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def build(self, node: yaml.Node, depth: int) -> tuple[Any, Inside]:
+        """The node's value, and the positions of what it holds (its own are its parent's)."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _too_many_nodes(node.start_mark)
         if depth > MAX_DEPTH:
             raise _too_deep(node.start_mark)
-        mark = node.start_mark
-        self.source.values[path] = (mark.line + 1, mark.column + 1)
         tag = node.tag
         if tag and not tag.startswith(_STANDARD_TAG):
-            return self._unknown_tag(node)
+            return self._unknown_tag(node), None
         kind = type(node)
         if kind is _ScalarNode:
-            return node.value if tag == _STR_TAG else _scalar(node)
+            return (node.value if tag == _STR_TAG else _scalar(node)), None
         if kind is _MappingNode:
-            return self._mapping(node, path, depth)
-        return self._sequence(node, path, depth)  # the third kind `yaml.compose` makes
+            return self._mapping(node, depth)
+        return self._sequence(node, depth)  # the third kind `yaml.compose` makes
 
-    def _child(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        """`build(node, path, depth)`, a plain scalar without the call."""
+    def _child(self, node: yaml.Node, depth: int) -> tuple[Any, Inside]:
+        """`build(node, depth)`, a plain scalar without the call."""
         if type(node) is not _ScalarNode or node.tag or self.nodes >= MAX_NODES:
-            return self.build(node, path, depth)
+            return self.build(node, depth)
         if depth > MAX_DEPTH:
             raise _too_deep(node.start_mark)
         self.nodes += 1
-        mark = node.start_mark
-        self.source.values[path] = (mark.line + 1, mark.column + 1)
-        return node.value if node.style else _scalar(node)  # quoted: text, as `_scalar` says
+        value = node.value if node.style else _scalar(node)  # quoted: text, as `_scalar` says
+        return value, None
 
-    def _sequence(self, node: yaml.SequenceNode, path: Path_, depth: int) -> list[Any]:
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> tuple[list[Any], Inside]:
+        result: list[Any] = []
+        spots: list[Spot] = []
         child = self._child
-        return [child(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        for item in node.value:
+            value, inside = child(item, depth + 1)
+            mark = item.start_mark
+            result.append(value)
+            spots.append(((mark.line + 1, mark.column + 1), inside))
+        return result, spots
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict[str, Any], Inside]:
         result: dict[str, Any] = {}
-        keys = self.source.keys
+        spots: dict[str, KeyedSpot] = {}
         child = self._child
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -206,9 +235,8 @@ class _Builder:
             key = _scalar(key_node)
             if type(key) is not str:
                 key = str(key)
-            key_path = (*path, key)
             if key in result:
-                first_line = keys[key_path][0]
+                first_line = spots[key][2][0]
                 self.issues.append(
                     error(
                         self._at(key_node),
@@ -218,10 +246,15 @@ class _Builder:
                     )
                 )
                 continue
-            mark = key_node.start_mark
-            keys[key_path] = (mark.line + 1, mark.column + 1)
-            result[key] = child(value_node, key_path, depth + 1)
-        return result
+            value, inside = child(value_node, depth + 1)
+            key_mark, mark = key_node.start_mark, value_node.start_mark
+            result[key] = value
+            spots[key] = (
+                (mark.line + 1, mark.column + 1),
+                inside,
+                (key_mark.line + 1, key_mark.column + 1),
+            )
+        return result, spots
 
     def _unknown_tag(self, node: yaml.Node) -> None:
         self.issues.append(
@@ -234,13 +267,19 @@ class _Builder:
         )
 
     def _at(self, node: yaml.Node) -> Location:
-        return Location(self.source.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     text = node.value
     if node.style:  # quoted or block scalar: always text (plain is None or "" by parser)
         return text
+    return _short_plain(text) if len(text) <= SHORT_PLAIN else _plain(text)
+
+
+def _plain(text: str) -> Any:
+    """The value of a plain scalar: null, true/false, a decimal number, an ISO date, or the
+    text itself."""
     # The patterns are anchored: the first character tells which one may match, and most keys
     # and values start with a letter that none does.
     first = text[:1]
@@ -264,6 +303,15 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         except ValueError:
             return text  # kept as text so that validation reports the impossible date
     return text
+
+
+SHORT_PLAIN = 32
+"""Plain scalars up to this many characters are remembered (`_short_plain`)."""
+_short_plain = lru_cache(maxsize=8192)(_plain)
+"""`_plain`, remembered: the keys, dates, hours and ids of a federation's 180,000 worker files
+are the same few thousand, and typing each of them again was a third of the building. The
+values are immutable, so they are shared; a long text is neither worth keeping nor likely to
+come back."""
 
 
 _YAML_HINTS: tuple[tuple[str, str, bool, str], ...] = (
@@ -409,12 +457,13 @@ def _parse(raw: bytes, display: str) -> tuple[Any, SourceMap, list[Issue]]:
     if node is None:
         message = "fichier vide : remplissez-le ou supprimez-le"
         return None, source, [error(Location(display, 1, 1), "file-empty", message)]
-    builder = _Builder(source)
+    builder = _Builder(display)
     try:
-        data = builder.build(node, (), 0)
+        data, inside = builder.build(node, 0)
     except _TooBig as exc:
         return None, source, [error(_where(display, exc.mark), "yaml-too-big", str(exc))]
-    return data, source, builder.issues
+    mark = node.start_mark
+    return data, SourceMap(display, ((mark.line + 1, mark.column + 1), inside)), builder.issues
 
 
 def _where(display: str, mark: yaml.Mark | None) -> Location:

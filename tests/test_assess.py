@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from support import placement
 
+from portfolio.assess import assess as assess_in_workspace
 from portfolio.assess import assess_worker, counted_trainings, training_hours
 from portfolio.load import load_workspace
 from portfolio.model.evidence import Assessment, CompetencyStatus
@@ -316,6 +317,23 @@ def test_block_progress_counts_acquired_competencies(assess):
     placements = placement("[repassage, {task: sols, hours: 10}]", hours=40)
     block = assess(placements, observation("tst.b1.c1", 3, "2002-12-20")).referentiels[2].blocks[0]
     assert (block.presentable, block.acquired, block.total) == (False, 1, 2)
+
+
+def test_a_block_without_any_evidence_is_built_once_per_workspace(make_workspace):
+    """Half the blocks of a federation's workers have no evidence at all: their status is the
+    same in every assessment, and shared; a block with evidence gets its own."""
+    worker = worker_yaml(placement("[repassage]"), "", "", "[tst]")
+    root = make_workspace({"referentiels/tst.yaml": TST, "workers/w-1.yaml": worker})
+    ws, _ = load_workspace(root)
+    first, _ = assess_in_workspace(ws, ws.workers["w-1"], AS_OF)
+    second, _ = assess_in_workspace(ws, ws.workers["w-1"], AS_OF)
+    evidenced, unevidenced = first.referentiels[2].blocks
+    assert unevidenced.id == "tst.b2"
+    assert (unevidenced.presentable, unevidenced.acquired, unevidenced.total) == (False, 0, 1)
+    assert unevidenced.competencies[0].status == "a-acquerir"
+    assert unevidenced is second.referentiels[2].blocks[1]
+    assert evidenced == second.referentiels[2].blocks[0]
+    assert evidenced is not second.referentiels[2].blocks[0]
 
 
 # --- evidence trail ---------------------------------------------------------------------------

@@ -74,6 +74,17 @@ def test_scalars_keep_yaml_1_1_words_and_leading_zeros_as_text(
     assert type(data["v"]) is type(value)  # 1 is not True, "12" is not 12
 
 
+def test_remembered_scalars_are_typed_as_written_each_time() -> None:
+    """Short plain scalars are remembered from file to file: the same characters quoted stay
+    text, and a long plain scalar, not remembered, is typed like a short one."""
+    long_number = "1" * 40
+    first, _, _ = parse_yaml_text(f"a: 12\nb: 2003-01-31\nc: {long_number}\n", "one.yaml")
+    second, _, _ = parse_yaml_text(f"a: '12'\nb: '2003-01-31'\nc: '{long_number}'\n", "two.yaml")
+    third, _, _ = parse_yaml_text(f"a: 12\nb: 2003-01-31\nc: {long_number}\n", "three.yaml")
+    assert first == third == {"a": 12, "b": dt.date(2003, 1, 31), "c": int(long_number)}
+    assert second == {"a": "12", "b": "2003-01-31", "c": long_number}
+
+
 def test_no_and_010_stay_text_for_ids_and_codes(make_workspace, run_check) -> None:
     root = make_workspace(
         {
@@ -104,11 +115,13 @@ def test_a_yaml_tag_is_reported_not_silently_dropped(tmp_path: Path) -> None:
 
 def test_positions_of_values_and_keys_are_one_based(tmp_path: Path) -> None:
     _, source, _ = read(tmp_path, "a: 1\nlist:\n  - {x: 2, y: [3, 4]}\n")
-    assert source.values[("a",)] == (1, 4)
-    assert source.keys[("a",)] == (1, 1)
-    assert source.values[("list", 0)] == (3, 5)
-    assert source.keys[("list", 0, "y")] == (3, 12)
-    assert source.values[("list", 0, "y", 1)] == (3, 19)
+    assert source.locate()[1:] == (1, 1)
+    assert source.locate("a")[1:] == (1, 4)
+    assert source.locate("a", key=True)[1:] == (1, 1)
+    assert source.locate("list", 0)[1:] == (3, 5)
+    assert source.locate("list", 0, key=True)[1:] == (3, 5)  # an item has no key
+    assert source.locate("list", 0, "y", key=True)[1:] == (3, 12)
+    assert source.locate("list", 0, "y", 1)[1:] == (3, 19)
 
 
 def test_locate_falls_back_to_the_closest_node_the_file_has(tmp_path: Path) -> None:
@@ -119,12 +132,31 @@ def test_locate_falls_back_to_the_closest_node_the_file_has(tmp_path: Path) -> N
     assert source.locate("nowhere")[1:] == (1, 1)
 
 
+def test_locate_skips_what_does_not_fit_the_shape_of_the_data(tmp_path: Path) -> None:
+    """An index past the end, an index on a mapping, a key on a sequence: each is skipped, as a
+    name the file does not have is."""
+    _, source, _ = read(tmp_path, "list:\n  - a\n  - {x: 2}\n'1': b\n")
+    assert source.locate("list", 5)[1:] == (2, 3)
+    assert source.locate("list", -1)[1:] == (2, 3)
+    assert source.locate("list", "x")[1:] == (2, 3)
+    assert source.locate(1)[1:] == (1, 1)
+    assert source.locate("1")[1:] == (4, 6)
+    assert source.locate("list", 1, 0, "x")[1:] == (3, 9)
+
+
+def test_a_file_that_was_not_parsed_locates_at_its_start(tmp_path: Path) -> None:
+    data, source, issues = read(tmp_path, "a: [1\n")
+    assert data is None and issues
+    assert source.values is None
+    assert source.locate("a", 0)[1:] == (1, 1)
+
+
 def test_bom_and_crlf_file_loads_with_the_right_lines(tmp_path: Path) -> None:
     text = "\ufeffa: 1\r\nb:\r\n  c: x\r\n"
     data, source, issues = read(tmp_path, text.encode("utf-8"))
     assert issues == []
     assert data == {"a": 1, "b": {"c": "x"}}
-    assert source.values[("b", "c")] == (3, 6)
+    assert source.locate("b", "c")[1:] == (3, 6)
 
 
 def test_bom_and_crlf_worker_passes_check(make_workspace, run_check) -> None:
