@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,6 +11,7 @@ import snowballstemmer
 from support import placement
 
 from portfolio import match as matching
+from portfolio.french import fold
 from portfolio.load import load_referentiel, load_workspace
 from portfolio.match import (
     STOP_WORDS,
@@ -149,6 +151,20 @@ def test_stop_words_are_dropped_after_lower_casing_and_folding():
 def test_normalising_stems_each_word_with_the_french_snowball_stemmer():
     assert normalise("repasser") == ("repass",)
     assert normalise("laver les sols") == ("lav", "sol")
+
+
+def test_the_compiled_stemmer_stems_every_word_of_the_referentiels_as_snowball_does():
+    """PyStemmer (a dependency, for speed) runs the same French Snowball algorithm as the
+    pure-Python stemmer of SPEC §5.1: every word of the bundled référentiels, folded or not,
+    gets the same stem from both."""
+    from snowballstemmer.french_stemmer import FrenchStemmer
+
+    compiled, reference = snowballstemmer.stemmer("french"), FrenchStemmer()
+    assert type(compiled).__module__ == "Stemmer"
+    text = " ".join(p.read_text(encoding="utf-8") for p in referentiels_dir().glob("*.yaml"))
+    words = set(re.findall(r"\w+", text.lower())) | set(re.findall(r"\w+", fold(text.lower())))
+    assert len(words) > 2000
+    assert {w for w in words if compiled.stemWord(w) != reference.stemWord(w)} == set()
 
 
 def test_empty_or_stop_words_only_text_normalises_to_nothing():
