@@ -20,13 +20,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from portfolio.app.link_records import LINK_ID
 from portfolio.issues import Issue, Location, error, warning
 from portfolio.load import load_file
 from portfolio.model.common import ID_PATTERN
 from portfolio.model.workspace import Worker
 from portfolio.resources import TUTOR_LINKS_DIR
 
-_LINK_ID = re.compile(r"[0-9a-f]{16}")
 _RECORD_FILE = re.compile(r"[0-9a-f]{16}\.json")
 _WORKER_ID = re.compile(ID_PATTERN)
 _STATES = ("open", "closed", "revoked")
@@ -161,7 +161,7 @@ def _valid(name: str, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     if name == "id":
-        return bool(_LINK_ID.fullmatch(value))
+        return bool(LINK_ID.fullmatch(value))
     if name == "worker":
         return bool(_WORKER_ID.fullmatch(value))
     if name == "state":

@@ -21,9 +21,7 @@ same link (two tabs, a double click) write the observations once, the second is 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +30,14 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from portfolio import journal
+from portfolio.app.link_records import (
+    LINK_ID,
+    RecordFolder,
+    new_link_id,
+    optional_date,
+    record_data,
+    record_text,
+)
 from portfolio.app.recording import (
     Change,
     NewObservation,
@@ -60,7 +65,6 @@ NOTE_MAX = 2000
 LinkState = Literal["open", "closed", "revoked"]
 _STATES: tuple[str, ...] = get_args(LinkState)
 _SALT = "portfolio.tutor-link"
-_LINK_ID = re.compile(r"[0-9a-f]{16}")
 _WORKER_ID = re.compile(ID_PATTERN)
 _ASK_AGAIN = "demandez-en un nouveau à la conseillère"
 
@@ -99,22 +103,10 @@ class LinkRecord:
             return f"expiré le {fr_date(self.expires)}"
         return f"ouvert jusqu'au {fr_date(self.expires - dt.timedelta(days=1))}"
 
-    def text(self) -> str:
-        data = asdict(self)
-        for key in ("created", "expires", "closed"):
-            if data[key] is not None:
-                data[key] = data[key].isoformat()
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
     @classmethod
     def from_text(cls, text: str) -> LinkRecord:
         """The record of a file's text; ValueError (or KeyError, TypeError) when it is not one."""
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("not a link record")
-        if data.get("state") not in _STATES or not _LINK_ID.fullmatch(str(data.get("id"))):
-            raise ValueError("not a link record")
-        closed = data.get("closed")
+        data = record_data(text, _STATES)
         return cls(
             id=data["id"],
             worker=str(data["worker"]),
@@ -123,9 +115,12 @@ class LinkRecord:
             expires=dt.date.fromisoformat(data["expires"]),
             by=str(data["by"]),
             state=data["state"],
-            closed=dt.date.fromisoformat(closed) if closed else None,
+            closed=optional_date(data.get("closed")),
             closed_by=data.get("closed_by"),
         )
+
+
+_RECORDS = RecordFolder(TUTOR_LINKS_DIR, LinkRecord.from_text)
 
 
 @dataclass(frozen=True)
@@ -189,20 +184,6 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(link_key(), salt=_SALT)
 
 
-def _record_path(root: Path, link_id: str) -> Path:
-    return root / TUTOR_LINKS_DIR / f"{link_id}.json"
-
-
-def _read_record(root: Path, link_id: str) -> LinkRecord | None:
-    """The link's record, or None when there is none (or it is damaged)."""
-    try:
-        return LinkRecord.from_text(_record_path(root, link_id).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def _placement(worker: Worker, placement_id: str) -> Placement:
     try:
         known = require_placement(worker, placement_id)
@@ -231,7 +212,7 @@ def make_link(
     require_consent(worker)
     grid_groups(ws, worker, placement)
     record = LinkRecord(
-        id=secrets.token_hex(8),
+        id=new_link_id(),
         worker=worker.id,
         placement=placement.id,
         created=day,
@@ -241,8 +222,7 @@ def make_link(
     )
     entry = JournalEntry.now(login=login, action="tutor.link", worker=worker.id, entry=placement.id)
     with locked(root):
-        (root / TUTOR_LINKS_DIR).mkdir(exist_ok=True)
-        journal.commit(root, {_record_path(root, record.id): record.text()}, [entry])
+        _RECORDS.save(root, record, entry)
     token = _serializer().dumps([record.worker, record.placement, record.id])
     return TutorLink(record, token)
 
@@ -250,12 +230,7 @@ def make_link(
 def links_of(root: Path, worker_id: str) -> list[LinkRecord]:
     """The worker's links, newest first (a damaged record is left out)."""
     require_worker_id(worker_id)
-    folder = root / TUTOR_LINKS_DIR
-    if not folder.is_dir():
-        return []
-    records = [_read_record(root, p.stem) for p in folder.glob("*.json")]
-    mine = [r for r in records if r is not None and r.worker == worker_id]
-    return sorted(mine, key=lambda r: (r.created, r.id), reverse=True)
+    return _RECORDS.of_worker(root, worker_id)
 
 
 def revoke_link(
@@ -271,7 +246,7 @@ def revoke_link(
     day = today or dt.date.today()
     login = actor_login(actor)
     with locked(root):
-        record = _read_record(root, link_id) if _LINK_ID.fullmatch(link_id) else None
+        record = _RECORDS.read(root, link_id) if LINK_ID.fullmatch(link_id) else None
         if record is None or (worker is not None and record.worker != worker):
             raise PortfolioError(f"lien pour tuteur inconnu « {link_id[:40]} » : rien n'a changé")
         if record.state != "open":
@@ -282,7 +257,7 @@ def revoke_link(
         entry = JournalEntry.now(
             login=login, action="tutor.revoke", worker=record.worker, entry=record.placement
         )
-        journal.commit(root, {_record_path(root, link_id): revoked.text()}, [entry])
+        _RECORDS.save(root, revoked, entry)
     return revoked
 
 
@@ -353,11 +328,11 @@ def _verified(root: Path, token: str, day: dt.date) -> LinkRecord:
         isinstance(payload, list)
         and len(payload) == 3
         and all(isinstance(part, str) for part in payload)
-        and _LINK_ID.fullmatch(payload[2])
+        and LINK_ID.fullmatch(payload[2])
     ):
         raise invalid
     worker_id, placement_id, link_id = payload
-    record = _read_record(root, link_id)
+    record = _RECORDS.read(root, link_id)
     if record is None or (record.worker, record.placement) != (worker_id, placement_id):
         raise invalid
     return _usable(record, day)
@@ -543,13 +518,13 @@ def submit_grid(
     actor = f"tuteur:{record.id}"
 
     def close_link() -> dict[Path, str | bytes]:
-        current = _read_record(root, record.id)
+        current = _RECORDS.read(root, record.id)
         if current is None:
             raise LinkInvalid(f"ce lien n'existe plus : {_ASK_AGAIN}")
         _usable(current, day)
         closed = LinkRecord(
             **{**asdict(current), "state": "closed", "closed": day, "closed_by": actor}
         )
-        return {_record_path(root, record.id): closed.text()}
+        return {_RECORDS.path(root, record.id): record_text(closed)}
 
     return add_observations(rec, observations, action="tutor.grid", actor=actor, guard=close_link)

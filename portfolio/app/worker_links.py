@@ -24,16 +24,20 @@ who may read little: short sentences, no code, no worker data.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from portfolio import journal
+from portfolio.app.link_records import (
+    LINK_ID,
+    RecordFolder,
+    new_link_id,
+    optional_date,
+    record_data,
+)
 from portfolio.app.tutor_links import public_address
 from portfolio.app.workspace import open_worker, require_worker_id
 from portfolio.french import fr_date
@@ -56,7 +60,6 @@ WORKER_LINK_DAYS = 90
 LinkState = Literal["open", "revoked"]
 _STATES: tuple[str, ...] = get_args(LinkState)
 _SALT = "portfolio.worker-link"
-_LINK_ID = re.compile(r"[0-9a-f]{16}")
 _WORKER_ID = re.compile(ID_PATTERN)
 _ASK_AGAIN = "Demandez un nouveau lien à votre conseillère."
 
@@ -99,22 +102,10 @@ class WorkerLinkRecord:
             return f"expiré le {fr_date(self.expires)}"
         return f"ouvert jusqu'au {fr_date(self.last_day)}"
 
-    def text(self) -> str:
-        data = asdict(self)
-        for key in ("created", "expires", "revoked"):
-            if data[key] is not None:
-                data[key] = data[key].isoformat()
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
     @classmethod
     def from_text(cls, text: str) -> WorkerLinkRecord:
         """The record of a file's text; ValueError (or KeyError, TypeError) when it is not one."""
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("not a link record")
-        if data.get("state") not in _STATES or not _LINK_ID.fullmatch(str(data.get("id"))):
-            raise ValueError("not a link record")
-        revoked = data.get("revoked")
+        data = record_data(text, _STATES)
         return cls(
             id=data["id"],
             worker=str(data["worker"]),
@@ -122,9 +113,12 @@ class WorkerLinkRecord:
             expires=dt.date.fromisoformat(data["expires"]),
             by=str(data["by"]),
             state=data["state"],
-            revoked=dt.date.fromisoformat(revoked) if revoked else None,
+            revoked=optional_date(data.get("revoked")),
             revoked_by=data.get("revoked_by"),
         )
+
+
+_RECORDS = RecordFolder(WORKER_LINKS_DIR, WorkerLinkRecord.from_text)
 
 
 @dataclass(frozen=True)
@@ -196,21 +190,9 @@ def _token(record: WorkerLinkRecord) -> str:
     return str(_serializer().dumps(record.id))
 
 
-def _record_path(root: Path, link_id: str) -> Path:
-    return root / WORKER_LINKS_DIR / f"{link_id}.json"
-
-
-def _read_record(root: Path, link_id: str) -> WorkerLinkRecord | None:
-    """The link's record, or None when there is none (or it is damaged)."""
-    try:
-        return WorkerLinkRecord.from_text(_record_path(root, link_id).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def _new_link(worker: Worker, login: str, day: dt.date) -> WorkerLink:
     record = WorkerLinkRecord(
-        id=secrets.token_hex(8),
+        id=new_link_id(),
         worker=worker.id,
         created=day,
         expires=day + dt.timedelta(days=WORKER_LINK_DAYS),
@@ -225,8 +207,7 @@ def _store(root: Path, link: WorkerLink) -> None:
     record = link.record
     entry = JournalEntry.now(login=record.by, action="dossier.link", worker=record.worker)
     with locked(root):
-        (root / WORKER_LINKS_DIR).mkdir(exist_ok=True)
-        journal.commit(root, {_record_path(root, record.id): record.text()}, [entry])
+        _RECORDS.save(root, record, entry)
 
 
 def make_link(
@@ -248,12 +229,7 @@ def make_link(
 def links_of(root: Path, worker_id: str) -> list[WorkerLinkRecord]:
     """The worker's links, newest first (a damaged record is left out)."""
     require_worker_id(worker_id)
-    folder = root / WORKER_LINKS_DIR
-    if not folder.is_dir():
-        return []
-    records = [_read_record(root, p.stem) for p in folder.glob("*.json")]
-    mine = [r for r in records if r is not None and r.worker == worker_id]
-    return sorted(mine, key=lambda r: (r.created, r.id), reverse=True)
+    return _RECORDS.of_worker(root, worker_id)
 
 
 def revoke_link(
@@ -270,7 +246,7 @@ def revoke_link(
     day = today or dt.date.today()
     login = actor_login(actor)
     with locked(root):
-        record = _read_record(root, link_id) if _LINK_ID.fullmatch(link_id) else None
+        record = _RECORDS.read(root, link_id) if LINK_ID.fullmatch(link_id) else None
         if record is None or (worker is not None and record.worker != worker):
             raise PortfolioError(f"lien personnel inconnu « {link_id[:40]} » : rien n'a changé")
         if record.state != "open":
@@ -279,7 +255,7 @@ def revoke_link(
             **{**asdict(record), "state": "revoked", "revoked": day, "revoked_by": login}
         )
         entry = JournalEntry.now(login=login, action="dossier.revoke", worker=record.worker)
-        journal.commit(root, {_record_path(root, link_id): revoked.text()}, [entry])
+        _RECORDS.save(root, revoked, entry)
     return revoked
 
 
@@ -296,9 +272,9 @@ def open_link(root: Path, token: str, today: dt.date | None = None) -> WorkerLin
         payload = _serializer().loads(token)
     except BadData:
         raise _invalid() from None
-    if not (isinstance(payload, str) and _LINK_ID.fullmatch(payload)):
+    if not (isinstance(payload, str) and LINK_ID.fullmatch(payload)):
         raise _invalid()
-    record = _read_record(root, payload)
+    record = _RECORDS.read(root, payload)
     if record is None:
         raise _invalid()
     if record.state == "revoked":

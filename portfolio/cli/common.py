@@ -93,6 +93,18 @@ AsOfOption = Annotated[
     ),
 ]
 
+AddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--adresse",
+        envvar="PORTFOLIO_ADRESSE",
+        help="Adresse publique de « portfolio serve » pour le lien, par exemple "
+        "https://portfolio.example.org.",
+        show_default=False,
+    ),
+]
+"""The server's public address that `--lien` prints (a tutor's grid, a worker's dossier)."""
+
 
 def as_of_or_today(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()

@@ -13,6 +13,7 @@ import typer
 
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
+    AddressOption,
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
@@ -60,16 +61,7 @@ def grid(
             "jours, une seule fois) et l'imprimer sur la grille, en code QR et en texte.",
         ),
     ] = False,
-    address: Annotated[
-        str | None,
-        typer.Option(
-            "--adresse",
-            envvar="PORTFOLIO_ADRESSE",
-            help="Adresse publique de « portfolio serve » pour le lien, par exemple "
-            "https://portfolio.example.org.",
-            show_default=False,
-        ),
-    ] = None,
+    address: AddressOption = None,
     as_of: AsOfOption = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:

@@ -13,6 +13,7 @@ import typer
 
 from portfolio.cli.common import (
     PANEL_DOCUMENTS,
+    AddressOption,
     AsOfOption,
     WorkspaceOption,
     as_of_or_today,
@@ -73,16 +74,7 @@ def register(app: typer.Typer) -> None:
                 "--doc dossier.",
             ),
         ] = False,
-        address: Annotated[
-            str | None,
-            typer.Option(
-                "--adresse",
-                envvar="PORTFOLIO_ADRESSE",
-                help="Adresse publique de « portfolio serve » pour le lien, par exemple "
-                "https://portfolio.example.org.",
-                show_default=False,
-            ),
-        ] = None,
+        address: AddressOption = None,
         as_of: AsOfOption = None,
         workspace: WorkspaceOption = Path("."),
     ) -> None:
