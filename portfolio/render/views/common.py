@@ -9,6 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import segno
+from markupsafe import Markup
+
 from portfolio.french import (
     CLIENT_KIND_WORDS,
     PLAIN_RESULTS,
@@ -243,3 +246,18 @@ def statuses(assessment: ReferentielStatus) -> Iterable[tuple[BlockStatus, Compe
     for block in in_natural_order(assessment.blocks):
         for comp in in_natural_order(block.competencies):
             yield block, comp
+
+
+QR_ERROR_LEVEL = "m"
+"""Level M (15 % of the code may be damaged): a small code that survives a fold or a stain."""
+
+
+def qr_code(payload: str, label: str) -> tuple[Markup, int]:
+    """An inline SVG QR code of `payload` named `label` for screen readers, and its version.
+
+    Its size is left to the stylesheet (the SVG has a viewBox and no width); the quiet zone
+    of four modules is part of the drawing. The SVG holds nothing but paths and the escaped
+    label, so it can be printed as markup."""
+    code = segno.make(payload, error=QR_ERROR_LEVEL, micro=False)
+    svg = code.svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=label)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1)), int(code.version)

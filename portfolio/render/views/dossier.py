@@ -29,10 +29,10 @@ from portfolio.render.views.common import (
     ordered_referentials,
     pictogram,
     placement_views,
+    qr_code,
     statuses,
     training_views,
 )
-from portfolio.render.views.portfolio import qr_code
 
 MAX_AT_WORK_LINES = 2
 """Dossier: competencies to learn on the job listed one per line; the rest are counted."""

@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import segno
 from markupsafe import Markup
 
 from portfolio.credentials.issued import BADGES_DIR, Credential, IssuedCredential
@@ -45,6 +44,7 @@ from portfolio.render.views.common import (
     contact,
     in_natural_order,
     ordered_referentials,
+    qr_code,
     task_label,
     task_lines,
     training_views,
@@ -52,8 +52,6 @@ from portfolio.render.views.common import (
 
 MAX_EXAMPLES = 3
 """Dossier Professionnel: one to three examples of practice per activité-type."""
-QR_ERROR_LEVEL = "m"
-"""Level M (15 % of the code may be damaged): a small code that survives a fold or a stain."""
 
 
 @dataclass(frozen=True)
@@ -385,17 +383,6 @@ def status_section(
             )
         )
     return StatusSection(f"statut-{ref.id}", ref.id, ref.title, tuple(blocks), compact)
-
-
-def qr_code(payload: str, label: str) -> tuple[Markup, int]:
-    """An inline SVG QR code of `payload` named `label` for screen readers, and its version.
-
-    Its size is left to the stylesheet (the SVG has a viewBox and no width); the quiet zone
-    of four modules is part of the drawing. The SVG holds nothing but paths and the escaped
-    label, so it can be printed as markup."""
-    code = segno.make(payload, error=QR_ERROR_LEVEL, micro=False)
-    svg = code.svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=label)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1)), int(code.version)
 
 
 def badge_view(credential: IssuedCredential, as_of: dt.date, presentable: bool) -> BadgeView:
