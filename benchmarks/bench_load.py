@@ -114,7 +114,7 @@ class LoadRun:
     new_errors: list[str] = field(default_factory=list)
     """`portfolio check` errors that were not there before."""
     refusals: dict[str, str] = field(default_factory=dict)
-    """One refused post (400, 409) per kind, its page's error summary, to explain it."""
+    """One refused post (400, 409) or unanswered one (0) per kind, with why, to explain it."""
 
     @property
     def accepted(self) -> list[Post]:
@@ -182,8 +182,16 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+KEEPALIVE_SECONDS = 2.0
+"""How long a client keeps an idle connection: below uvicorn's 5 s (`timeout_keep_alive`), as
+browsers do, so that no request goes out on a connection the server is closing at that instant
+(httpx's 5 s default races the server's and fails one request in a few thousand)."""
+
+
 def log_in(base: str, login: str, password: str) -> httpx2.Client:
-    client = httpx2.Client(base_url=base, timeout=120)
+    client = httpx2.Client(
+        base_url=base, timeout=120, limits=httpx2.Limits(keepalive_expiry=KEEPALIVE_SECONDS)
+    )
     token = csrf_of(client.get("/connexion").text)
     answer = client.post(
         "/connexion", data={"login": login, "password": password, "csrf_token": token}
@@ -259,12 +267,14 @@ def client_loop(
                 answer = client.post(url, data=data)
                 seconds = time.perf_counter() - began
                 status, refused = answer.status_code, answer.text
-        except httpx2.TransportError:
-            status, seconds, refused = 0, 0.0, ""
+        except httpx2.TransportError as error:
+            status, seconds, refused = 0, 0.0, f"{type(error).__name__} : {error}"
         with lock:
             run.posts.append(Post(index, kind, worker, marker, status, seconds))
             if status in {400, 409}:
                 run.refusals.setdefault(f"{kind} {status}", summary_of(refused))
+            elif status == 0:
+                run.refusals.setdefault(f"{kind} sans réponse", refused)
 
 
 def writable(client: httpx2.Client, candidates: list[str], kinds: tuple[str, ...]) -> list[str]:
