@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from portfolio.issues import Issue, Location, error
+from portfolio.issues import CONTROL_CHARACTERS, Issue, Location, error
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -82,6 +82,10 @@ class SourceMap:
 
     path: str
     values: Spot | None = None
+    longest_text: int | None = None
+    """The length of the longest scalar value of the file (None: not parsed)."""
+    control_in_text: bool = True
+    """Whether a scalar value holds a control character (`CONTROL_CHARACTERS`)."""
 
     def locate(self, *loc: str | int, key: bool = False) -> Location:
         """The position of the deepest node of `loc` that exists in the file.
@@ -179,6 +183,9 @@ class _Builder:
     path: str
     nodes: int = 0
     issues: list[Issue] = field(default_factory=list)
+    scalars: list[str] = field(default_factory=list)
+    """The text of every scalar value, as written (keys are not values): for `SourceMap`'s
+    `longest_text` and `control_in_text`, gathered here rather than by walking the data again."""
 
     def build(self, node: yaml.Node, depth: int) -> tuple[Any, Inside]:
         """The node's value, and the positions of what it holds (its own are its parent's)."""
@@ -192,6 +199,7 @@ class _Builder:
             return self._unknown_tag(node), None
         kind = type(node)
         if kind is _ScalarNode:
+            self.scalars.append(node.value)
             return (node.value if tag == _STR_TAG else _scalar(node)), None
         if kind is _MappingNode:
             return self._mapping(node, depth)
@@ -204,8 +212,11 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _too_deep(node.start_mark)
         self.nodes += 1
-        value = node.value if node.style else _scalar(node)  # quoted: text, as `_scalar` says
-        return value, None
+        text = node.value
+        self.scalars.append(text)
+        if node.style:  # quoted: text, as `_scalar` says
+            return text, None
+        return (_short_plain(text) if len(text) <= SHORT_PLAIN else _plain(text)), None
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> tuple[list[Any], Inside]:
         result: list[Any] = []
@@ -462,8 +473,15 @@ def _parse(raw: bytes, display: str) -> tuple[Any, SourceMap, list[Issue]]:
         data, inside = builder.build(node, 0)
     except _TooBig as exc:
         return None, source, [error(_where(display, exc.mark), "yaml-too-big", str(exc))]
+    scalars = builder.scalars
     mark = node.start_mark
-    return data, SourceMap(display, ((mark.line + 1, mark.column + 1), inside)), builder.issues
+    source = SourceMap(
+        display,
+        ((mark.line + 1, mark.column + 1), inside),
+        max(map(len, scalars), default=0),
+        CONTROL_CHARACTERS.search("".join(scalars)) is not None,
+    )
+    return data, source, builder.issues
 
 
 def _where(display: str, mark: yaml.Mark | None) -> Location:

@@ -103,6 +103,32 @@ def test_no_and_010_stay_text_for_ids_and_codes(make_workspace, run_check) -> No
     assert "référentiel visé inconnu « no »" in issue.message
 
 
+# --- what reading measures of the texts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "longest", "control"),
+    [
+        ("id: w-1\nnote: abc\nlist: [12345, 2003-01-02]\n", 10, False),
+        ('id: w-1\nname: "A\\e[31m"\n', 6, True),
+        ("note: |\n  a\n  b\n", 4, True),
+        ("{a_very_long_key_is_not_a_value: 1}\n", 1, False),
+    ],
+    ids=["plain", "escape", "block", "keys"],
+)
+def test_reading_measures_the_scalar_values(
+    tmp_path: Path, text: str, longest: int, control: bool
+) -> None:
+    """`check` trusts these two figures to skip its walk over the texts of a worker file."""
+    source = read(tmp_path, text)[1]
+    assert (source.longest_text, source.control_in_text) == (longest, control)
+
+
+def test_a_file_not_parsed_has_no_measure(tmp_path: Path) -> None:
+    source = read(tmp_path, "a: [1\n")[1]
+    assert (source.longest_text, source.control_in_text) == (None, True)
+
+
 # --- positions -----------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ def assert_no_raw_control(result: Result) -> None:
         ("last_name: B.", 'last_name: "B.\\nC."', 3, "last_name"),
         ("last_name: B.", 'last_name: "B.\\x9b31m"', 3, "last_name"),
         ("    hours: 64\n", '    hours: 64\n    note: "ok\\e[8m"\n', 13, "note"),
+        ("last_name: B.", "last_name: |\n  B.\n  C.", 3, "last_name"),
     ],
 )
 def test_a_control_character_in_a_worker_text_is_an_error_on_that_text(
