@@ -69,9 +69,13 @@ def warning(location: Location, code: str, message: str) -> Issue:
     return Issue(location, Severity.WARNING, code, message)
 
 
+def file_order(issue: Issue) -> tuple[str, int, int]:
+    """File, then line, then column, so a user can walk through a file top to bottom."""
+    return issue.location.path, issue.location.line, issue.location.column
+
+
 def sort_issues(issues: list[Issue]) -> list[Issue]:
-    """Sort by file, then line, then column, so a user can walk through a file top to bottom."""
-    return sorted(issues, key=lambda i: (i.location.path, i.location.line, i.location.column))
+    return sorted(issues, key=file_order)
 
 
 def has_errors(issues: list[Issue]) -> bool:

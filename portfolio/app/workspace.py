@@ -4,8 +4,10 @@ one worker), check it, list its référentiels."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 from portfolio.accounts import check_accounts, read_users
@@ -14,7 +16,14 @@ from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
 from portfolio.french import closest, did_you_mean, plural, unknown
 from portfolio.fsutil import copy_tree_atomic
-from portfolio.issues import Issue, PortfolioError, cap_per_file, has_errors, sort_issues
+from portfolio.issues import (
+    Issue,
+    PortfolioError,
+    cap_per_file,
+    file_order,
+    has_errors,
+    sort_issues,
+)
 from portfolio.journal import check_journal
 from portfolio.load import (
     load_referentiels,
@@ -157,11 +166,13 @@ def prepare_demo(target: Path) -> str:
     return f"Espace de démonstration copié dans {target}."
 
 
-def check(root: Path, as_of: dt.date) -> list[Issue]:
-    """Load issues and every rule of SPEC §8, together, so that one run reports them all.
+def check_issues(root: Path, as_of: dt.date) -> Iterator[Issue]:
+    """Load issues and every rule of SPEC §8, together, so that one run reports them all, in
+    file order (`file_order`).
 
-    Worker files are streamed (portfolio.cohort) so that a federation-sized workspace is checked
-    in flat memory, on every core.
+    The shared files are checked now; the worker files as the issues are read, streamed
+    (portfolio.cohort) on every core, each worker's issues merged in its place: a federation's
+    180,000 files and 300,000 warnings are checked and printed in flat memory.
     """
     ws, issues = load_workspace(root, workers=False)
     issues += check_workspace(ws, as_of, workers=())
@@ -169,18 +180,25 @@ def check(root: Path, as_of: dt.date) -> list[Issue]:
     issues += users_issues + check_accounts(ws, users)
     issues += check_journal(ws.root)
     issues += check_tutor_links(ws.root)
-    issues = cap_per_file(issues)
-    for found in map_workers(ws.root, as_of, issues_only):
-        issues += cap_per_file(found)
-    return sort_issues(issues)
+    # Each worker's issues are all in its own file, and the files come in name order.
+    workers = (
+        sort_issues(cap_per_file(found)) for found in map_workers(ws.root, as_of, issues_only)
+    )
+    return heapq.merge(
+        sort_issues(cap_per_file(issues)), chain.from_iterable(workers), key=file_order
+    )
 
 
-def issue_summary(issues: list[Issue]) -> str:
+def check(root: Path, as_of: dt.date) -> list[Issue]:
+    """`check_issues`, all of them."""
+    return list(check_issues(root, as_of))
+
+
+def issue_summary(errors: int, warnings: int) -> str:
     """The last line of `check`: « 2 erreurs, 1 avertissement. »."""
-    if not issues:
+    if not errors and not warnings:
         return "Aucun problème trouvé."
-    errors = sum(i.is_error for i in issues)
-    return f"{plural(errors, 'erreur')}, {plural(len(issues) - errors, 'avertissement')}."
+    return f"{plural(errors, 'erreur')}, {plural(warnings, 'avertissement')}."
 
 
 def referentiels(root: Path) -> tuple[dict[str, Referentiel], list[Issue]]:

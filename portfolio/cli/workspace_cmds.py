@@ -20,6 +20,7 @@ from portfolio.cli.common import (
     as_of_or_today,
     friendly_errors,
     hang,
+    print_issue_stream,
     print_issues,
     print_line,
     stderr,
@@ -27,7 +28,7 @@ from portfolio.cli.common import (
 )
 from portfolio.cli.french_click import FrenchArgument, FrenchGroup
 from portfolio.french import message_hours, natural_key
-from portfolio.issues import has_errors, terminal_safe
+from portfolio.issues import terminal_safe
 from portfolio.model.literals import CertificationKind, Track
 from portfolio.resources import DEFAULT_OUTPUT
 
@@ -94,13 +95,12 @@ def register(app: typer.Typer) -> None:
         et ouvre l'interface web (Ctrl-C pour arrêter).
         """
         from portfolio.app.documents import demo_ready, require_demo_pdf
-        from portfolio.app.workspace import check, issue_summary, prepare_demo
+        from portfolio.app.workspace import check_issues, issue_summary, prepare_demo
 
         print_line(terminal_safe(prepare_demo(output)), stderr)
-        issues = check(output, as_of_or_today(as_of))
-        print_issues(issues)
-        stderr.print(issue_summary(issues))
-        if has_errors(issues):
+        errors, warnings = print_issue_stream(check_issues(output, as_of_or_today(as_of)), stderr)
+        stderr.print(issue_summary(errors, warnings))
+        if errors:
             raise typer.Exit(1)
         require_demo_pdf(output)
         documents = output / DEFAULT_OUTPUT
@@ -116,12 +116,13 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def check_command(workspace: WorkspaceOption = Path("."), as_of: AsOfOption = None) -> None:
         """Vérifier tout l'espace de travail et lister chaque problème avec sa ligne."""
-        from portfolio.app.workspace import check, issue_summary
+        from portfolio.app.workspace import check_issues, issue_summary
 
-        issues = check(workspace, as_of_or_today(as_of))
-        print_issues(issues, stdout)
-        stdout.print(issue_summary(issues), style="bold")
-        raise typer.Exit(1 if has_errors(issues) else 0)
+        errors, warnings = print_issue_stream(
+            check_issues(workspace, as_of_or_today(as_of)), stdout
+        )
+        stdout.print(issue_summary(errors, warnings), style="bold")
+        raise typer.Exit(1 if errors else 0)
 
     referentiels_app = typer.Typer(
         invoke_without_command=True, subcommand_metavar="[import-rncp ...]"

@@ -23,7 +23,7 @@ CRASHING_CHECK = textwrap.dedent(
         worker_name = "Fatima-Secret-B."
         raise RuntimeError("panne simulée")
 
-    app_workspace.check = crash
+    app_workspace.check_issues = crash
     sys.argv = ["portfolio", "check", "-w", sys.argv[1]]
     main()
     """
