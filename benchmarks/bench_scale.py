@@ -10,6 +10,12 @@ Memory is the peak of the summed resident memory of the command and its worker p
 sampled every 0.1 s from /proc. CPU time is user + system of the command and of the pool
 processes it waited for (`wait4`): other programs on the machine lengthen the wall time, hardly
 the CPU time, so the load average is printed before and after each run.
+
+The speed of a virtual machine's cores changes with what its host runs: on the development
+machine the same `assess --all` took 206 s of CPU one evening and 260 s earlier that day. So a
+reference figure is printed before and after the measurements, the CPU time of a fixed piece of
+the same work (`REFERENCE_FILES` reads of one worker file's text, in this process): figures
+taken at different times compare once divided by it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 AS_OF = "2003-06-30"
+REFERENCE_FILES = 3_000
+
+
+def reference(workspace: Path) -> float:
+    """CPU seconds to parse and validate the first worker file's text REFERENCE_FILES times."""
+    from portfolio.load import validate, worker_files
+    from portfolio.model.workspace import Worker
+    from portfolio.yamlsource import parse_yaml_text
+
+    file = worker_files(workspace)[0]
+    text = file.read_text(encoding="utf-8")
+    start = time.process_time()
+    for _ in range(REFERENCE_FILES):
+        data, source, _ = parse_yaml_text(text, file.name)
+        validate(Worker, data, source)
+    return time.process_time() - start
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -87,6 +109,7 @@ def main() -> None:
         "check": [*base, "check", "-w", str(workspace), "--as-of", AS_OF],
         "assess": [*base, "assess", "--all", "--json", "-w", str(workspace), "--as-of", AS_OF],
     }
+    print(f"référence : {reference(workspace):.2f} s de CPU", flush=True)
     for name in args.commands:
         for _ in range(args.repeat):
             before = load()
@@ -96,6 +119,7 @@ def main() -> None:
                 f"(code de sortie {code}) ; charge {before} → {load()}",
                 flush=True,
             )
+    print(f"référence : {reference(workspace):.2f} s de CPU", flush=True)
 
 
 if __name__ == "__main__":
