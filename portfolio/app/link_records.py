@@ -16,13 +16,17 @@ import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from portfolio import journal
 from portfolio.journal import JournalEntry
 
 LINK_ID = re.compile(r"[0-9a-f]{16}")
 """A link id: 16 hexadecimal digits (`new_link_id`)."""
+TutorLinkState = Literal["open", "closed", "revoked"]
+"""A tutor's link (`tutor_links.LinkRecord`): closed once the grid is submitted."""
+WorkerLinkState = Literal["open", "revoked"]
+"""A worker's personal link (`worker_links.WorkerLinkRecord`)."""
 
 
 def new_link_id() -> str:
@@ -76,11 +80,13 @@ class RecordFolder(Generic[R]):
         return root / self.folder / f"{link_id}.json"
 
     def read(self, root: Path, link_id: str) -> R | None:
-        """The link's record, or None when there is none (or it is damaged)."""
+        """The link's record, or None when there is none, or it is damaged, or it names
+        another link (which saving it would write over)."""
         try:
-            return self.parse(self.path(root, link_id).read_text(encoding="utf-8"))
+            record = self.parse(self.path(root, link_id).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        return record if record.id == link_id else None
 
     def of_worker(self, root: Path, worker_id: str) -> list[R]:
         """The worker's links, newest first (a damaged record is left out)."""

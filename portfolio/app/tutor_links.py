@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import get_args
 from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -33,6 +33,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from portfolio.app.link_records import (
     LINK_ID,
     RecordFolder,
+    TutorLinkState,
     new_link_id,
     optional_date,
     record_data,
@@ -62,7 +63,7 @@ LINK_DAYS = 30
 """SPEC §11: a tutor link expires after 30 days."""
 TUTOR_NAME_MAX = 100
 NOTE_MAX = 2000
-LinkState = Literal["open", "closed", "revoked"]
+LinkState = TutorLinkState
 _STATES: tuple[str, ...] = get_args(LinkState)
 _SALT = "portfolio.tutor-link"
 _WORKER_ID = re.compile(ID_PATTERN)

@@ -27,13 +27,14 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, get_args
 
 from itsdangerous import BadData, URLSafeSerializer
 
 from portfolio.app.link_records import (
     LINK_ID,
     RecordFolder,
+    WorkerLinkState,
     new_link_id,
     optional_date,
     record_data,
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 
 WORKER_LINK_DAYS = 90
 """A worker's link opens for 90 days: until the next follow-up meeting (see the module's note)."""
-LinkState = Literal["open", "revoked"]
+LinkState = WorkerLinkState
 _STATES: tuple[str, ...] = get_args(LinkState)
 _SALT = "portfolio.worker-link"
 _WORKER_ID = re.compile(ID_PATTERN)

@@ -11,7 +11,7 @@ from itertools import chain
 from pathlib import Path
 
 from portfolio.accounts import check_accounts, read_users
-from portfolio.app.tutor_link_check import check_tutor_links
+from portfolio.app.link_check import check_links
 from portfolio.checks import check_workspace
 from portfolio.cohort import issues_only, map_workers
 from portfolio.french import closest, did_you_mean, plural, unknown
@@ -179,7 +179,7 @@ def check_issues(root: Path, as_of: dt.date) -> Iterator[Issue]:
     users, users_issues = read_users(ws.root)
     issues += users_issues + check_accounts(ws, users)
     issues += check_journal(ws.root)
-    issues += check_tutor_links(ws.root)
+    issues += check_links(ws.root)
     # Each worker's issues are all in its own file, and the files come in name order.
     workers = (
         sort_issues(cap_per_file(found)) for found in map_workers(ws.root, as_of, issues_only)

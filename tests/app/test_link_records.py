@@ -75,6 +75,16 @@ def test_a_damaged_record_reads_as_none(tmp_path: Path, text: str) -> None:
     assert FOLDER.read(tmp_path, "fedcba9876543210") is None
 
 
+def test_a_record_naming_another_link_reads_as_none(tmp_path: Path) -> None:
+    """Saving it would write over the other link's file."""
+    made = record("fatima-b", 2)
+    FOLDER.save(tmp_path, made, JournalEntry.now(login="c", action="tutor.link", worker="x"))
+    other = new_link_id()
+    FOLDER.path(tmp_path, made.id).rename(FOLDER.path(tmp_path, other))
+    assert FOLDER.read(tmp_path, other) is None
+    assert FOLDER.of_worker(tmp_path, "fatima-b") == []
+
+
 def test_a_workers_records_come_newest_first_without_the_others(tmp_path: Path) -> None:
     entry = JournalEntry.now(login="c", action="tutor.link", worker="x")
     older, newer, other = record("aicha-m", 1), record("aicha-m", 5), record("kevin-t", 9)

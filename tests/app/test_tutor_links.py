@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from portfolio import journal
-from portfolio.app.tutor_link_check import check_tutor_links
+from portfolio.app.link_check import check_links
 from portfolio.app.tutor_links import (
     GridInvalid,
     LinkExpired,
@@ -417,7 +417,7 @@ def test_check_accepts_the_records_the_application_writes(root: Path, run_check)
     revoke_link(root, revoked.record.id, "m.martin", today=DAY)
     make_link(root, "w-1", "p1", actor="m.martin", today=DAY)
     (root / "tutor-links" / ".0123456789abcdef.json.x1y2.tmp").write_text("{", encoding="utf-8")
-    assert check_tutor_links(root) == []
+    assert check_links(root) == []
     assert link_issues(run_check(root)) == []
 
 
@@ -443,7 +443,7 @@ def test_check_says_what_is_wrong_with_a_record(root: Path, text: str, expected:
         data[field.lower()] = value
         text = json.dumps(data)
     path.write_text(text, encoding="utf-8")
-    (issue,) = check_tutor_links(root)
+    (issue,) = check_links(root)
     assert issue.is_error and expected in issue.message, issue.message
     assert issue.location.path == f"tutor-links/{link.record.id}.json"
     assert "supprimez ce fichier" in issue.message
@@ -458,7 +458,7 @@ def test_check_refuses_an_extra_field(root: Path) -> None:
     path = record_file(root, link.record.id)
     data = {**json.loads(path.read_text(encoding="utf-8")), "tuteur": "Mme Dupont, 06…"}
     path.write_text(json.dumps(data), encoding="utf-8")
-    (issue,) = check_tutor_links(root)
+    (issue,) = check_links(root)
     assert issue.is_error and "champ « tuteur » en trop" in issue.message
 
 
@@ -522,5 +522,5 @@ def test_check_does_not_read_a_record_leading_outside_the_workspace(
     outside.write_text(record_file(root, link.record.id).read_text(encoding="utf-8"))
     record_file(root, link.record.id).unlink()
     record_file(root, link.record.id).symlink_to(outside)
-    (issue,) = check_tutor_links(root)
+    (issue,) = check_links(root)
     assert issue.is_error and "hors de l'espace de travail" in issue.message

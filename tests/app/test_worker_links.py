@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from portfolio import journal
 from portfolio.app import tutor_links
+from portfolio.app.link_check import check_links
 from portfolio.app.worker_links import (
     WORKER_LINK_DAYS,
     WorkerLinkExpired,
@@ -297,3 +298,89 @@ def test_a_refused_dossier_leaves_no_link(root: Path, monkeypatch) -> None:
         dossier_with_link(root, "w-1", ADDRESS, DAY, actor="m.martin", today=DAY)
     assert not (root / "worker-links").exists()
     assert journal.read(root) == []
+
+
+# --- portfolio check ----------------------------------------------------------------------------
+
+
+def worker_link_issues(run) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(i.path, i.severity, i.message) for i in run.issues if i.path.startswith("worker-")]
+
+
+def test_check_accepts_the_records_the_application_writes(root: Path, run_check) -> None:
+    make_link(root, "w-1", actor="m.martin", today=DAY)
+    revoked = make_link(root, "w-1", actor="m.martin", today=DAY)
+    revoke_link(root, revoked.record.id, "m.martin", today=DAY)
+    (root / "worker-links" / ".0123456789abcdef.json.x1y2.tmp").write_text("{", encoding="utf-8")
+    assert check_links(root) == []
+    assert worker_link_issues(run_check(root)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"state": "closed"}, "champ « state » invalide (open ou revoked)"),
+        ({"revoked": "hier"}, "champ « revoked » invalide (date AAAA-MM-JJ ou null)"),
+        ({"worker": None}, "champ « worker » invalide"),
+        ({"id": "fedcba9876543210"}, "l'identifiant « fedcba9876543210 » de la fiche diffère"),
+    ],
+)
+def test_check_says_what_is_wrong_with_a_record(
+    root: Path, change: dict[str, object], expected: str
+) -> None:
+    """Every record `check` refuses is one that no longer opens."""
+    link = make_link(root, "w-1", actor="m.martin", today=DAY)
+    path = record_file(root, link.record.id)
+    path.write_text(json.dumps({**json.loads(path.read_text("utf-8")), **change}), "utf-8")
+    (issue,) = check_links(root)
+    assert issue.is_error and expected in issue.message, issue.message
+    assert issue.location.path == f"worker-links/{link.record.id}.json"
+    assert issue.code.startswith("worker-link-")
+    assert "supprimez ce fichier" in issue.message
+    with pytest.raises(WorkerLinkInvalid):
+        open_link(root, link.token, today=DAY)
+
+
+def test_check_refuses_an_extra_field(root: Path) -> None:
+    """A record holds no personal data: a field added by hand (a phone number) is an error."""
+    link = make_link(root, "w-1", actor="m.martin", today=DAY)
+    path = record_file(root, link.record.id)
+    path.write_text(json.dumps({**json.loads(path.read_text("utf-8")), "tel": "06…"}), "utf-8")
+    (issue,) = check_links(root)
+    assert issue.is_error and "champ « tel » en trop" in issue.message
+
+
+def test_check_prints_broken_records_as_errors_and_stray_files_as_warnings(
+    root: Path, run_check
+) -> None:
+    link = make_link(root, "w-1", actor="m.martin", today=DAY)
+    record_file(root, link.record.id).write_text('{"id": ', encoding="utf-8")
+    (root / "worker-links" / "notes.txt").write_text("à faire\n", encoding="utf-8")
+    gone = record_file(root, "0123456789abcdef")
+    other = make_link(root, "w-1", actor="m.martin", today=DAY)
+    data = json.loads(record_file(root, other.record.id).read_text("utf-8"))
+    gone.write_text(json.dumps({**data, "id": "0123456789abcdef", "worker": "w-9"}), "utf-8")
+    run = run_check(root)
+    assert worker_link_issues(run) == [
+        (
+            "worker-links/0123456789abcdef.json",
+            "avertissement",
+            "lien pour le salarié « w-9 », qui n'a plus de fiche (workers/w-9.yaml) : supprimez "
+            "ce fichier, ou lancez « portfolio forget w-9 » pour effacer tout ce qui reste de ce "
+            "salarié",
+        ),
+        (
+            f"worker-links/{link.record.id}.json",
+            "erreur",
+            "fiche illisible (JSON invalide : Expecting value) : ce lien ne s'ouvre plus : "
+            "supprimez ce fichier (la conseillère fera un nouveau lien)",
+        ),
+        (
+            "worker-links/notes.txt",
+            "avertissement",
+            "ce fichier n'est pas lu : le dossier worker-links/ ne contient que les fiches des "
+            "liens personnels des salariés, <identifiant>.json (16 chiffres hexadécimaux) ; "
+            "déplacez-le ou supprimez-le",
+        ),
+    ]
+    assert run.exit_code == 1
