@@ -30,7 +30,7 @@ from portfolio.model.common import ID_PATTERN
 from portfolio.model.workspace import Worker
 from portfolio.resources import TUTOR_LINKS_DIR, WORKER_LINKS_DIR
 
-_RECORD_FILE = re.compile(r"[0-9a-f]{16}\.json")
+_RECORD_FILE = re.compile(LINK_ID.pattern + r"\.json")
 _WORKER_ID = re.compile(ID_PATTERN)
 _DELETE = "ce lien ne s'ouvre plus : supprimez ce fichier (la conseillère fera un nouveau lien)"
 

@@ -63,8 +63,7 @@ LINK_DAYS = 30
 """SPEC §11: a tutor link expires after 30 days."""
 TUTOR_NAME_MAX = 100
 NOTE_MAX = 2000
-LinkState = TutorLinkState
-_STATES: tuple[str, ...] = get_args(LinkState)
+_STATES: tuple[str, ...] = get_args(TutorLinkState)
 _SALT = "portfolio.tutor-link"
 _WORKER_ID = re.compile(ID_PATTERN)
 _ASK_AGAIN = "demandez-en un nouveau à la conseillère"
@@ -85,7 +84,7 @@ class LinkRecord:
     """The first day the link no longer opens (`created` + 30 days)."""
     by: str
     """The login of the counselor who made it."""
-    state: LinkState
+    state: TutorLinkState
     closed: dt.date | None = None
     """The day the grid was submitted, or the link revoked."""
     closed_by: str | None = None

@@ -58,8 +58,7 @@ if TYPE_CHECKING:
 
 WORKER_LINK_DAYS = 90
 """A worker's link opens for 90 days: until the next follow-up meeting (see the module's note)."""
-LinkState = WorkerLinkState
-_STATES: tuple[str, ...] = get_args(LinkState)
+_STATES: tuple[str, ...] = get_args(WorkerLinkState)
 _SALT = "portfolio.worker-link"
 _WORKER_ID = re.compile(ID_PATTERN)
 _ASK_AGAIN = "Demandez un nouveau lien à votre conseillère."
@@ -79,7 +78,7 @@ class WorkerLinkRecord:
     """The first day the link no longer opens (`created` + 90 days)."""
     by: str
     """The login of the counselor who made it."""
-    state: LinkState
+    state: WorkerLinkState
     revoked: dt.date | None = None
     revoked_by: str | None = None
     """The login of the counselor who revoked it."""
